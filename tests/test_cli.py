@@ -1,0 +1,47 @@
+"""The command line, through click's CliRunner."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from unionxl.cli import main
+from unionxl.template import TEMPLATE_NAME
+
+
+def test_help_is_chinese_and_lists_commands():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "乡镇工会" in result.output
+    for command in ("template", "demo"):
+        assert command in result.output
+    for command in ("template", "demo"):
+        sub = CliRunner().invoke(main, [command, "--help"])
+        assert sub.exit_code == 0 and "文件夹" in sub.output
+
+
+def test_template_writes_the_workbook(tmp_path):
+    result = CliRunner().invoke(main, ["template", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "out" / TEMPLATE_NAME
+    assert str(path) in result.output
+    assert load_workbook(path).sheetnames[:5] == ["填表说明", "封面", "会员名册", "帮扶台账", "维权案件"]
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".~unionxl")]  # no temp file left
+
+
+def test_demo_reads_the_examples_and_prints_totals(tmp_path):
+    result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "13 个文件" in result.output
+    assert "坪朗村" in result.output and "杨柳坪村" in result.output  # the latter's file is 新建 Microsoft Excel 工作表.xlsx
+    total = next(line for line in result.output.splitlines() if "合计" in line)
+    assert [t for t in total.replace("│", " ").split() if t.isdigit()] == ["580", "108", "22"]
+    assert (tmp_path / TEMPLATE_NAME).exists()
+
+
+def test_python_dash_m_works():
+    out = subprocess.run([sys.executable, "-m", "unionxl", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("unionxl ")

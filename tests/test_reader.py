@@ -1,0 +1,97 @@
+"""Reading submissions: sheets and headers found through the schema, whatever the layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from unionxl.reader import ReadError, find_workbooks, read, template_version
+
+from .conftest import convert, make_workbook
+
+COVER_ROWS = [["村（社区）工会工作报表"], [], ["村（社区）名称", "坪朗村"], ["填报日期", dt.date(2012, 11, 1)]]
+ID = "433101198503152023"
+
+
+def test_header_not_on_row_one_synonyms_reordered_blank_and_total_rows(tmp_path):
+    path = make_workbook(tmp_path / "a.xlsx", {
+        "封面": COVER_ROWS,
+        "会员花名册": [  # a sheet-name synonym
+            ["坪朗村会员名册（2012 年）"],
+            [],
+            ["身份证号码", "会员姓名", "性别", "联系电话", "自编号"],  # synonyms, reordered, one extra
+            [ID, "王秀英", "女", "13907431234", "x1"],
+            [None, None, None, None, None],
+            ["433101198503152031", "龙海", "男", None, None],
+            ["合计", "2 人", None, None, None],
+        ],
+    })
+    sub = read(path)
+    assert sub.village == "坪朗村"
+    assert sub.cover["village"].cell == "B3"
+    table = sub.tables["members"]
+    assert table.sheet == "会员花名册" and table.header_row == 3
+    assert table.columns == {"id_number": 0, "name": 1, "sex": 2, "phone": 3}
+    assert table.extra == [(4, "自编号")]
+    assert [r.number for r in table.rows] == [4, 6]
+    assert table.rows[0].values["name"] == "王秀英" and table.rows[0].cell("name") == "B4"
+    assert table.rows[1].values["phone"] is None
+    assert table.total_rows == [7]
+    assert {f.key for f in table.missing} >= {"ethnicity", "join_date"}
+    assert [r.key for r in sub.missing_sheets] == ["aid", "cases"]
+
+
+def test_two_row_merged_header(tmp_path):
+    path = make_workbook(
+        tmp_path / "b.xlsx",
+        {
+            "封面": COVER_ROWS,
+            "帮扶台账": [
+                ["受助人", None, "帮扶情况", None],
+                ["姓名", "身份证号", "帮扶日期", "金额"],
+                ["龙海军", ID, dt.date(2012, 1, 18), 500],
+            ],
+        },
+        merged={"帮扶台账": ["A1:B1", "C1:D1"]},
+    )
+    table = read(path).tables["aid"]
+    assert table.header_row == 2
+    assert table.columns == {"name": 0, "id_number": 1, "aid_date": 2, "amount": 3}
+    assert table.rows[0].values["amount"] == 500 and table.rows[0].cell("amount") == "D3"
+
+
+def test_unreadable_file_gives_a_chinese_message_naming_the_file(tmp_path):
+    bad = tmp_path / "坪朗村.xlsx"
+    bad.write_bytes(b"this is not a workbook")
+    with pytest.raises(ReadError) as err:
+        read(bad)
+    assert "坪朗村.xlsx" in str(err.value) and "无法" in str(err.value)
+
+
+def test_template_version_absent_in_a_plain_workbook(tmp_path):
+    path = make_workbook(tmp_path / "c.xlsx", {"封面": COVER_ROWS})
+    assert template_version(path) is None
+    assert read(path).template_version is None
+
+
+def test_find_workbooks_skips_lock_files_and_other_files(tmp_path):
+    for name in ("b.xlsx", "a.xls", "~$b.xlsx", "notes.txt", "c.ods"):
+        (tmp_path / name).write_bytes(b"")
+    assert [p.name for p in find_workbooks([tmp_path])] == ["a.xls", "b.xlsx", "c.ods"]
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_reads_xls_and_ods_the_same_as_xlsx(examples, tmp_path, fmt):
+    source = tmp_path / "village.xlsx"
+    shutil.copy(examples[0], source)
+    converted = convert(source, fmt, tmp_path)
+    a, b = read(source), read(converted)
+    assert a.village == b.village
+    for key, table in a.tables.items():
+        other = b.tables[key]
+        assert len(other.rows) == len(table.rows) > 0
+        assert [r.values["id_number" if key != "cases" else "applicant_id"] for r in other.rows] == [
+            r.values["id_number" if key != "cases" else "applicant_id"] for r in table.rows
+        ]

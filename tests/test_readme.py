@@ -1,0 +1,25 @@
+"""The README starts with the two commands, and CI runs exactly the second one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def first_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    head = text.split("\n## ", 1)[0]
+    return re.findall(r"```bash\n(.+?)\n```", head)
+
+
+def test_readme_starts_with_install_and_demo_then_install_and_tests():
+    demo, tests = first_commands()
+    assert demo.startswith("pip install") and demo.endswith("unionxl demo")
+    assert tests.startswith("pip install") and "pytest" in tests
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert first_commands()[1] in ci

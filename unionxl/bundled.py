@@ -1,0 +1,16 @@
+"""Where the bundled workbooks (template, examples) are: in the installed package, or the checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def workbooks_dir() -> Path:
+    installed = _PACKAGE / "workbooks"  # a wheel carries workbooks/ here
+    return installed if installed.is_dir() else _PACKAGE.parent / "workbooks"
+
+
+def examples_dir() -> Path:
+    return workbooks_dir() / "examples"

@@ -1,0 +1,357 @@
+"""Field types, in the manner of click's ParamType.
+
+``FieldType.convert(raw, notes)`` takes a raw cell value as a reader gives it (str, int,
+float, bool, date, datetime or None) and returns the clean value, or raises
+:class:`~unionxl.findings.Invalid`. Values that are accepted after a repair worth telling
+the village about (a lower-case x, a legacy 15-digit ID) append an ``Invalid`` to
+``notes`` — a warning, not an error.
+
+Each type also says how the template presents it: ``number_format`` and ``validation``
+(keyword arguments for an Excel data validation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from stdnum import numdb
+from stdnum.cn import ric, uscc
+
+from .codes import CodeList
+from .findings import Invalid
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def clean_text(raw: Any) -> str:
+    """NFKC-normalise, drop invisible characters, collapse and trim white space."""
+    text = unicodedata.normalize("NFKC", str(raw)).translate(_INVISIBLE)
+    return " ".join(text.split())
+
+
+def is_blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and clean_text(raw) == "")
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+class FieldType:
+    name = "text"
+    number_format = "General"
+
+    def convert(self, raw: Any, notes: list[Invalid] | None = None) -> Any:
+        raise NotImplementedError
+
+    def validation(self) -> dict[str, Any] | None:
+        """Keyword arguments for openpyxl's DataValidation, or None."""
+        return None
+
+    def display(self, value: Any) -> Any:
+        """The clean value as it is written back into a workbook."""
+        return value
+
+
+class Text(FieldType):
+    name = "text"
+
+    def __init__(self, max_length: int = 200) -> None:
+        self.max_length = max_length
+
+    def convert(self, raw, notes=None):
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        text = clean_text(raw)
+        if len(text) > self.max_length:
+            raise Invalid("text-too-long", maximum=self.max_length)
+        return text
+
+    def validation(self):
+        return {"type": "textLength", "operator": "lessThanOrEqual", "formula1": str(self.max_length)}
+
+
+class Choice(FieldType):
+    """One value of a code list; accepts the label, the code, ``code label`` and aliases."""
+
+    name = "choice"
+
+    def __init__(self, codes: CodeList) -> None:
+        self.codes = codes
+        lookup: dict[str, str] = {}
+        for e in codes.entries:
+            for key in (e.label, e.code, f"{e.code}{e.label}", *e.aliases):
+                lookup[self._key(key)] = e.label
+        self._lookup = lookup
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return re.sub(r"[\s()（）\-_.、:：]", "", clean_text(text)).upper()
+
+    def convert(self, raw, notes=None):
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+            raw = int(raw)
+        key = self._key(str(raw))
+        if key in self._lookup:
+            return self._lookup[key]
+        if key.isdigit() and key.zfill(2) in self._lookup:
+            return self._lookup[key.zfill(2)]
+        raise Invalid("not-in-list", suggestion=self.suggest(clean_text(raw)))
+
+    def suggest(self, text: str) -> str:
+        labels = self.codes.labels
+        near = [label for label in labels if text and (text in label or label in text)]
+        near = near or difflib.get_close_matches(text, labels, n=1, cutoff=0.4)
+        if near:
+            return f"，是否应为「{near[0]}」"
+        shown = "、".join(labels[:8]) + ("等" if len(labels) > 8 else "")
+        return f"（可选：{shown}）"
+
+    def validation(self):
+        return {"type": "list", "formula1": f"={self.codes.defined_name}"}
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{2})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+)
+
+
+class Date(FieldType):
+    """A calendar date: a real date cell, or text such as 2012.11.1, 2012年11月1日, 20121101."""
+
+    name = "date"
+    number_format = "yyyy-mm-dd"
+    EARLIEST = dt.date(1900, 1, 1)
+
+    def __init__(self, allow_future: bool = False) -> None:
+        self.allow_future = allow_future
+
+    def convert(self, raw, notes=None):
+        value = self._parse(raw)
+        if value < self.EARLIEST:
+            raise Invalid("too-old-date")
+        if not self.allow_future and value > today():
+            raise Invalid("future-date")
+        return value
+
+    def _parse(self, raw) -> dt.date:
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            raw = str(int(raw)) if float(raw).is_integer() else str(raw)
+        text = clean_text(raw).replace(" ", "") if not re.search(r"\d:\d", str(raw)) else clean_text(raw)
+        for pattern in _DATE_PATTERNS:
+            m = pattern.match(text)
+            if m:
+                year, month, day = (int(g) for g in m.groups())
+                if year < 100:  # 12-11-1: a two-digit year is this century unless that is the future
+                    year += 2000 if 2000 + year <= today().year else 1900
+                try:
+                    return dt.date(year, month, day)
+                except ValueError:
+                    break
+        raise Invalid("bad-date")
+
+    def validation(self):
+        return {
+            "type": "date",
+            "operator": "between",
+            "formula1": "DATE(1900,1,1)",
+            "formula2": "DATE(2099,12,31)",
+        }
+
+
+def _number(raw) -> Decimal:
+    if isinstance(raw, bool):
+        raise Invalid("bad-number")
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))  # shortest repr: 0.1 stays 0.1
+    text = clean_text(raw).replace(",", "").replace(" ", "")
+    scale = Decimal(1)
+    for unit, factor in (("万元", 10000), ("万", 10000), ("元", 1)):
+        if text.endswith(unit):
+            text, scale = text[: -len(unit)], Decimal(factor)
+            break
+    text = text.lstrip("¥￥")
+    try:
+        value = Decimal(text) * scale
+    except InvalidOperation:
+        raise Invalid("bad-number") from None
+    if not value.is_finite():
+        raise Invalid("bad-number")
+    return value
+
+
+class Integer(FieldType):
+    name = "integer"
+    number_format = "0"
+
+    def __init__(self, minimum: int = 0) -> None:
+        self.minimum = minimum
+
+    def convert(self, raw, notes=None):
+        value = _number(raw)
+        if value != value.to_integral_value():
+            raise Invalid("not-integer")
+        if value < self.minimum:
+            raise Invalid("negative", minimum=self.minimum)
+        return int(value)
+
+    def validation(self):
+        return {"type": "whole", "operator": "greaterThanOrEqual", "formula1": str(self.minimum)}
+
+
+class Money(FieldType):
+    """Yuan, at most two decimals, not below ``minimum``; returns a Decimal with two places."""
+
+    name = "money"
+    number_format = "#,##0.00"
+
+    def __init__(self, minimum: int = 0) -> None:
+        self.minimum = minimum
+
+    def convert(self, raw, notes=None):
+        value = _number(raw)
+        if value < self.minimum:
+            raise Invalid("negative", minimum=self.minimum)
+        if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
+            raise Invalid("too-many-decimals")
+        return value.quantize(Decimal("0.01"))
+
+    def validation(self):
+        return {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": str(self.minimum)}
+
+    def display(self, value):
+        return float(value)
+
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+
+
+class Phone(FieldType):
+    """A mainland mobile number (11 digits) or a landline with area code."""
+
+    name = "phone"
+    number_format = "@"
+
+    def convert(self, raw, notes=None):
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+            raw = str(int(raw))
+        text = re.sub(r"[\s()（）]", "", clean_text(raw))
+        text = re.sub(r"^(\+?86)(?=1\d{10}$)", "", text)
+        digits = text.replace("-", "")
+        if _MOBILE.match(digits):
+            return digits
+        if _LANDLINE.match(text):
+            return text
+        raise Invalid("bad-phone")
+
+    def validation(self):
+        return {"type": "textLength", "operator": "between", "formula1": "7", "formula2": "13"}
+
+
+_AREAS = numdb.get("cn/loc")
+
+
+def area_known(number: str) -> bool:
+    """True when the first six digits name a county in python-stdnum's area table."""
+    info = _AREAS.info(number[:6])
+    return sum(len(part) for part, _ in info) == 6 and bool(info[-1][1])
+
+
+def id_check_char(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits of an ID number."""
+    return ric.calc_check_digit(first17[:17] + "0")  # stdnum expects a number with a check place
+
+
+def id_birth_date(number: str) -> dt.date:
+    """Birth date of a clean 18-character ID number (raises ValueError when impossible)."""
+    return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+def id_sex(number: str) -> str:
+    """男 or 女 from the order code of a clean 18-character ID number."""
+    return "男" if int(number[16]) % 2 else "女"
+
+
+class IdNumber(FieldType):
+    """居民身份证号码 (GB 11643-1999). Returns the 18-character number with an upper-case X.
+
+    A number stored as a number has lost its last digits: that is an error, never repaired.
+    Full-width digits, a lower-case x and spaces are normalised (warning). A legacy 15-digit
+    number is upgraded (warning). An unknown area code is only a warning: codes are retired
+    over the years and stay valid for life.
+    """
+
+    name = "id_number"
+    number_format = "@"
+
+    def convert(self, raw, notes=None):
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            raise Invalid("id-as-number")
+        original = str(raw).strip()
+        number = re.sub(r"\s", "", clean_text(raw)).upper()
+        if re.fullmatch(r"\d(?:\.\d+)?E\+\d+", number):  # 4.33101E+17 typed or pasted as text
+            raise Invalid("id-as-number")
+        self._note(notes, original != number, "id-normalised", clean=number)
+        if re.fullmatch(r"\d{15}", number):
+            number = self._upgrade(number, notes)
+        if not re.fullmatch(r"\d{17}[\dX]", number):
+            raise Invalid("id-format")
+        try:
+            birth = id_birth_date(number)
+        except ValueError:
+            birth = None
+        if birth is None or birth > today() or birth.year < 1900:
+            raise Invalid("id-birth-date", birth=number[6:14])
+        expected = id_check_char(number)
+        if number[17] != expected:
+            raise Invalid("id-checksum", expected=expected)
+        self._note(notes, not area_known(number), "id-unknown-area", area=number[:6])
+        return number
+
+    @staticmethod
+    def _note(notes, condition: bool, code: str, **params) -> None:
+        if condition and notes is not None:
+            notes.append(Invalid(code, **params))
+
+    def _upgrade(self, number: str, notes) -> str:
+        body = number[:6] + "19" + number[6:]
+        try:
+            id_birth_date(body + "0")
+        except ValueError:
+            raise Invalid("id-birth-date", birth=body[6:14]) from None
+        upgraded = body + id_check_char(body)
+        self._note(notes, True, "id-15-digit", upgraded=upgraded)
+        return upgraded
+
+    def validation(self):
+        return {"type": "textLength", "operator": "equal", "formula1": "18"}
+
+
+class CreditCode(FieldType):
+    """统一社会信用代码 (GB 32100-2015), checked with python-stdnum."""
+
+    name = "credit_code"
+    number_format = "@"
+
+    def convert(self, raw, notes=None):
+        try:
+            return uscc.validate(re.sub(r"\s", "", clean_text(raw)).upper())
+        except Exception:
+            raise Invalid("bad-credit-code") from None
+
+    def validation(self):
+        return {"type": "textLength", "operator": "equal", "formula1": "18"}

@@ -1,0 +1,136 @@
+"""The one error taxonomy: every finding has a stable code, a severity and a message template.
+
+Checks never write free text: they raise or collect a :class:`Finding` with a code from
+``CODES`` and the parameters its template needs. The README's code table is generated
+from this module (see ``tests/test_readme.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: str
+    template: str  # Chinese, str.format() with the finding's params
+    meaning: str  # one line for the README table
+
+
+CODES: dict[str, Code] = {
+    # -- a single value (field types) --
+    "required": Code(ERROR, "必填项为空，请填写。", "required value is empty"),
+    "not-in-list": Code(
+        ERROR, "「{value}」不在可选项中{suggestion}。请从下拉列表选择。", "value not in the code list"
+    ),
+    "bad-date": Code(
+        ERROR, "「{value}」不是有效日期，请按 2012-11-01 的格式填写。", "not a date"
+    ),
+    "future-date": Code(ERROR, "日期 {value} 晚于今天，请核对。", "date in the future"),
+    "too-old-date": Code(ERROR, "日期 {value} 早于 1900 年，请核对。", "date before 1900"),
+    "bad-number": Code(ERROR, "「{value}」不是数字，请只填数字。", "not a number"),
+    "not-integer": Code(ERROR, "「{value}」应为整数。", "not a whole number"),
+    "negative": Code(ERROR, "{value} 小于 {minimum}，请核对。", "number below the minimum"),
+    "too-many-decimals": Code(
+        ERROR, "金额 {value} 超过两位小数，请保留到分。", "money with more than two decimals"
+    ),
+    "bad-phone": Code(
+        ERROR, "「{value}」不是有效的手机号码（11 位，以 1 开头）或固定电话。", "not a phone number"
+    ),
+    "id-as-number": Code(
+        ERROR,
+        "身份证号被存成了数字（{value}），后几位已丢失，无法自动修复。"
+        "请把该列设为“文本”格式后重新录入。",
+        "ID number stored as a number: digits lost",
+    ),
+    "id-format": Code(
+        ERROR, "身份证号「{value}」格式不对：应为 18 位（前 17 位数字，末位数字或 X）。", "malformed ID"
+    ),
+    "id-checksum": Code(
+        ERROR, "身份证号「{value}」校验位不对（按前 17 位应为 {expected}），请核对。", "ID check digit wrong"
+    ),
+    "id-birth-date": Code(
+        ERROR, "身份证号「{value}」中的出生日期 {birth} 不存在或晚于今天。", "ID birth date impossible"
+    ),
+    "id-15-digit": Code(
+        WARNING, "15 位旧身份证号，对应 18 位为 {upgraded}，建议改为 18 位。", "legacy 15-digit ID"
+    ),
+    "id-normalised": Code(
+        WARNING,
+        "身份证号含全角字符、小写 x 或空格，已按「{clean}」读取，建议改正。",
+        "ID read after normalising width, case or spaces",
+    ),
+    "id-unknown-area": Code(
+        WARNING,
+        "身份证号前 6 位 {area} 不在行政区划代码表中，请核对（已撤销的旧代码仍然有效）。",
+        "unknown area code (warning only)",
+    ),
+    "bad-credit-code": Code(
+        ERROR, "「{value}」不是有效的统一社会信用代码（18 位，含校验位）。", "invalid unified social credit code"
+    ),
+    "text-too-long": Code(ERROR, "内容超过 {maximum} 个字，请精简。", "text too long"),
+}
+
+
+class UnknownCode(KeyError):
+    pass
+
+
+@dataclass
+class Finding:
+    """One problem at one place. ``cell`` is A1 notation; ``sheet`` the sheet name as found."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    sheet: str | None = None
+    cell: str | None = None
+    field: str | None = None  # Chinese label of the field
+    value: Any = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise UnknownCode(self.code)
+
+    @property
+    def severity(self) -> str:
+        return CODES[self.code].severity
+
+    @property
+    def message(self) -> str:
+        params = {"value": self.value, **self.params}
+        return CODES[self.code].template.format(**params)
+
+    @property
+    def location(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "field": self.field,
+            "value": None if self.value is None else str(self.value),
+            "message": self.message,
+        }
+
+
+class Invalid(Exception):
+    """Raised by a field type's ``convert`` when a raw value cannot be accepted."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        if code not in CODES:
+            raise UnknownCode(code)
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def finding(self, value: Any, **where: Any) -> Finding:
+        return Finding(self.code, self.params, value=value, **where)

@@ -1,0 +1,236 @@
+"""Read a village submission (.xlsx, .xlsm, .xls, .ods) with python-calamine.
+
+Finds the cover and each register by sheet name (or synonym), the header row by the
+schema's labels and synonyms (anywhere in the first rows, merged or two-row headers
+included), and returns raw values with their cell positions. Nothing is converted here:
+that is the validator's job.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+from defusedxml import ElementTree
+from openpyxl.utils import get_column_letter
+
+from .fields import clean_text, is_blank
+from .schema import COVER, REGISTERS, TEMPLATE_VERSION_PROPERTY, Field, Register
+
+HEADER_SEARCH_ROWS = 15
+TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|小\s*计)")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a village workbook; the message is Chinese, one line."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{path.name}：{message}")
+        self.path = path
+        self.reason = message
+
+
+def cell_name(row: int, col: int) -> str:
+    """A1 name of a zero-based (row, col)."""
+    return f"{get_column_letter(col + 1)}{row + 1}"
+
+
+def header_key(text: Any) -> str:
+    """How headers are compared: NFKC, no spaces, no required-markers, ASCII parentheses."""
+    t = unicodedata.normalize("NFKC", str(text))
+    t = re.sub(r"[\s*※★]|\(必填\)|\(选填\)", "", t)
+    return t.lower()
+
+
+@dataclass
+class Row:
+    number: int  # 1-based row number in the sheet
+    values: dict[str, Any]  # field key -> raw value
+    columns: dict[str, int]  # field key -> zero-based column
+
+    def cell(self, key: str) -> str:
+        return cell_name(self.number - 1, self.columns[key])
+
+
+@dataclass
+class Table:
+    register: Register
+    sheet: str
+    header_row: int  # 1-based; the last header row when the header spans two rows
+    columns: dict[str, int]  # field key -> zero-based column
+    missing: list[Field]  # required fields with no column
+    extra: list[tuple[int, str]]  # (zero-based column, header) not in the schema
+    rows: list[Row] = field(default_factory=list)
+    total_rows: list[int] = field(default_factory=list)  # 1-based rows recognised as 合计
+
+
+@dataclass
+class CoverValue:
+    raw: Any
+    cell: str
+
+
+@dataclass
+class Submission:
+    path: Path
+    cover_sheet: str | None
+    cover: dict[str, CoverValue]
+    tables: dict[str, Table]  # register key -> table
+    missing_sheets: list[Register]
+    template_version: str | None
+
+    @property
+    def village(self) -> str | None:
+        value = self.cover.get("village")
+        return None if value is None or is_blank(value.raw) else clean_text(value.raw)
+
+
+def read(path: str | Path) -> Submission:
+    path = Path(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError:
+        raise ReadError(path, "文件设置了打开密码，请让村里去掉密码后重新发送。") from None
+    except Exception:
+        raise ReadError(path, "无法作为 Excel 工作簿打开（文件损坏或不是 .xlsx/.xls/.ods），请让村里重新发送。") from None
+    try:
+        sheets = {_sheet_key(name): name for name in book.sheet_names}
+        cover_name = _find_sheet(sheets, COVER)
+        cover = _read_cover(book.get_sheet_by_name(cover_name)) if cover_name else {}
+        tables: dict[str, Table] = {}
+        missing: list[Register] = []
+        for register in REGISTERS:
+            name = _find_sheet(sheets, register)
+            if name is None:
+                missing.append(register)
+            else:
+                tables[register.key] = _read_table(book.get_sheet_by_name(name), register)
+    except ReadError:
+        raise
+    except Exception as exc:  # calamine raises on broken parts only when a sheet is read
+        raise ReadError(path, f"工作表内容无法读取（{type(exc).__name__}），文件可能已损坏。") from None
+    finally:
+        book.close()
+    return Submission(path, cover_name, cover, tables, missing, template_version(path))
+
+
+def _sheet_key(name: str) -> str:
+    return header_key(name)
+
+
+def _find_sheet(sheets: dict[str, str], register: Register) -> str | None:
+    for candidate in register.sheet_names:
+        if header_key(candidate) in sheets:
+            return sheets[header_key(candidate)]
+    return None
+
+
+def _grid(sheet) -> list[list[Any]]:
+    return sheet.to_python(skip_empty_area=False)
+
+
+def _read_cover(sheet) -> dict[str, CoverValue]:
+    labels = {header_key(h): f for f in COVER.fields for h in f.headers}
+    found: dict[str, CoverValue] = {}
+    for r, row in enumerate(_grid(sheet)):
+        for c, value in enumerate(row):
+            f = labels.get(header_key(value)) if isinstance(value, str) else None
+            if f is None or f.key in found:
+                continue
+            right = next(((cc, v) for cc, v in enumerate(row[c + 1 : c + 4], c + 1) if not is_blank(v)), None)
+            cc, raw = right if right else (c + 1, None)
+            found[f.key] = CoverValue(raw, cell_name(r, cc))
+    return found
+
+
+def _fill_merged(grid: list[list[Any]], merged, last_row: int) -> None:
+    """Copy each merged header cell's value across its range (header rows only)."""
+    for (r0, c0), (r1, c1) in merged or ():
+        if r0 > last_row or r0 >= len(grid):
+            continue
+        value = grid[r0][c0] if c0 < len(grid[r0]) else ""
+        for r in range(r0, min(r1, last_row, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
+                grid[r][c] = value
+
+
+def _match_row(register: Register, row: list[Any], above: list[Any] | None) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    lookup = {header_key(h): f.key for f in register.fields for h in f.headers}
+    columns: dict[str, int] = {}
+    extra: list[tuple[int, str]] = []
+    for c, value in enumerate(row):
+        candidates = [value]
+        if above is not None and c < len(above):
+            candidates += [above[c], f"{above[c]}{value}"]
+        keys = [lookup.get(header_key(v)) for v in candidates if not is_blank(v)]
+        key = next((k for k in keys if k and k not in columns), None)
+        if key:
+            columns[key] = c
+        elif not is_blank(value):
+            extra.append((c, clean_text(value)))
+    return columns, extra
+
+
+def _read_table(sheet, register: Register) -> Table:
+    grid = _grid(sheet)
+    _fill_merged(grid, sheet.merged_cell_ranges, HEADER_SEARCH_ROWS)
+    best: tuple[int, int, dict[str, int], list[tuple[int, str]]] | None = None
+    for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        columns, extra = _match_row(register, grid[r], grid[r - 1] if r else None)
+        if best is None or len(columns) > len(best[2]):
+            best = (len(columns), r, columns, extra)
+    if best is None or best[0] == 0:
+        return Table(register, sheet.name, 1, {}, [f for f in register.fields if f.required], [])
+    _, header, columns, extra = best
+    table = Table(
+        register,
+        sheet.name,
+        header + 1,
+        columns,
+        [f for f in register.fields if f.required and f.key not in columns],
+        extra,
+    )
+    for r in range(header + 1, len(grid)):
+        line = grid[r]
+        if all(is_blank(v) for v in line):
+            continue
+        if any(isinstance(v, str) and TOTAL_LABEL.match(clean_text(v)) for v in line[:3]):
+            table.total_rows.append(r + 1)
+            continue
+        values = {key: (line[c] if c < len(line) else None) for key, c in columns.items()}
+        if all(is_blank(v) for v in values.values()):
+            continue
+        table.rows.append(Row(r + 1, {k: (None if is_blank(v) else v) for k, v in values.items()}, columns))
+    return table
+
+
+def template_version(path: Path) -> str | None:
+    """The template version stored as a custom document property (xlsx/xlsm only)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("docProps/custom.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+    root = ElementTree.fromstring(xml)
+    for prop in root:
+        if prop.get("name") == TEMPLATE_VERSION_PROPERTY:
+            return "".join(prop.itertext()).strip() or None
+    return None
+
+
+def find_workbooks(inputs: list[Path]) -> Iterator[Path]:
+    """Files given, and workbooks inside folders given (sorted; Excel lock files ``~$…`` skipped)."""
+    for item in inputs:
+        if item.is_dir():
+            for p in sorted(item.iterdir()):
+                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("~$"):
+                    yield p
+        else:
+            yield item
