@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from . import __version__
+from .annotate import annotate, output_name
 from .bundled import examples_dir
+from .findings import ERROR
 from .reader import ReadError, find_workbooks, read
 from .schema import REGISTERS
 from .template import write_template
+from .validate import FileReport, validate_file
+from .villages import VillageList, read_villages
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -86,13 +92,97 @@ def show_counts(console: Console, files: list[Path]) -> int:
         try:
             submission = read(path)
         except ReadError as exc:
-            console.print(f"[red]无法读取[/red] {exc}")
+            console.print(f"[red]无法读取[/red] {escape(str(exc))}")
             status = 2
             continue
         counts = [len(submission.tables[r.key].rows) if r.key in submission.tables else 0 for r in REGISTERS]
         totals = [a + b for a, b in zip(totals, counts)]
-        table.add_row(submission.village or "（封面未填村名）", path.name, *map(str, counts))
+        table.add_row(escape(submission.village or "（封面未填村名）"), escape(path.name), *map(str, counts))
     table.add_section()
     table.add_row("合计", "", *map(str, totals))
     console.print(table)
     return status
+
+
+FILES = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+VILLAGES = click.option(
+    "--villages",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="村名单工作簿（村名、代码），用于核对封面村名 / list of expected villages.",
+)
+
+
+def load_villages(path: Path | None) -> VillageList | None:
+    if path is None:
+        return None
+    try:
+        return read_villages(path)
+    except ReadError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@FILES
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式 / output format.")
+@click.option("--annotate", "annotate_to", type=click.Path(dir_okay=False, path_type=Path),
+              help="把标注好的副本写到这个文件（只校验一个文件时）/ marked-up copy of the one input.")
+@click.option("--annotate-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="把每个文件的标注副本写到这个文件夹 / marked-up copies of all inputs.")
+@VILLAGES
+def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annotate_dir: Path | None,
+             villages: Path | None) -> None:
+    """校验村报表：每个问题定位到工作表和单元格。Validate village submissions.
+
+    \b
+    INPUTS 是村报表文件（.xlsx/.xlsm/.xls/.ods）或包含它们的文件夹。
+    退出码 / exit code: 0 无错误（可有警告）; 1 有错误; 2 有文件无法读取。
+    --annotate / --annotate-dir 生成退回村里的标注副本：问题单元格标红（错误）或标黄（警告）
+    并加批注，另附“问题清单”表；原文件不会被修改。
+    """
+    files = list(find_workbooks(list(inputs)))
+    if annotate_to is not None and len(files) != 1:
+        raise click.UsageError("--annotate 只能用于一个文件；多个文件请用 --annotate-dir 文件夹。")
+    known = load_villages(villages)
+    console = Console(highlight=False, soft_wrap=True)
+    reports = []
+    for path in files:
+        report = validate_file(path, known)
+        reports.append(report)
+        target = annotate_to or (annotate_dir / output_name(path) if annotate_dir else None)
+        if target is not None and report.readable:
+            try:
+                written = annotate(report, target)
+            except PermissionError:
+                raise click.ClickException(f"无法写入 {target}：文件可能正在 Excel 中打开，请关闭后重试。") from None
+            if fmt == "text":
+                console.print(f"标注副本：{escape(str(written))}")
+        if fmt == "text":
+            show_report(console, report)
+    if fmt == "json":
+        click.echo(json.dumps({"files": [r.as_dict() for r in reports]}, ensure_ascii=False, indent=2))
+    else:
+        bad = sum(1 for r in reports if r.errors)
+        unreadable = sum(1 for r in reports if not r.readable)
+        console.print(f"共 {len(reports)} 个文件：{bad} 个有错误，{unreadable} 个无法读取。")
+    raise SystemExit(exit_status(reports))
+
+
+def exit_status(reports: list[FileReport]) -> int:
+    if any(not r.readable for r in reports):
+        return 2
+    return 1 if any(r.errors for r in reports) else 0
+
+
+def show_report(console: Console, report: FileReport) -> None:
+    name = escape(report.path.name)
+    if not report.readable:
+        console.print(f"[bold red]✗ {name}[/]：{escape(report.error or '')}")
+        return
+    village = escape(report.village or "封面未填村名")
+    status = "[green]✓[/]" if not report.errors else "[red]✗[/]"
+    console.print(f"{status} [bold]{village}[/]（{name}）：错误 {report.errors} 条，警告 {report.warnings} 条")
+    for f in report.findings:
+        level = "[red]错误[/]" if f.severity == ERROR else "[yellow]警告[/]"
+        value = "" if f.value is None else f"「{escape(str(f.value))}」"
+        console.print(f"  {level} {escape(f.location)} {escape(f.field or '')}{value}：{escape(f.message)}")

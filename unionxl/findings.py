@@ -73,6 +73,40 @@ CODES: dict[str, Code] = {
         ERROR, "「{value}」不是有效的统一社会信用代码（18 位，含校验位）。", "invalid unified social credit code"
     ),
     "text-too-long": Code(ERROR, "内容超过 {maximum} 个字，请精简。", "text too long"),
+    # -- the workbook's structure --
+    "missing-cover": Code(ERROR, "缺少“封面”工作表，无法确定是哪个村的报表。请使用统一模板。", "no cover sheet"),
+    "missing-cover-field": Code(ERROR, "封面缺少“{column}”一项，请按模板补上。", "cover item missing"),
+    "missing-sheet": Code(ERROR, "缺少“{sheet}”工作表（没有数据也请保留空表）。", "register sheet missing"),
+    "no-header": Code(ERROR, "“{sheet}”前 15 行中找不到列标题，请按模板第 1 行的列名填写。", "no header row found"),
+    "missing-column": Code(ERROR, "缺少必填列“{column}”，请按模板补上该列。", "required column missing"),
+    "extra-column": Code(WARNING, "列“{value}”不在模板中，已忽略。", "unknown extra column (ignored)"),
+    "total-row": Code(WARNING, "这一行是合计行，已跳过，不计入人数和金额。", "a 合计/总计 row (not counted)"),
+    # -- the cover --
+    "unknown-village": Code(ERROR, "村名「{value}」不在村名单中{suggestion}。", "village not in the village list"),
+    "period-reversed": Code(ERROR, "统计期间结束 {value} 早于开始 {start}。", "report period ends before it starts"),
+    # -- rows --
+    "duplicate-id": Code(ERROR, "身份证号与第 {other} 行重复，同一人登记了两次？", "same ID twice in the roster"),
+    "sex-mismatch": Code(ERROR, "性别“{value}”与身份证号不符（第 17 位表示{expected}）。", "sex disagrees with the ID"),
+    "birth-mismatch": Code(ERROR, "出生日期 {value} 与身份证号中的 {expected} 不符。", "birth date disagrees with the ID"),
+    "join-too-young": Code(WARNING, "入会时间 {value} 时未满 16 周岁，请核对。", "joined before age 16"),
+    "not-in-roster": Code(WARNING, "身份证号 {value} 不在本村会员名册中，请核对。", "aid recipient or applicant not in the roster"),
+    "name-mismatch": Code(
+        WARNING, "姓名“{value}”与会员名册中同一身份证号的姓名“{expected}”不一致。", "name differs from the roster"
+    ),
+    "outside-period": Code(
+        WARNING, "日期 {value} 不在本期统计期间（{start} 至 {end}）内。", "date outside the cover's report period"
+    ),
+    "closed-before-accepted": Code(ERROR, "结案日期 {value} 早于受理日期 {accepted}。", "case closed before accepted"),
+    "recovered-exceeds-claim": Code(
+        WARNING, "追回金额 {value} 元大于诉求金额 {claimed} 元，请核对。", "recovered more than claimed"
+    ),
+    "open-case-closed": Code(WARNING, "处理结果为“办理中”，却填了结案日期 {value}。", "open case has a close date"),
+    "missing-close-date": Code(WARNING, "处理结果为“{value}”，但没有填结案日期。", "finished case without close date"),
+    "mediation-overdue": Code(
+        WARNING,
+        "受理已 {days} 天仍在办理中，超过 15 天的调解可告知职工申请劳动仲裁。",
+        "case open more than 15 days after acceptance",
+    ),
 }
 
 

@@ -94,6 +94,8 @@ class Submission:
 
 def read(path: str | Path) -> Submission:
     path = Path(path)
+    if not path.is_file():
+        raise ReadError(path, "找不到这个文件（或它是文件夹）。")
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:

@@ -1,0 +1,188 @@
+"""Checks beyond a single cell: structure, cover, and rows (within a register and across registers).
+
+Each check is a small generator of :class:`Finding`; ``ROW_CHECKS`` lists which run on
+which register. Checks see clean values (``None`` where a cell was blank or invalid) and
+stay silent when a value they need is missing: the cell check has already spoken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from openpyxl.utils import column_index_from_string
+
+from .fields import clean_text, id_birth_date, id_sex
+from .findings import Finding
+from .reader import Submission, Table, cell_name
+from .schema import REGISTERS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .validate import CleanRow, FileReport
+    from .villages import VillageList
+
+MEDIATION_DAYS = 15
+MIN_JOIN_AGE = 16
+
+
+def split_cell(cell: str | None) -> tuple[int, int]:
+    """(row, column) of an A1 name, for sorting; (0, 0) when there is none."""
+    m = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
+    return (int(m[2]), column_index_from_string(m[1])) if m else (0, 0)
+
+
+# -- structure ------------------------------------------------------------------------
+
+
+def structure(table: Table) -> Iterator[Finding]:
+    if not table.columns:
+        yield Finding("no-header", {"sheet": table.sheet}, sheet=table.sheet)
+        return
+    header = table.header_row - 1
+    for f in table.missing:
+        yield Finding("missing-column", {"column": f.label}, sheet=table.sheet, field=f.label)
+    for col, text in table.extra:
+        yield Finding("extra-column", sheet=table.sheet, cell=cell_name(header, col), value=text)
+    for row in table.total_rows:
+        yield Finding("total-row", sheet=table.sheet, cell=f"A{row}")
+
+
+# -- cover ------------------------------------------------------------------------------
+
+
+def cover(values: dict[str, Any], sub: Submission, villages: VillageList | None) -> Iterator[Finding]:
+    where = {key: v.cell for key, v in sub.cover.items()}
+    start, end = values.get("period_start"), values.get("period_end")
+    if start and end and end < start:
+        yield Finding("period-reversed", {"start": start}, sheet=sub.cover_sheet, cell=where["period_end"],
+                      field="统计期间结束", value=end)
+    village = values.get("village")
+    if village and villages is not None and villages.find(village) is None:
+        yield Finding("unknown-village", {"suggestion": villages.suggest(village)}, sheet=sub.cover_sheet,
+                      cell=where["village"], field="村（社区）名称", value=village)
+
+
+# -- rows -----------------------------------------------------------------------------
+
+RowCheck = Callable[["FileReport", str], Iterator[Finding]]
+_REGISTERS = {r.key: r for r in REGISTERS}
+
+
+def _at(report: FileReport, key: str, row: CleanRow, field: str, code: str, value: Any, **params: Any) -> Finding:
+    label = _REGISTERS[key].field(field).label
+    return Finding(code, params, sheet=report.sheets[key], cell=row.cells.get(field), field=label, value=value)
+
+
+def duplicate_ids(report: FileReport, key: str) -> Iterator[Finding]:
+    first: dict[str, int] = {}
+    for row in report.rows[key]:
+        idn = row.values.get("id_number")
+        if idn is None:
+            continue
+        if idn in first:
+            yield _at(report, key, row, "id_number", "duplicate-id", idn, other=first[idn])
+        else:
+            first[idn] = row.number
+
+
+def agrees_with_id(report: FileReport, key: str) -> Iterator[Finding]:
+    for row in report.rows[key]:
+        idn = row.values.get("id_number")
+        if idn is None:
+            continue
+        sex, birth = row.values.get("sex"), row.values.get("birth_date")
+        if sex and sex != id_sex(idn):
+            yield _at(report, key, row, "sex", "sex-mismatch", sex, expected=id_sex(idn))
+        if birth and birth != id_birth_date(idn):
+            yield _at(report, key, row, "birth_date", "birth-mismatch", birth, expected=id_birth_date(idn))
+        joined = row.values.get("join_date")
+        born = id_birth_date(idn)
+        if joined and joined < _add_years(born, MIN_JOIN_AGE):
+            yield _at(report, key, row, "join_date", "join-too-young", joined)
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _roster(report: FileReport) -> dict[str, str] | None:
+    rows = report.rows.get("members")
+    if rows is None:
+        return None
+    roster: dict[str, str] = {}
+    for r in rows:
+        if r.values.get("id_number"):
+            roster.setdefault(r.values["id_number"], r.values.get("name") or "")
+    return roster
+
+
+def in_roster(report: FileReport, key: str) -> Iterator[Finding]:
+    roster = _roster(report)
+    if roster is None:  # no roster sheet at all: already an error of its own
+        return
+    id_key, name_key = ("applicant_id", "applicant") if key == "cases" else ("id_number", "name")
+    for row in report.rows[key]:
+        idn, name = row.values.get(id_key), row.values.get(name_key)
+        if idn is None:
+            continue
+        if idn not in roster:
+            yield _at(report, key, row, id_key, "not-in-roster", idn)
+        elif name and roster[idn] and clean_text(name) != clean_text(roster[idn]):
+            yield _at(report, key, row, name_key, "name-mismatch", name, expected=roster[idn])
+
+
+_PERIOD_DATES = {"aid": "aid_date", "cases": "accept_date"}
+
+
+def in_period(report: FileReport, key: str) -> Iterator[Finding]:
+    start, end = report.cover.get("period_start"), report.cover.get("period_end")
+    if not (start and end) or end < start:
+        return
+    date_key = _PERIOD_DATES[key]
+    for row in report.rows[key]:
+        day = row.values.get(date_key)
+        if day and not (start <= day <= end):
+            yield _at(report, key, row, date_key, "outside-period", day, start=start, end=end)
+
+
+def case_dates(report: FileReport, key: str) -> Iterator[Finding]:
+    end = report.cover.get("period_end") or dt.date.today()
+    for row in report.rows[key]:
+        v = row.values
+        accepted, closed, result = v.get("accept_date"), v.get("close_date"), v.get("result")
+        if accepted and closed and closed < accepted:
+            yield _at(report, key, row, "close_date", "closed-before-accepted", closed, accepted=accepted)
+        if result == "办理中":
+            if closed:
+                yield _at(report, key, row, "close_date", "open-case-closed", closed)
+            elif accepted and (end - accepted).days > MEDIATION_DAYS:
+                yield _at(report, key, row, "result", "mediation-overdue", result, days=(end - accepted).days)
+        elif result and not closed and "close_date" in row.cells:
+            yield _at(report, key, row, "close_date", "missing-close-date", result)
+
+
+def recovered_vs_claimed(report: FileReport, key: str) -> Iterator[Finding]:
+    for row in report.rows[key]:
+        recovered, claimed = row.values.get("recovered"), row.values.get("claimed")
+        if recovered is not None and claimed is not None and recovered > claimed:
+            yield _at(report, key, row, "recovered", "recovered-exceeds-claim", recovered, claimed=claimed)
+
+
+ROW_CHECKS: dict[str, tuple[RowCheck, ...]] = {
+    "members": (duplicate_ids, agrees_with_id),
+    "aid": (in_roster, in_period),
+    "cases": (in_roster, in_period, case_dates, recovered_vs_claimed),
+}
+
+
+def rows(report: FileReport) -> Iterator[Finding]:
+    for key, row_checks in ROW_CHECKS.items():
+        if key in report.rows:
+            for check in row_checks:
+                yield from check(report, key)
+

@@ -1,0 +1,72 @@
+"""The list of villages a township expects: names and codes, read from a simple workbook."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine
+
+from .fields import clean_text, is_blank
+from .reader import ReadError, header_key
+
+NAME_HEADERS = {header_key(h) for h in ("村名", "村（社区）名称", "村(社区)名称", "名称", "村", "单位名称", "村名称")}
+CODE_HEADERS = {header_key(h) for h in ("代码", "村代码", "村（社区）代码", "区划代码", "统计用区划代码")}
+
+
+@dataclass(frozen=True)
+class Village:
+    name: str
+    code: str = ""
+
+
+def _key(name: str) -> str:
+    return clean_text(name).replace(" ", "")
+
+
+@dataclass
+class VillageList:
+    villages: list[Village]
+
+    def find(self, name: str) -> Village | None:
+        wanted = _key(name)
+        return next((v for v in self.villages if _key(v.name) == wanted), None)
+
+    def suggest(self, name: str) -> str:
+        near = difflib.get_close_matches(_key(name), [_key(v.name) for v in self.villages], n=1, cutoff=0.5)
+        return f"，是否应为「{near[0]}」" if near else ""
+
+    @property
+    def names(self) -> list[str]:
+        return [v.name for v in self.villages]
+
+
+def read_villages(path: str | Path) -> VillageList:
+    """First sheet: a header row with 村名 (and optionally 代码), or simply names in column A."""
+    path = Path(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        rows = book.get_sheet_by_index(0).to_python()
+    except Exception:
+        raise ReadError(path, "村名单无法打开，请提供 .xlsx/.xls/.ods 文件，第一张表列出村名（和代码）。") from None
+    name_col, code_col, start = 0, None, 0
+    for i, row in enumerate(rows[:10]):
+        keys = [header_key(v) for v in row]
+        if any(k in NAME_HEADERS for k in keys):
+            name_col = next(c for c, k in enumerate(keys) if k in NAME_HEADERS)
+            code_col = next((c for c, k in enumerate(keys) if k in CODE_HEADERS), None)
+            start = i + 1
+            break
+    villages = []
+    for row in rows[start:]:
+        name = row[name_col] if name_col < len(row) else None
+        if is_blank(name):
+            continue
+        code = row[code_col] if code_col is not None and code_col < len(row) else ""
+        if isinstance(code, float) and code.is_integer():
+            code = int(code)
+        villages.append(Village(clean_text(name), clean_text(code) if not is_blank(code) else ""))
+    if not villages:
+        raise ReadError(path, "村名单中没有找到村名。")
+    return VillageList(villages)
