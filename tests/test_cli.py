@@ -35,11 +35,13 @@ def test_template_writes_the_workbook(tmp_path):
 def test_demo_reads_the_examples_and_prints_totals(tmp_path):
     result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "13 个文件" in result.output
+    assert "13 个文件" in result.output and "新建 Microsoft Excel 工作表.xlsx" in result.output
     assert "坪朗村" in result.output and "杨柳坪村" in result.output  # the latter's file is 新建 Microsoft Excel 工作表.xlsx
     total = next(line for line in result.output.splitlines() if "合计" in line)
-    assert [t for t in total.replace("│", " ").split() if t.isdigit()] == ["580", "108", "22"]
+    # members, aid rows, cases, errors, warnings
+    assert [t for t in total.replace("│", " ").split() if t.isdigit()] == ["580", "108", "22", "0", "1"]
     assert (tmp_path / TEMPLATE_NAME).exists()
+    assert len(list((tmp_path / "退回各村").glob("*_已标注.xlsx"))) == 13
 
 
 def test_python_dash_m_works():

@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 from unionxl.fields import id_check_char
 from unionxl.findings import Invalid
 from unionxl.reader import read
-from unionxl.sample import write_examples
+from unionxl.bundled import workbooks_dir
+from unionxl.sample import VILLAGE_LIST, write_examples
+from unionxl.villages import read_villages
 from unionxl.schema import COVER, REGISTERS
 
 from .test_template import _members
@@ -97,10 +99,22 @@ def test_every_value_converts_with_the_schema(examples):
                     assert not notes, f"{path.name} {row.cell(key)}: {notes[0].code}"
 
 
-def test_committed_examples_match_the_generator(examples, tmp_path):
+def test_committed_examples_match_the_generator(tmp_path):
     generated = write_examples(tmp_path)
-    assert sorted(p.name for p in generated) == sorted(p.name for p in examples)
+    committed = workbooks_dir()
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.xlsx")) == sorted(
+        p.relative_to(tmp_path) for p in generated
+    )
     for path in generated:
-        assert _members(path) == _members(next(p for p in examples if p.name == path.name)), (
-            "run `python -m unionxl.sample workbooks/examples` and commit the result"
+        assert _members(path) == _members(committed / path.relative_to(tmp_path)), (
+            "run `python -m unionxl.sample workbooks` and commit the result"
         )
+
+
+def test_village_list_names_every_example_village(examples):
+    known = read_villages(workbooks_dir() / VILLAGE_LIST)
+    assert len(known.villages) == 13
+    for path in examples:
+        sub = read(path)
+        village = known.find(sub.village)
+        assert village is not None and village.code == str(sub.cover["village_code"].raw)

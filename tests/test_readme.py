@@ -23,3 +23,11 @@ def test_readme_starts_with_install_and_demo_then_install_and_tests():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert first_commands()[1] in ci
+
+
+def test_readme_documents_every_finding_code():
+    from unionxl.findings import CODES
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for code, spec in CODES.items():
+        assert f"| `{code}` | {spec.severity} | {spec.meaning} |" in text, code

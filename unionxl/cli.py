@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -12,15 +13,21 @@ from rich.table import Table as RichTable
 
 from . import __version__
 from .annotate import annotate, output_name
-from .bundled import examples_dir
+from .bundled import examples_dir, workbooks_dir
 from .findings import ERROR
-from .reader import ReadError, find_workbooks, read
+from .reader import ReadError, find_workbooks
+from .sample import VILLAGE_LIST
 from .schema import REGISTERS
 from .template import write_template
 from .validate import FileReport, validate_file
 from .villages import VillageList, read_villages
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def make_console() -> Console:
+    """Rich output; wide enough for Chinese file names when printing to a pipe or a file."""
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 
 @click.group(context_settings=CONTEXT)
@@ -69,40 +76,43 @@ def template(output_dir: Path) -> None:
 def demo(output_dir: Path) -> None:
     """在自带的寨阳乡 13 个示例村报表上演示。Run the main job on the bundled examples.
 
-    生成模板，读取 workbooks/examples 下的每个村报表，按封面上的村名列出各登记表的行数。
+    生成模板，校验 workbooks/examples 下的每个村报表，按封面上的村名列出各登记表行数和问题数，
+    并把每个村的标注副本写到 输出文件夹/退回各村/。
     """
-    console = Console(highlight=False)
+    console = make_console()
     template_path = write_template(output_dir)
     files = list(find_workbooks([examples_dir()]))
-    status = show_counts(console, files)
-    console.print(f"模板已生成：{template_path}")
-    raise SystemExit(status)
+    known = read_villages(workbooks_dir() / VILLAGE_LIST)
+    reports = [validate_file(path, known) for path in files]
+    for report in reports:
+        if report.readable:
+            annotate(report, output_dir / "退回各村" / output_name(report.path))
+    show_counts(console, reports)
+    console.print(f"模板：{escape(str(template_path))}")
+    console.print(f"标注副本：{escape(str(output_dir / '退回各村'))}")
+    raise SystemExit(exit_status(reports))
 
 
-def show_counts(console: Console, files: list[Path]) -> int:
-    """Print one line per village submission with its row counts; 2 when a file was unreadable."""
-    table = RichTable(title=f"村报表行数（{len(files)} 个文件）")
+def show_counts(console: Console, reports: list[FileReport]) -> None:
+    """One line per village submission: rows per register, errors and warnings, and a total."""
+    table = RichTable(title=f"村报表校验结果（{len(reports)} 个文件）")
     table.add_column("村（封面）")
     table.add_column("文件")
     for register in REGISTERS:
         table.add_column(register.sheet, justify="right")
-    totals = [0] * len(REGISTERS)
-    status = 0
-    for path in files:
-        try:
-            submission = read(path)
-        except ReadError as exc:
-            console.print(f"[red]无法读取[/red] {escape(str(exc))}")
-            status = 2
+    table.add_column("错误", justify="right")
+    table.add_column("警告", justify="right")
+    totals = [0] * (len(REGISTERS) + 2)
+    for report in reports:
+        if not report.readable:
+            table.add_row("[red]无法读取[/]", escape(report.path.name), *[""] * len(REGISTERS), "", "")
             continue
-        counts = [len(submission.tables[r.key].rows) if r.key in submission.tables else 0 for r in REGISTERS]
+        counts = [len(report.rows.get(r.key, ())) for r in REGISTERS] + [report.errors, report.warnings]
         totals = [a + b for a, b in zip(totals, counts)]
-        table.add_row(escape(submission.village or "（封面未填村名）"), escape(path.name), *map(str, counts))
+        table.add_row(escape(report.village or "（封面未填村名）"), escape(report.path.name), *map(str, counts))
     table.add_section()
     table.add_row("合计", "", *map(str, totals))
     console.print(table)
-    return status
-
 
 FILES = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 VILLAGES = click.option(
@@ -144,7 +154,7 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     if annotate_to is not None and len(files) != 1:
         raise click.UsageError("--annotate 只能用于一个文件；多个文件请用 --annotate-dir 文件夹。")
     known = load_villages(villages)
-    console = Console(highlight=False, soft_wrap=True)
+    console = make_console()
     reports = []
     for path in files:
         report = validate_file(path, known)

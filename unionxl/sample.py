@@ -1,7 +1,7 @@
 """Fictional but realistic village submissions: the bundled examples and benchmark inputs.
 
-``python -m unionxl.sample workbooks/examples`` regenerates the 13 example submissions of
-寨阳乡 (Faker zh_CN names, valid ID numbers). Their totals reproduce the seed report:
+``python -m unionxl.sample workbooks`` regenerates the 13 example submissions of 寨阳乡
+(``workbooks/examples/``) and its village list (Faker zh_CN names, valid ID numbers). Their totals reproduce the seed report:
 580 members; 22 rights cases with 18,000 yuan recovered; 13 college students aided with
 65,000 yuan; 15 hardship workers with 20,000 yuan; 65 低保 people with 30,500 yuan.
 Everything is drawn from one seeded ``random.Random``, so the output is reproducible.
@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
 from stdnum.cn import uscc
 
 from .fields import id_check_char
@@ -226,13 +227,32 @@ def generate(seed: int = 2012) -> list[Village]:
     return villages
 
 
-def write_examples(directory: str | Path, seed: int = 2012) -> list[Path]:
-    directory = Path(directory)
+VILLAGE_LIST = f"{TOWNSHIP}村名单.xlsx"
+
+
+def write_examples(workbooks: str | Path, seed: int = 2012) -> list[Path]:
+    """The village submissions into ``workbooks/examples/`` and the village list into ``workbooks/``."""
+    workbooks = Path(workbooks)
+    villages = generate(seed)
     paths = []
-    for v in generate(seed):
+    for v in villages:
         wb = build_workbook(v.cover, {"members": v.members, "aid": v.aid, "cases": v.cases})
-        paths.append(atomic_save(wb, directory / v.file_name))
+        paths.append(atomic_save(wb, workbooks / "examples" / v.file_name))
+    paths.append(write_village_list(villages, workbooks / VILLAGE_LIST))
     return paths
+
+
+def write_village_list(villages: list[Village], path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "村名单"
+    ws.append(["序号", "村（社区）名称", "村（社区）代码"])
+    for i, v in enumerate(villages, start=1):
+        ws.append([i, v.name, v.code])
+    for letter, width in (("A", 6), ("B", 16), ("C", 16)):
+        ws.column_dimensions[letter].width = width
+        ws.column_dimensions[letter].number_format = "@" if letter == "C" else "General"
+    return atomic_save(wb, path)
 
 
 def iter_members(g: Generator, village: str, n: int) -> Iterator[dict[str, Any]]:
@@ -242,5 +262,5 @@ def iter_members(g: Generator, village: str, n: int) -> Iterator[dict[str, Any]]
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised by tests/test_examples.py
-    for path in write_examples(sys.argv[1] if len(sys.argv) > 1 else "workbooks/examples"):
+    for path in write_examples(sys.argv[1] if len(sys.argv) > 1 else "workbooks"):
         print(path)
