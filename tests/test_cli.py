@@ -32,16 +32,18 @@ def test_template_writes_the_workbook(tmp_path):
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".~unionxl")]  # no temp file left
 
 
-def test_demo_reads_the_examples_and_prints_totals(tmp_path):
+def test_demo_validates_merges_and_prints_totals(tmp_path):
     result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "13 个文件" in result.output and "新建 Microsoft Excel 工作表.xlsx" in result.output
-    assert "坪朗村" in result.output and "杨柳坪村" in result.output  # the latter's file is 新建 Microsoft Excel 工作表.xlsx
+    assert "应报 13 个村" in result.output and "新建 Microsoft Excel 工作表.xlsx" in result.output
+    assert "杨柳坪村" in result.output  # the village of 新建 Microsoft Excel 工作表.xlsx, from its cover
     total = next(line for line in result.output.splitlines() if "合计" in line)
     # members, aid rows, cases, errors, warnings
     assert [t for t in total.replace("│", " ").split() if t.isdigit()] == ["580", "108", "22", "0", "1"]
     assert (tmp_path / TEMPLATE_NAME).exists()
     assert len(list((tmp_path / "退回各村").glob("*_已标注.xlsx"))) == 13
+    township = load_workbook(tmp_path / "乡镇汇总.xlsx", read_only=True)
+    assert township["会员名册"].max_row == 581
 
 
 def test_python_dash_m_works():

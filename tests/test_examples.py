@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from unionxl.fields import id_check_char
 from unionxl.findings import Invalid
 from unionxl.reader import read
-from unionxl.bundled import workbooks_dir
-from unionxl.sample import VILLAGE_LIST, write_examples
+from unionxl.bundled import VILLAGE_LIST, workbooks_dir
+from unionxl.sample import write_examples
 from unionxl.villages import read_villages
 from unionxl.schema import COVER, REGISTERS
 

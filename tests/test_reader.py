@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from unionxl.reader import ReadError, find_workbooks, read, template_version
+from unionxl.reader import ReadError, read, scan, template_version
 
 from .conftest import convert, make_workbook
 
@@ -76,10 +76,13 @@ def test_template_version_absent_in_a_plain_workbook(tmp_path):
     assert read(path).template_version is None
 
 
-def test_find_workbooks_skips_lock_files_and_other_files(tmp_path):
-    for name in ("b.xlsx", "a.xls", "~$b.xlsx", "notes.txt", "c.ods"):
+def test_scan_skips_lock_files_and_other_files_with_a_note(tmp_path):
+    for name in ("b.xlsx", "a.xls", "~$b.xlsx", "notes.txt", "c.ods", "D.XLSX"):
         (tmp_path / name).write_bytes(b"")
-    assert [p.name for p in find_workbooks([tmp_path])] == ["a.xls", "b.xlsx", "c.ods"]
+    files, skipped = scan([tmp_path / "notes.txt", tmp_path])
+    assert [p.name for p in files] == ["notes.txt", "D.XLSX", "a.xls", "b.xlsx", "c.ods"]  # a named file is read
+    assert [(p.name, "锁文件" in why or "不是 Excel" in why) for p, why in skipped] == [
+        ("notes.txt", True), ("~$b.xlsx", True)]
 
 
 @pytest.mark.parametrize("fmt", ["xls", "ods"])

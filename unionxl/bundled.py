@@ -14,3 +14,11 @@ def workbooks_dir() -> Path:
 
 def examples_dir() -> Path:
     return workbooks_dir() / "examples"
+
+
+VILLAGE_LIST = "寨阳乡村名单.xlsx"
+
+
+def village_list() -> Path:
+    """The bundled list of 寨阳乡's villages (names and codes)."""
+    return workbooks_dir() / VILLAGE_LIST

@@ -9,18 +9,21 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress
 from rich.table import Table as RichTable
 
 from . import __version__
 from .annotate import annotate, output_name
-from .bundled import examples_dir, workbooks_dir
+from .bundled import examples_dir, village_list
 from .findings import ERROR
-from .reader import ReadError, find_workbooks
-from .sample import VILLAGE_LIST
+from .merge import MergeResult, merge
+from .reader import ReadError, scan
 from .schema import REGISTERS
 from .template import write_template
+from .township import write_township
 from .validate import FileReport, validate_file
 from .villages import VillageList, read_villages
+from .xlsxio import OutputLocked, open_elsewhere
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -64,56 +67,6 @@ def template(output_dir: Path) -> None:
     click.echo(f"模板已生成：{path}")
 
 
-@main.command()
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("unionxl-demo"),
-    show_default=True,
-    help="演示结果写到哪个文件夹 / output folder.",
-)
-def demo(output_dir: Path) -> None:
-    """在自带的寨阳乡 13 个示例村报表上演示。Run the main job on the bundled examples.
-
-    生成模板，校验 workbooks/examples 下的每个村报表，按封面上的村名列出各登记表行数和问题数，
-    并把每个村的标注副本写到 输出文件夹/退回各村/。
-    """
-    console = make_console()
-    template_path = write_template(output_dir)
-    files = list(find_workbooks([examples_dir()]))
-    known = read_villages(workbooks_dir() / VILLAGE_LIST)
-    reports = [validate_file(path, known) for path in files]
-    for report in reports:
-        if report.readable:
-            annotate(report, output_dir / "退回各村" / output_name(report.path))
-    show_counts(console, reports)
-    console.print(f"模板：{escape(str(template_path))}")
-    console.print(f"标注副本：{escape(str(output_dir / '退回各村'))}")
-    raise SystemExit(exit_status(reports))
-
-
-def show_counts(console: Console, reports: list[FileReport]) -> None:
-    """One line per village submission: rows per register, errors and warnings, and a total."""
-    table = RichTable(title=f"村报表校验结果（{len(reports)} 个文件）")
-    table.add_column("村（封面）")
-    table.add_column("文件")
-    for register in REGISTERS:
-        table.add_column(register.sheet, justify="right")
-    table.add_column("错误", justify="right")
-    table.add_column("警告", justify="right")
-    totals = [0] * (len(REGISTERS) + 2)
-    for report in reports:
-        if not report.readable:
-            table.add_row("[red]无法读取[/]", escape(report.path.name), *[""] * len(REGISTERS), "", "")
-            continue
-        counts = [len(report.rows.get(r.key, ())) for r in REGISTERS] + [report.errors, report.warnings]
-        totals = [a + b for a, b in zip(totals, counts)]
-        table.add_row(escape(report.village or "（封面未填村名）"), escape(report.path.name), *map(str, counts))
-    table.add_section()
-    table.add_row("合计", "", *map(str, totals))
-    console.print(table)
-
 FILES = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 VILLAGES = click.option(
     "--villages",
@@ -150,7 +103,7 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     --annotate / --annotate-dir 生成退回村里的标注副本：问题单元格标红（错误）或标黄（警告）
     并加批注，另附“问题清单”表；原文件不会被修改。
     """
-    files = list(find_workbooks(list(inputs)))
+    files, _ = scan(list(inputs))
     if annotate_to is not None and len(files) != 1:
         raise click.UsageError("--annotate 只能用于一个文件；多个文件请用 --annotate-dir 文件夹。")
     known = load_villages(villages)
@@ -196,3 +149,113 @@ def show_report(console: Console, report: FileReport) -> None:
         level = "[red]错误[/]" if f.severity == ERROR else "[yellow]警告[/]"
         value = "" if f.value is None else f"「{escape(str(f.value))}」"
         console.print(f"  {level} {escape(f.location)} {escape(f.field or '')}{value}：{escape(f.message)}")
+
+
+@main.command("merge")
+@FILES
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("乡镇汇总.xlsx"),
+              show_default=True, help="乡镇汇总工作簿 / township workbook to write.")
+@VILLAGES
+@click.option("--strict", is_flag=True, help="有错误的村不合并（并注明）/ leave out villages with errors.")
+@click.option("--mask", is_flag=True, help="身份证号、手机号打码，用于外发 / mask ID and phone numbers.")
+def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None, strict: bool, mask: bool) -> None:
+    """合并各村报表为乡镇汇总工作簿。Merge village submissions into the township workbook.
+
+    \b
+    INPUTS 是村报表文件或文件夹，.xlsx/.xlsm/.xls/.ods 均可，文件名随意：村名取自每个文件的封面。
+    汇总工作簿含：报送情况（应报、已报、未报、重复报送、无法读取）、会员名册、帮扶台账、
+    维权案件（每行注明村名、来源文件和单元格）、问题清单（含跨村重复登记、重复帮扶）。
+    同一个村报了两份时，采用填报日期较新的一份。
+    退出码 / exit code: 0 正常; 1 有村的报表有错误或村名不在名单中; 2 有文件无法读取。
+    """
+    console = make_console()
+    result = run_merge(console, list(inputs), output, load_villages(villages), strict, mask)
+    raise SystemExit(merge_status(result))
+
+
+def run_merge(console: Console, inputs: list[Path], output: Path, known: VillageList | None, strict: bool,
+              mask: bool) -> MergeResult:
+    if open_elsewhere(output):
+        raise click.ClickException(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再合并。")
+    files, skipped = scan(inputs)
+    with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("校验各村报表", total=len(files))
+        result = merge(files, known, strict, skipped, lambda done, total: bar.update(task, completed=done))
+    try:
+        path = write_township(result, output, mask)
+    except OutputLocked as exc:
+        raise click.ClickException(str(exc)) from None
+    show_merge(console, result)
+    console.print(f"乡镇汇总：{escape(str(path))}")
+    return result
+
+
+def merge_status(result: MergeResult) -> int:
+    if result.unreadable:
+        return 2
+    return 1 if result.unknown or any(r.errors for _, r in result.used) or result.strict and any(
+        e.excluded for e in result.entries) else 0
+
+
+def show_merge(console: Console, result: MergeResult) -> None:
+    """One line per expected village: status, file, rows per register, errors, warnings; then the rest."""
+    table = RichTable(title=f"报送情况（应报 {len(result.entries)} 个村）")
+    for title in ("村（社区）", "报送情况", "文件", *(r.sheet for r in REGISTERS), "错误", "警告"):
+        table.add_column(title, justify="right" if title in ("错误", "警告") or title in
+                         [r.sheet for r in REGISTERS] else "left")
+    totals = [0] * (len(REGISTERS) + 2)
+    for e in result.entries:
+        r = e.report
+        style = "red" if r is None or e.excluded or r.errors else "green"
+        if r is None:
+            table.add_row(escape(e.village.name), f"[{style}]{e.status}[/]", "", *[""] * (len(REGISTERS) + 2))
+            continue
+        counts = [len(r.rows.get(reg.key, ())) for reg in REGISTERS] + [r.errors, r.warnings]
+        if not e.excluded:
+            totals = [a + b for a, b in zip(totals, counts)]
+        table.add_row(escape(e.village.name), f"[{style}]{e.status}[/]", escape(r.path.name), *map(str, counts))
+    table.add_section()
+    table.add_row("合计（已合并）", "", "", *map(str, totals))
+    console.print(table)
+    for e in result.entries:
+        for old in e.superseded:
+            console.print(f"  {escape(e.village.name)} 报了两份，采用 {escape(e.report.path.name)}，"
+                          f"未采用较早的 {escape(old.path.name)}")
+    for r in result.unknown:
+        what = f"封面村名「{escape(r.village)}」不在村名单中" if r.village else "封面未填村名"
+        console.print(f"  [yellow]未合并[/] {escape(r.path.name)}：{what}")
+    for r in result.unreadable:
+        console.print(f"  [red]无法读取[/] {escape(r.path.name)}：{escape(r.error or '')}")
+    for path, reason in result.skipped:
+        console.print(f"  已跳过 {escape(path.name)}：{reason}")
+    if result.cross:
+        console.print(f"  [yellow]跨村核查[/]：{len(result.cross)} 条（同一人在两个村登记或受助），见“问题清单”。")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("unionxl-demo"),
+    show_default=True,
+    help="演示结果写到哪个文件夹 / output folder.",
+)
+def demo(output_dir: Path) -> None:
+    """在自带的寨阳乡 13 个示例村报表上演示。Run the main job on the bundled examples.
+
+    \b
+    1. 生成村工会报表模板；
+    2. 校验 13 个示例村报表，标注副本写到 输出文件夹/退回各村/；
+    3. 按寨阳乡村名单合并为 输出文件夹/乡镇汇总.xlsx。
+    """
+    console = make_console()
+    template_path = write_template(output_dir)
+    result = run_merge(console, [examples_dir()], output_dir / "乡镇汇总.xlsx", read_villages(village_list()),
+                       strict=False, mask=False)
+    for report in result.reports:
+        if report.readable:
+            annotate(report, output_dir / "退回各村" / output_name(report.path))
+    console.print(f"模板：{escape(str(template_path))}")
+    console.print(f"退回各村的标注副本：{escape(str(output_dir / '退回各村'))}")
+    raise SystemExit(merge_status(result))

@@ -107,6 +107,13 @@ CODES: dict[str, Code] = {
         "受理已 {days} 天仍在办理中，超过 15 天的调解可告知职工申请劳动仲裁。",
         "case open more than 15 days after acceptance",
     ),
+    # -- across villages (merge) --
+    "member-in-two-villages": Code(
+        WARNING, "身份证号 {value} 同时登记在{villages}的会员名册中，请核实会籍归属。", "same ID in two villages' rosters"
+    ),
+    "aid-in-two-villages": Code(
+        WARNING, "身份证号 {value} 本期在{villages}都领取了帮扶（重复帮扶？），请核实。", "same person aided by two villages"
+    ),
 }
 
 

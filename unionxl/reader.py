@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,12 +226,25 @@ def template_version(path: Path) -> str | None:
     return None
 
 
-def find_workbooks(inputs: list[Path]) -> Iterator[Path]:
-    """Files given, and workbooks inside folders given (sorted; Excel lock files ``~$…`` skipped)."""
+def scan(inputs: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files to read, and files in the given folders that were skipped (with the reason).
+
+    Files named directly are always read. In a folder (not its sub-folders), workbooks are
+    taken in name order; Excel/WPS lock files ``~$…`` and other files are skipped.
+    """
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for item in inputs:
-        if item.is_dir():
-            for p in sorted(item.iterdir()):
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("~$"):
-                    yield p
-        else:
-            yield item
+        if not item.is_dir():
+            files.append(item)
+            continue
+        for p in sorted(item.iterdir()):
+            if not p.is_file() or p.name.startswith(".~unionxl-"):
+                continue
+            if p.name.startswith("~$") or p.name.startswith(".~lock."):
+                skipped.append((p, "Excel/WPS 打开文件时留下的临时锁文件，已跳过"))
+            elif p.suffix.lower() in SUFFIXES:
+                files.append(p)
+            else:
+                skipped.append((p, "不是 Excel 工作簿（.xlsx/.xlsm/.xls/.ods），已跳过"))
+    return files, skipped

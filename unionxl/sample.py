@@ -21,6 +21,7 @@ from typing import Any
 from openpyxl import Workbook
 from stdnum.cn import uscc
 
+from .bundled import VILLAGE_LIST
 from .fields import id_check_char
 from .template import build_workbook
 from .xlsxio import atomic_save
@@ -225,9 +226,6 @@ def generate(seed: int = 2012) -> list[Village]:
             "fill_date": dt.date(2012, 10, 31) + dt.timedelta(days=g.rng.randint(0, 5)),
         }
     return villages
-
-
-VILLAGE_LIST = f"{TOWNSHIP}村名单.xlsx"
 
 
 def write_examples(workbooks: str | Path, seed: int = 2012) -> list[Path]:

@@ -26,6 +26,7 @@ class CleanRow:
     values: dict[str, Any]  # field key -> clean value; None when blank or invalid
     cells: dict[str, str]  # field key -> A1
     has_error: bool = False
+    invalid: dict[str, Any] = field(default_factory=dict)  # field key -> raw value that did not convert
 
 
 @dataclass
@@ -109,6 +110,7 @@ def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
     out: list[CleanRow] = []
     for row in table.rows:
         values: dict[str, Any] = {}
+        invalid: dict[str, Any] = {}
         cells = {key: row.cell(key) for key in table.columns}
         bad = False
         for key, raw in row.values.items():
@@ -122,6 +124,7 @@ def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
                 findings.append(note.finding(shown(raw), sheet=table.sheet, cell=cells[key], field=label))
             if problem is not None:
                 bad = True
+                invalid[key] = raw
                 findings.append(problem.finding(shown(raw), sheet=table.sheet, cell=cells[key], field=label))
         for key in required:
             if row.values[key] is None:
@@ -129,7 +132,7 @@ def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
                 findings.append(
                     Finding("required", sheet=table.sheet, cell=cells[key], field=table.register.field(key).label)
                 )
-        out.append(CleanRow(row.number, values, cells, bad))
+        out.append(CleanRow(row.number, values, cells, bad, invalid))
     return out
 
 

@@ -6,6 +6,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -26,16 +27,38 @@ def set_value(cell: Cell, value: Any, number_format: str | None = None) -> None:
         cell.number_format = number_format
 
 
-def atomic_save(wb: Workbook, path: str | os.PathLike[str]) -> Path:
-    """Save to a temporary file beside ``path`` and move it into place."""
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp)`` for a temporary file beside ``path``, then move it into place.
+
+    A half-written output never replaces a good one. When the target is open in Excel
+    (Windows refuses the replace) a Chinese message says to close it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~unionxl-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
+        write(Path(tmp))
+        try:
+            os.replace(tmp, path)
+        except PermissionError:
+            raise OutputLocked(path) from None
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
     return path
+
+
+def atomic_save(wb: Workbook, path: str | os.PathLike[str]) -> Path:
+    """Save an openpyxl workbook atomically."""
+    return atomic_write(path, wb.save)
+
+
+class OutputLocked(Exception):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"无法写入 {path.name}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。")
+        self.path = path
+
+
+def open_elsewhere(path: Path) -> bool:
+    """True when Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) has ``path`` open."""
+    return (path.parent / f"~${path.name}").exists() or (path.parent / f".~lock.{path.name}#").exists()

@@ -1,0 +1,154 @@
+"""Merge village submissions: choose one file per village, check across villages, keep provenance.
+
+:func:`merge` validates every file (on all cores when there are many), decides which file
+stands for each village (the latest fill date; the others are superseded), sets aside
+files of unknown villages and — with ``strict`` — villages with errors, and finds the same
+person in two villages. :mod:`unionxl.township` writes the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding
+from .validate import FileReport, validate_file
+from .villages import Village, VillageList
+
+PARALLEL_FROM = 8  # files; below this a process pool costs more than it saves
+Located = tuple[str, FileReport, Finding]  # (village, the file it is in, the finding)
+
+
+@dataclass
+class Entry:
+    """One expected village and what it sent."""
+
+    village: Village
+    report: FileReport | None = None  # the submission used
+    superseded: list[FileReport] = field(default_factory=list)
+    excluded: bool = False  # strict mode left it out for its errors
+
+    @property
+    def status(self) -> str:
+        if self.report is None:
+            return "未报送"
+        if self.excluded:
+            return "有错误，未合并"
+        return "已报送（有错误）" if self.report.errors else "已报送"
+
+
+@dataclass
+class MergeResult:
+    entries: list[Entry]  # expected villages, in list order
+    unknown: list[FileReport]  # readable files whose village is not expected (or not named)
+    unreadable: list[FileReport]
+    skipped: list[tuple[Path, str]]  # files in folders that are not submissions
+    cross: list[Located]  # findings across villages
+    strict: bool = False
+
+    @property
+    def used(self) -> list[tuple[str, FileReport]]:
+        """(village name, report) for every merged submission, in village order."""
+        return [(e.village.name, e.report) for e in self.entries if e.report is not None and not e.excluded]
+
+    @property
+    def reports(self) -> list[FileReport]:
+        out = [r for e in self.entries for r in ([e.report] if e.report else []) + e.superseded]
+        return out + self.unknown + self.unreadable
+
+
+def _slim(path: Path, villages: VillageList | None) -> FileReport:
+    report = validate_file(path, villages)
+    report.submission = None  # raw cells are not needed after validation; keep pickling cheap
+    return report
+
+
+def validate_all(
+    paths: list[Path],
+    villages: VillageList | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[FileReport]:
+    """Validate files in order, on all cores when there are many."""
+    reports: list[FileReport] = []
+    workers = min(os.cpu_count() or 1, len(paths))
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        results: Iterable[FileReport] = (_slim(p, villages) for p in paths)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(_slim, paths, [villages] * len(paths), chunksize=4)
+    try:
+        for report in results:
+            reports.append(report)
+            if progress:
+                progress(len(reports), len(paths))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return reports
+
+
+def _newest_first(report: FileReport) -> tuple:
+    fill = report.cover.get("fill_date") or dt.date.min
+    return (fill, report.path.stat().st_mtime if report.path.exists() else 0, report.path.name)
+
+
+def merge(
+    paths: list[Path],
+    villages: VillageList | None = None,
+    strict: bool = False,
+    skipped: list[tuple[Path, str]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> MergeResult:
+    reports = validate_all(paths, villages, progress)
+    readable = [r for r in reports if r.readable]
+    if villages is None:  # expected = the villages found, by name
+        names = sorted({r.village for r in readable if r.village})
+        codes = {r.village: r.cover.get("village_code") or "" for r in readable}
+        villages = VillageList([Village(n, codes.get(n, "")) for n in names])
+    entries = [Entry(v) for v in villages.villages]
+    by_name = {e.village.name: e for e in entries}
+    unknown: list[FileReport] = []
+    sent: dict[str, list[FileReport]] = defaultdict(list)
+    for r in readable:
+        found = villages.find(r.village) if r.village else None
+        if found is None:
+            unknown.append(r)
+        else:
+            sent[found.name].append(r)
+    for name, files in sent.items():
+        files.sort(key=_newest_first, reverse=True)
+        entry = by_name[name]
+        entry.report, entry.superseded = files[0], files[1:]
+        entry.excluded = strict and files[0].errors > 0
+    result = MergeResult(entries, unknown, [r for r in reports if not r.readable], skipped or [], [], strict)
+    result.cross = cross_village(result.used)
+    return result
+
+
+def cross_village(used: list[tuple[str, FileReport]]) -> list[Located]:
+    """The same ID in two villages' rosters; the same person aided by two villages."""
+    findings: list[Located] = []
+    for key, id_key, code in (("members", "id_number", "member-in-two-villages"),
+                              ("aid", "id_number", "aid-in-two-villages")):
+        places: dict[str, list[tuple[str, FileReport, str | None]]] = defaultdict(list)
+        for village, report in used:
+            for row in report.rows.get(key, ()):
+                idn = row.values.get(id_key)
+                if idn:
+                    places[idn].append((village, report, row.cells.get(id_key)))
+        for idn, where in places.items():
+            names = list(dict.fromkeys(v for v, _, _ in where))
+            if len(names) < 2:
+                continue
+            shown = "、".join(names)
+            for village, report, cell in where:
+                finding = Finding(code, {"villages": shown}, sheet=report.sheets.get(key), cell=cell, field="身份证号",
+                                  value=idn)
+                findings.append((village, report, finding))
+    return findings

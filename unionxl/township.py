@@ -1,0 +1,204 @@
+"""Write the township workbook (乡镇汇总.xlsx) from a :class:`~unionxl.merge.MergeResult`.
+
+Written with XlsxWriter in constant-memory mode (rows stream to disk), strings always as
+strings (never formulas or links), atomically. Sheets: 报送情况, 会员名册, 帮扶台账, 维权案件,
+问题清单. Every register row carries its village and its source: file name and sheet!cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from .checks import split_cell
+from .fields import IdNumber, Phone
+from .findings import ERROR
+from .merge import MergeResult
+from .schema import REGISTERS, Register
+from .validate import CleanRow, FileReport
+from .xlsxio import atomic_write
+
+STATUS_SHEET = "报送情况"
+ISSUES_SHEET = "问题清单"
+OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "default_date_format": "yyyy-mm-dd",
+}
+_ID = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])|(?<!\d)(\d{4})\d{8}(\d{3})(?!\d)")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def mask(text: str) -> str:
+    """4331**********123X for ID numbers (18 or 15 digits), 138****0000 for mobiles."""
+    text = _ID.sub(lambda m: f"{m[1]}{'*' * 10}{m[2]}" if m[1] else f"{m[3]}{'*' * 8}{m[4]}", text)
+    return _MOBILE.sub(r"\1****\2", text)
+
+
+class _Writer:
+    def __init__(self, book: xlsxwriter.Workbook, masked: bool) -> None:
+        self.book = book
+        self.masked = masked
+        self.head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                     "align": "center", "valign": "vcenter"})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.money = book.add_format({"num_format": "#,##0.00"})
+        self.text = book.add_format({"num_format": "@"})
+        self.bad = book.add_format({"bg_color": "#FFC7CE"})
+        self.warn = book.add_format({"bg_color": "#FFEB9C"})
+        self.title = book.add_format({"bold": True, "font_size": 12})
+
+    def cell(self, ws, row: int, col: int, value: Any, fmt=None) -> None:
+        if value is None or value == "":
+            if fmt is not None:
+                ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, bool):
+            ws.write_string(row, col, "是" if value else "否", fmt)
+        elif isinstance(value, Decimal):
+            ws.write_number(row, col, float(value), fmt or self.money)
+        elif isinstance(value, (int, float)):
+            ws.write_number(row, col, value, fmt)
+        elif isinstance(value, (dt.date, dt.datetime)):
+            ws.write_datetime(row, col, value if isinstance(value, dt.datetime) else
+                              dt.datetime.combine(value, dt.time()), fmt or self.date)
+        else:
+            text = str(value)
+            ws.write_string(row, col, mask(text) if self.masked else text, fmt)
+
+    def header(self, ws, row: int, titles: list[tuple[str, float]]) -> None:
+        """Header row, column widths, and A4 landscape printing with the header on every page."""
+        for col, (title, width) in enumerate(titles):
+            ws.write_string(row, col, title, self.head)
+            ws.set_column(col, col, width)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(row)
+        ws.set_footer(f"&C{ws.name}  第 &P 页 / 共 &N 页")
+
+
+def write_township(result: MergeResult, out: str | Path, masked: bool = False) -> Path:
+    def write(tmp: Path) -> None:
+        book = xlsxwriter.Workbook(str(tmp), OPTIONS)
+        w = _Writer(book, masked)
+        _status(w, result)
+        for register in REGISTERS:
+            _register(w, register, result)
+        _issues(w, result)
+        book.set_properties({"title": "乡镇工会汇总", "creator": "unionxl"})
+        book.close()
+
+    return atomic_write(out, write)
+
+
+def _status(w: _Writer, result: MergeResult) -> None:
+    ws = w.book.add_worksheet(STATUS_SHEET)
+    titles = [("序号", 6), ("村（社区）名称", 14), ("代码", 14), ("报送情况", 16), ("文件", 30), ("填报人", 10),
+              ("填报日期", 12), *((r.sheet, 10) for r in REGISTERS), ("错误", 7), ("警告", 7), ("说明", 50)]
+    w.header(ws, 0, titles)
+    ws.freeze_panes(1, 0)
+    row = 0
+    for i, e in enumerate(result.entries, start=1):
+        row += 1
+        r = e.report
+        notes = [f"另有较早的一份未采用：{s.path.name}" for s in e.superseded]
+        if e.excluded:
+            notes.insert(0, "有错误，按 --strict 未合并，请村里改正后重报")
+        values = [i, e.village.name, e.village.code or (r.cover.get("village_code") if r else ""), e.status]
+        if r is not None:
+            values += [r.path.name, r.cover.get("preparer"), r.cover.get("fill_date"),
+                       *(len(r.rows.get(reg.key, ())) for reg in REGISTERS), r.errors, r.warnings]
+        else:
+            values += [None] * (5 + len(REGISTERS))
+        values.append("；".join(notes))
+        for col, value in enumerate(values):
+            fmt = (w.bad if r is None or e.excluded or r.errors else None) if col == 3 else None
+            w.cell(ws, row, col, value, fmt)
+    others = [(r.path.name, r.village, "另一份较早的报表，未采用") for e in result.entries for r in e.superseded]
+    others += [(r.path.name, r.village, "封面村名不在村名单中，未合并" if r.village else "封面未填村名，未合并")
+               for r in result.unknown]
+    others += [(r.path.name, None, f"无法读取：{r.error}") for r in result.unreadable]
+    others += [(p.name, None, reason) for p, reason in result.skipped]
+    if others:
+        row += 2
+        ws.write_string(row, 0, "其他文件", w.title)
+        row += 1
+        for col, title in enumerate(("序号", "文件", "封面村名", "情况")):
+            ws.write_string(row, col, title, w.head)
+        for i, (name, village, reason) in enumerate(others, start=1):
+            row += 1
+            for col, value in enumerate((i, name, village, reason)):
+                w.cell(ws, row, col, value)
+    row += 2
+    submitted = sum(1 for e in result.entries if e.report is not None)
+    ws.write_string(row, 0, f"应报 {len(result.entries)} 个村，已报 {submitted} 个，未报 {len(result.entries) - submitted} 个。")
+
+
+def _problems(report: FileReport, register: Register) -> dict[int, dict[str, set[str]]]:
+    """Row number -> severity -> field labels with findings, for one register of one file."""
+    out: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    sheet = report.sheets.get(register.key)
+    for f in report.findings:
+        if f.sheet == sheet and f.cell:
+            out[split_cell(f.cell)[0]][f.severity].add(f.field or "")
+    return out
+
+
+def _register(w: _Writer, register: Register, result: MergeResult) -> None:
+    ws = w.book.add_worksheet(register.sheet)
+    fields = [f for f in register.fields if f.key != "seq"]
+    titles = [("序号", 7), ("村（社区）名称", 12), *((f.label, max(f.width, 2 * len(f.label) + 3)) for f in fields),
+              ("问题", 24), ("来源文件", 28), ("来源位置", 16)]
+    w.header(ws, 0, titles)
+    ws.freeze_panes(1, 2)
+    ws.autofilter(0, 0, 0, len(titles) - 1)
+    text_cols = [isinstance(f.type, (IdNumber, Phone)) for f in fields]
+    n = 0
+    for village, report in result.used:
+        problems = _problems(report, register)
+        sheet = report.sheets.get(register.key, register.sheet)
+        for row in report.rows.get(register.key, ()):
+            n += 1
+            w.cell(ws, n, 0, n)
+            w.cell(ws, n, 1, village)
+            for col, f in enumerate(fields, start=2):
+                _value(w, ws, n, col, row, f.key, w.text if text_cols[col - 2] else None)
+            found = problems.get(row.number, {})
+            note = "；".join(f"{'错误' if sev == ERROR else '警告'}：{'、'.join(sorted(labels))}"
+                            for sev, labels in sorted(found.items()))
+            flag = w.bad if ERROR in found else (w.warn if found else None)
+            w.cell(ws, n, len(fields) + 2, note, flag)
+            w.cell(ws, n, len(fields) + 3, report.path.name)
+            w.cell(ws, n, len(fields) + 4, f"{sheet}!A{row.number}")
+
+
+def _value(w: _Writer, ws, n: int, col: int, row: CleanRow, key: str, fmt) -> None:
+    if key in row.invalid:  # keep what the village typed, marked: nothing is lost
+        raw = row.invalid[key]
+        w.cell(ws, n, col, raw if isinstance(raw, str) else str(raw), w.bad)
+    else:
+        w.cell(ws, n, col, row.values.get(key), fmt)
+
+
+def _issues(w: _Writer, result: MergeResult) -> None:
+    ws = w.book.add_worksheet(ISSUES_SHEET)
+    titles = [("序号", 6), ("村（社区）名称", 12), ("文件", 28), ("工作表", 10), ("单元格", 8), ("字段", 12),
+              ("填写内容", 22), ("级别", 6), ("问题说明", 60), ("代码", 22)]
+    w.header(ws, 0, titles)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, 0, len(titles) - 1)
+    located = [(r.village or "", r, f) for r in result.reports if r.readable for f in r.findings]
+    located += result.cross
+    for i, (village, report, f) in enumerate(located, start=1):
+        values = (i, village, report.path.name, f.sheet, f.cell, f.field,
+                  None if f.value is None else str(f.value), "错误" if f.severity == ERROR else "警告", f.message, f.code)
+        for col, value in enumerate(values):
+            w.cell(ws, i, col, value, (w.bad if f.severity == ERROR else w.warn) if col == 7 else None)
