@@ -21,7 +21,7 @@ from .fields import IdNumber, Phone
 from .findings import ERROR
 from .merge import MergeResult
 from .schema import REGISTERS, Register
-from .validate import CleanRow, FileReport
+from .validate import CleanRow, FileReport, shown
 from .xlsxio import atomic_write
 
 STATUS_SHEET = "报送情况"
@@ -182,8 +182,7 @@ def _register(w: _Writer, register: Register, result: MergeResult) -> None:
 
 def _value(w: _Writer, ws, n: int, col: int, row: CleanRow, key: str, fmt) -> None:
     if key in row.invalid:  # keep what the village typed, marked: nothing is lost
-        raw = row.invalid[key]
-        w.cell(ws, n, col, raw if isinstance(raw, str) else str(raw), w.bad)
+        w.cell(ws, n, col, str(shown(row.invalid[key])), w.bad)
     else:
         w.cell(ws, n, col, row.values.get(key), fmt)
 
