@@ -90,7 +90,7 @@ def test_merge_inbox(inbox, tmp_path, examples):
 
 def test_provenance_and_stable_order(tmp_path, examples):
     out = tmp_path / "t.xlsx"
-    write_township(merge(examples, read_villages(village_list())), out)
+    write_township(merge(examples, read_villages(village_list())), out)[0]
     members = table(out, "会员名册")
     first = members[0]
     sub = read(next(p for p in examples if p.name == first["来源文件"]))
@@ -123,7 +123,7 @@ def test_same_person_in_two_villages_is_flagged(tmp_path):
     village, report, finding = next(x for x in result.cross if x[2].code == "aid-in-two-villages")
     assert finding.value == WANG and finding.cell == "C2"
     assert "甲村" in finding.message and "乙村" in finding.message
-    out = write_township(result, tmp_path / "o.xlsx")
+    out, _ = write_township(result, tmp_path / "o.xlsx")
     issues = table(out, "问题清单")
     assert sum(1 for i in issues if i["代码"] == "aid-in-two-villages") == 2
     assert LONG not in {i["填写内容"] for i in issues if i["代码"] == "member-in-two-villages"}  # only one village

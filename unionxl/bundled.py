@@ -22,3 +22,8 @@ VILLAGE_LIST = "寨阳乡村名单.xlsx"
 def village_list() -> Path:
     """The bundled list of 寨阳乡's villages (names and codes)."""
     return workbooks_dir() / VILLAGE_LIST
+
+
+def summary_template() -> Path:
+    """The bundled township summary template (乡镇汇总模板.xlsx)."""
+    return workbooks_dir() / "乡镇汇总模板.xlsx"

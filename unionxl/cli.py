@@ -14,11 +14,14 @@ from rich.table import Table as RichTable
 
 from . import __version__
 from .annotate import annotate, output_name
-from .bundled import examples_dir, village_list
+from . import bundled
 from .findings import ERROR
 from .merge import MergeResult, merge
 from .reader import ReadError, scan
 from .schema import REGISTERS
+from .indicators import SCALARS, from_township
+from .summary import FillReport, PdfUnavailable, TemplateError, export_pdf, write_summary
+from .summary_template import write_summary_template
 from .template import write_template
 from .township import write_township
 from .validate import FileReport, validate_file
@@ -58,13 +61,15 @@ def main() -> None:
     help="模板写到哪个文件夹 / output folder.",
 )
 def template(output_dir: Path) -> None:
-    """生成村工会报表模板（村工会报表模板.xlsx）。Write the village template workbook.
+    """生成村工会报表模板和乡镇汇总模板。Write the village template and the summary template.
 
-    模板含填表说明、封面、会员名册、帮扶台账、维权案件五张表，编码列带下拉列表，
+    \b
+    村工会报表模板.xlsx：填表说明、封面、会员名册、帮扶台账、维权案件五张表，编码列带下拉列表，
     每列有输入提示，身份证号、手机号码列为文本格式。
+    乡镇汇总模板.xlsx：各项指标所在单元格用“定义的名称”标出，可自行调整格式和位置。
     """
-    path = write_template(output_dir)
-    click.echo(f"模板已生成：{path}")
+    click.echo(f"村工会报表模板：{write_template(output_dir)}")
+    click.echo(f"乡镇汇总模板：{write_summary_template(output_dir)}")
 
 
 FILES = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -158,23 +163,29 @@ def show_report(console: Console, report: FileReport) -> None:
 @VILLAGES
 @click.option("--strict", is_flag=True, help="有错误的村不合并（并注明）/ leave out villages with errors.")
 @click.option("--mask", is_flag=True, help="身份证号、手机号打码，用于外发 / mask ID and phone numbers.")
-def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None, strict: bool, mask: bool) -> None:
+@click.option("--summary-template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="汇总模板（默认自带的乡镇汇总模板.xlsx）/ summary template.")
+@click.option("--no-summary", is_flag=True, help="不生成“汇总”表 / leave out the summary sheets.")
+def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None, strict: bool, mask: bool,
+                  summary_template: Path | None, no_summary: bool) -> None:
     """合并各村报表为乡镇汇总工作簿。Merge village submissions into the township workbook.
 
     \b
     INPUTS 是村报表文件或文件夹，.xlsx/.xlsm/.xls/.ods 均可，文件名随意：村名取自每个文件的封面。
-    汇总工作簿含：报送情况（应报、已报、未报、重复报送、无法读取）、会员名册、帮扶台账、
-    维权案件（每行注明村名、来源文件和单元格）、问题清单（含跨村重复登记、重复帮扶）。
+    汇总工作簿含：汇总（各项指标、分村表）、图表、报送情况（应报、已报、未报、重复报送、
+    无法读取）、会员名册、帮扶台账、维权案件（每行注明村名、来源文件和单元格）、
+    问题清单（含跨村重复登记、重复帮扶）。
     同一个村报了两份时，采用填报日期较新的一份。
     退出码 / exit code: 0 正常; 1 有村的报表有错误或村名不在名单中; 2 有文件无法读取。
     """
     console = make_console()
-    result = run_merge(console, list(inputs), output, load_villages(villages), strict, mask)
+    template = None if no_summary else summary_template or bundled.summary_template()
+    result, _ = run_merge(console, list(inputs), output, load_villages(villages), strict, mask, template)
     raise SystemExit(merge_status(result))
 
 
 def run_merge(console: Console, inputs: list[Path], output: Path, known: VillageList | None, strict: bool,
-              mask: bool) -> MergeResult:
+              mask: bool, template: Path | None) -> tuple[MergeResult, FillReport | None]:
     if open_elsewhere(output):
         raise click.ClickException(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再合并。")
     files, skipped = scan(inputs)
@@ -182,12 +193,14 @@ def run_merge(console: Console, inputs: list[Path], output: Path, known: Village
         task = bar.add_task("校验各村报表", total=len(files))
         result = merge(files, known, strict, skipped, lambda done, total: bar.update(task, completed=done))
     try:
-        path = write_township(result, output, mask)
-    except OutputLocked as exc:
+        path, filled = write_township(result, output, mask, template)
+    except (OutputLocked, TemplateError) as exc:
         raise click.ClickException(str(exc)) from None
     show_merge(console, result)
+    for message in filled.messages() if filled else ():
+        console.print(f"  [yellow]汇总模板[/]：{escape(message)}")
     console.print(f"乡镇汇总：{escape(str(path))}")
-    return result
+    return result, filled
 
 
 def merge_status(result: MergeResult) -> int:
@@ -247,15 +260,74 @@ def demo(output_dir: Path) -> None:
     \b
     1. 生成村工会报表模板；
     2. 校验 13 个示例村报表，标注副本写到 输出文件夹/退回各村/；
-    3. 按寨阳乡村名单合并为 输出文件夹/乡镇汇总.xlsx。
+    3. 按寨阳乡村名单合并为 输出文件夹/乡镇汇总.xlsx，并填好其中的“汇总”表。
     """
     console = make_console()
     template_path = write_template(output_dir)
-    result = run_merge(console, [examples_dir()], output_dir / "乡镇汇总.xlsx", read_villages(village_list()),
-                       strict=False, mask=False)
+    township = output_dir / "乡镇汇总.xlsx"
+    result, filled = run_merge(console, [bundled.examples_dir()], township, read_villages(bundled.village_list()),
+                               strict=False, mask=False, template=bundled.summary_template())
     for report in result.reports:
         if report.readable:
             annotate(report, output_dir / "退回各村" / output_name(report.path))
-    console.print(f"模板：{escape(str(template_path))}")
+    if filled is not None:
+        show_indicators(console, filled.values)
+    console.print(f"村工会报表模板：{escape(str(template_path))}")
     console.print(f"退回各村的标注副本：{escape(str(output_dir / '退回各村'))}")
+    console.print(f"填好的汇总表：{escape(str(township))} 的“汇总”“图表”工作表")
     raise SystemExit(merge_status(result))
+
+
+@main.command()
+@click.argument("township", type=click.Path(path_type=Path))
+@click.option("--template", "template_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="汇总模板（默认自带的乡镇汇总模板.xlsx）/ summary template.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="汇总表文件（默认：<乡镇汇总>_汇总表.xlsx）/ output workbook.")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 导出 PDF / also export a PDF.")
+def summary(township: Path, template_path: Path | None, output: Path | None, pdf: bool) -> None:
+    """按汇总模板填写乡镇汇总表。Fill the township summary from a merged workbook.
+
+    \b
+    TOWNSHIP 是 unionxl merge 生成的乡镇汇总工作簿。模板中的指标单元格按“定义的名称”查找
+    （会员总数、追回金额、分村表……），可自行调整格式和位置；模板里不认识的名称和缺少的
+    指标会列出来。汇总表只含人数、件数和金额，不含姓名、身份证号、电话。
+    """
+    console = make_console()
+    try:
+        ds = from_township(township)
+    except ReadError as exc:
+        raise click.ClickException(str(exc)) from None
+    output = output or township.with_name(f"{township.stem}_汇总表.xlsx")
+    if open_elsewhere(output):
+        raise click.ClickException(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭。")
+    try:
+        path, filled = write_summary(ds, template_path or bundled.summary_template(), output)
+    except (OutputLocked, TemplateError) as exc:
+        raise click.ClickException(str(exc)) from None
+    show_indicators(console, filled.values)
+    for message in filled.messages():
+        console.print(f"  [yellow]汇总模板[/]：{escape(message)}")
+    console.print(f"汇总表：{escape(str(path))}")
+    if pdf:
+        try:
+            console.print(f"PDF：{escape(str(export_pdf(path)))}")
+        except PdfUnavailable as exc:
+            console.print(f"[red]{escape(str(exc))}[/]")
+            raise SystemExit(1) from None
+
+
+def show_indicators(console: Console, values: dict) -> None:
+    table = RichTable(title="主要指标")
+    table.add_column("指标")
+    table.add_column("数值", justify="right")
+    for indicator in SCALARS:
+        value = values.get(indicator.name)
+        if indicator.kind == "money":
+            shown = f"{value:,.2f} 元"
+        elif indicator.kind == "ratio":
+            shown = "—" if value is None else f"{value:.1%}"
+        else:
+            shown = f"{value} {indicator.unit}".strip()
+        table.add_row(indicator.name, escape(shown))
+    console.print(table)

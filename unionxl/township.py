@@ -20,7 +20,9 @@ from .checks import split_cell
 from .fields import IdNumber, Phone
 from .findings import ERROR
 from .merge import MergeResult
+from .indicators import PERIOD_COLUMNS, from_merge
 from .schema import REGISTERS, Register
+from .summary import FillReport, render_summary
 from .validate import CleanRow, FileReport, shown
 from .xlsxio import atomic_write
 
@@ -85,9 +87,18 @@ class _Writer:
         ws.set_footer(f"&C{ws.name}  第 &P 页 / 共 &N 页")
 
 
-def write_township(result: MergeResult, out: str | Path, masked: bool = False) -> Path:
+OWN_SHEETS = (STATUS_SHEET, *(r.sheet for r in REGISTERS), ISSUES_SHEET)
+
+
+def write_township(result: MergeResult, out: str | Path, masked: bool = False,
+                   summary_template: str | Path | None = None) -> tuple[Path, FillReport | None]:
+    """The township workbook; with ``summary_template`` its filled sheets (汇总, 图表) come first."""
+    filled: list[FillReport] = []
+
     def write(tmp: Path) -> None:
         book = xlsxwriter.Workbook(str(tmp), OPTIONS)
+        if summary_template is not None:
+            filled.append(render_summary(book, summary_template, from_merge(result), reserved=OWN_SHEETS))
         w = _Writer(book, masked)
         _status(w, result)
         for register in REGISTERS:
@@ -96,13 +107,14 @@ def write_township(result: MergeResult, out: str | Path, masked: bool = False) -
         book.set_properties({"title": "乡镇工会汇总", "creator": "unionxl"})
         book.close()
 
-    return atomic_write(out, write)
+    return atomic_write(out, write), (filled[0] if filled else None)
 
 
 def _status(w: _Writer, result: MergeResult) -> None:
     ws = w.book.add_worksheet(STATUS_SHEET)
     titles = [("序号", 6), ("村（社区）名称", 14), ("代码", 14), ("报送情况", 16), ("文件", 30), ("填报人", 10),
-              ("填报日期", 12), *((r.sheet, 10) for r in REGISTERS), ("错误", 7), ("警告", 7), ("说明", 50)]
+              ("填报日期", 12), *((p, 12) for p in PERIOD_COLUMNS), *((r.sheet, 10) for r in REGISTERS),
+              ("错误", 7), ("警告", 7), ("说明", 50)]
     w.header(ws, 0, titles)
     ws.freeze_panes(1, 0)
     row = 0
@@ -114,10 +126,11 @@ def _status(w: _Writer, result: MergeResult) -> None:
             notes.insert(0, "有错误，按 --strict 未合并，请村里改正后重报")
         values = [i, e.village.name, e.village.code or (r.cover.get("village_code") if r else ""), e.status]
         if r is not None:
-            values += [r.path.name, r.cover.get("preparer"), r.cover.get("fill_date"),
-                       *(len(r.rows.get(reg.key, ())) for reg in REGISTERS), r.errors, r.warnings]
+            values += [r.path.name, r.cover.get("preparer"), r.cover.get("fill_date"), r.cover.get("period_start"),
+                       r.cover.get("period_end"), *(len(r.rows.get(reg.key, ())) for reg in REGISTERS), r.errors,
+                       r.warnings]
         else:
-            values += [None] * (5 + len(REGISTERS))
+            values += [None] * (7 + len(REGISTERS))
         values.append("；".join(notes))
         for col, value in enumerate(values):
             fmt = (w.bad if r is None or e.excluded or r.errors else None) if col == 3 else None

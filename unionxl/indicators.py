@@ -1,0 +1,315 @@
+"""Township indicators computed from the merged registers: counts and amounts, never people.
+
+A :class:`Dataset` is the merged registers (clean values, one row per register line, with
+its village) and each expected village's status. It comes from a merge in memory or from a
+township workbook written earlier. :data:`SCALARS` and :data:`TABLES` are the indicators
+a summary template can name; each is a small function of the dataset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from . import codes
+from .fields import id_sex
+from .reader import ReadError, header_key
+from .schema import REGISTERS
+from .validate import Converter
+
+Row = dict[str, Any]
+LEFT = ("已转出", "已退会")  # membership states that no longer count as members
+HARDSHIP_WORKERS = ("低保边缘户", "意外致困户")  # 困难职工 in the seed report's sense
+
+
+@dataclass
+class VillageStatus:
+    name: str
+    code: str = ""
+    status: str = "已报送"
+
+    @property
+    def merged(self) -> bool:
+        return self.status.startswith("已报送")
+
+
+@dataclass
+class Dataset:
+    villages: list[VillageStatus]
+    rows: dict[str, list[tuple[str, Row]]] = field(default_factory=dict)  # register key -> (village, values)
+    period: tuple[dt.date | None, dt.date | None] = (None, None)
+
+    def of(self, key: str, village: str | None = None) -> list[Row]:
+        return [r for v, r in self.rows.get(key, ()) if village is None or v == village]
+
+
+# -- building a dataset -------------------------------------------------------------------
+
+
+def from_merge(result) -> Dataset:
+    """From a :class:`~unionxl.merge.MergeResult` (only the merged submissions count)."""
+    villages = [VillageStatus(e.village.name, e.village.code, e.status) for e in result.entries]
+    rows: dict[str, list[tuple[str, Row]]] = defaultdict(list)
+    periods: Counter = Counter()
+    for village, report in result.used:
+        periods[(report.cover.get("period_start"), report.cover.get("period_end"))] += 1
+        for register in REGISTERS:
+            rows[register.key].extend((village, r.values) for r in report.rows.get(register.key, ()))
+    period = periods.most_common(1)[0][0] if periods else (None, None)
+    return Dataset(villages, dict(rows), period)
+
+
+STATUS_COLUMNS = {"name": "村（社区）名称", "code": "代码", "status": "报送情况"}
+PERIOD_COLUMNS = ("统计期间开始", "统计期间结束")
+VILLAGE_COLUMN = "村（社区）名称"
+
+
+def from_township(path: str | Path) -> Dataset:
+    """From a township workbook written by ``unionxl merge`` (its 报送情况 and register sheets)."""
+    path = Path(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        grids = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+    except Exception:
+        raise ReadError(path, "无法打开乡镇汇总工作簿，请确认它是 unionxl merge 生成的文件。") from None
+    missing = [s for s in ("报送情况", *(r.sheet for r in REGISTERS)) if s not in grids]
+    if missing:
+        raise ReadError(path, f"缺少工作表：{'、'.join(missing)}。请用 unionxl merge 生成的乡镇汇总工作簿。")
+    villages, periods = _status_rows(grids["报送情况"])
+    rows: dict[str, list[tuple[str, Row]]] = {}
+    for register in REGISTERS:
+        grid = grids[register.sheet]
+        header = [header_key(h) for h in grid[0]] if grid else []
+        columns = {f.key: header.index(header_key(f.label)) for f in register.fields if header_key(f.label) in header}
+        if header_key(VILLAGE_COLUMN) not in header:
+            raise ReadError(path, f"“{register.sheet}”缺少“{VILLAGE_COLUMN}”列。")
+        vcol = header.index(header_key(VILLAGE_COLUMN))
+        convert = {key: Converter(register.field(key)) for key in columns}
+        rows[register.key] = [
+            (str(line[vcol]), {key: convert[key](line[c])[0] if line[c] not in ("", None) else None
+                               for key, c in columns.items()})
+            for line in grid[1:] if any(v not in ("", None) for v in line)
+        ]
+    period = Counter(periods).most_common(1)[0][0] if periods else (None, None)
+    return Dataset(villages, rows, period)
+
+
+def _status_rows(grid: list[list[Any]]) -> tuple[list[VillageStatus], list[tuple]]:
+    header = [str(h) for h in grid[0]]
+    col = {k: header.index(v) for k, v in STATUS_COLUMNS.items()}
+    pcol = [header.index(p) if p in header else None for p in PERIOD_COLUMNS]
+    villages, periods = [], []
+    for line in grid[1:]:
+        if not line or line[col["name"]] in ("", None):
+            break  # the list of expected villages ends at the first blank line
+        code = line[col["code"]]
+        villages.append(VillageStatus(str(line[col["name"]]), str(code) if code not in ("", None) else "",
+                                      str(line[col["status"]])))
+        dates = tuple(_date(line[c]) if c is not None else None for c in pcol)
+        if villages[-1].merged and any(dates):
+            periods.append(dates)
+    return villages, periods
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+# -- the indicators ---------------------------------------------------------------------------
+
+
+def _members(ds: Dataset, village: str | None = None) -> list[Row]:
+    return [r for r in ds.of("members", village) if r.get("membership") not in LEFT]
+
+
+def _female(row: Row, id_key: str = "id_number") -> bool:
+    sex = row.get("sex") or (id_sex(row[id_key]) if row.get(id_key) else None)
+    return sex == "女"
+
+
+def _person(row: Row, id_key: str = "id_number", name_key: str = "name") -> str:
+    return row.get(id_key) or f"姓名:{row.get(name_key)}"
+
+
+def _money(rows: Iterable[Row], key: str) -> Decimal:
+    return sum((r.get(key) or Decimal(0) for r in rows), Decimal(0)).quantize(Decimal("0.01"))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _in_period(ds: Dataset, day: dt.date | None) -> bool:
+    start, end = ds.period
+    return day is not None and (start is None or day >= start) and (end is None or day <= end)
+
+
+def _aided(rows: list[Row], *hardship: str) -> list[Row]:
+    return [r for r in rows if r.get("hardship") in hardship]
+
+
+def _people(rows: Iterable[Row]) -> int:
+    return len({_person(r) for r in rows})
+
+
+def _closed(rows: list[Row]) -> list[Row]:
+    return [r for r in rows if r.get("result") and r.get("result") != "办理中"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str  # the defined name a template uses
+    section: str
+    kind: str  # count | money | ratio | text | date
+    compute: Callable[[Dataset], Any]
+    unit: str = ""
+
+
+def _scalars() -> list[Indicator]:
+    def period_text(ds: Dataset) -> str:
+        start, end = ds.period
+        return f"{start} 至 {end}" if start and end else "（封面未填统计期间）"
+
+    aid = lambda ds: ds.of("aid")  # noqa: E731 - short selectors read best inline
+    cases = lambda ds: ds.of("cases")  # noqa: E731
+    return [
+        Indicator("统计期间", "概况", "text", period_text),
+        Indicator("生成日期", "概况", "date", lambda ds: dt.date.today()),
+        Indicator("应报村数", "组织", "count", lambda ds: len(ds.villages), "个"),
+        Indicator("报送村数", "组织", "count", lambda ds: sum(1 for v in ds.villages if v.status != "未报送"), "个"),
+        Indicator("会员总数", "会员", "count", lambda ds: len(_members(ds)), "人"),
+        Indicator("女会员数", "会员", "count", lambda ds: sum(map(_female, _members(ds))), "人"),
+        Indicator("女会员占比", "会员", "ratio",
+                  lambda ds: _share(sum(map(_female, _members(ds))), len(_members(ds)))),
+        Indicator("农民工会员数", "会员", "count", lambda ds: sum(r.get("migrant") == "是" for r in _members(ds)), "人"),
+        Indicator("新入会会员数", "会员", "count",
+                  lambda ds: sum(_in_period(ds, r.get("join_date")) for r in _members(ds)), "人"),
+        Indicator("维权案件数", "维权", "count", lambda ds: len(cases(ds)), "件"),
+        Indicator("维权涉及人数", "维权", "count", lambda ds: sum(r.get("people") or 0 for r in cases(ds)), "人"),
+        Indicator("诉求金额", "维权", "money", lambda ds: _money(cases(ds), "claimed"), "元"),
+        Indicator("追回金额", "维权", "money", lambda ds: _money(cases(ds), "recovered"), "元"),
+        Indicator("已结案件数", "维权", "count", lambda ds: len(_closed(cases(ds))), "件"),
+        Indicator("结案率", "维权", "ratio", lambda ds: _share(len(_closed(cases(ds))), len(cases(ds)))),
+        Indicator("帮扶人数", "帮扶", "count", lambda ds: _people(aid(ds)), "人"),
+        Indicator("帮扶人次", "帮扶", "count", lambda ds: len(aid(ds)), "人次"),
+        Indicator("帮扶金额", "帮扶", "money", lambda ds: _money(aid(ds), "amount"), "元"),
+        Indicator("困难大学生人数", "帮扶", "count", lambda ds: _people(_aided(aid(ds), "困难大学生")), "人"),
+        Indicator("困难大学生金额", "帮扶", "money", lambda ds: _money(_aided(aid(ds), "困难大学生"), "amount"), "元"),
+        Indicator("困难职工帮扶人数", "帮扶", "count", lambda ds: _people(_aided(aid(ds), *HARDSHIP_WORKERS)), "人"),
+        Indicator("困难职工帮扶金额", "帮扶", "money",
+                  lambda ds: _money(_aided(aid(ds), *HARDSHIP_WORKERS), "amount"), "元"),
+        Indicator("低保户帮扶人数", "帮扶", "count", lambda ds: _people(_aided(aid(ds), "低保户")), "人"),
+        Indicator("低保户帮扶金额", "帮扶", "money", lambda ds: _money(_aided(aid(ds), "低保户"), "amount"), "元"),
+        Indicator("单亲女职工帮扶人数", "帮扶", "count",
+                  lambda ds: _people(r for r in aid(ds) if r.get("single_parent") == "是" and _female(r)), "人"),
+    ]
+
+
+SCALARS: tuple[Indicator, ...] = tuple(_scalars())
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str  # defined name of the table's top-left (header) cell
+    section: str
+    columns: tuple[tuple[str, str], ...]  # (header, kind)
+    compute: Callable[[Dataset], list[list[Any]]]
+    total: bool = True  # add a 合计 row summing the numeric columns
+
+
+POLITICAL_GROUPS = (
+    ("中共党员（含预备党员）", ("中共党员", "中共预备党员")),
+    ("共青团员", ("共青团员",)),
+    ("民主党派成员", tuple(e.label for e in codes.POLITICAL.entries[3:11])),
+    ("无党派人士", ("无党派人士",)),
+    ("群众", ("群众",)),
+)
+EDUCATION_GROUPS = (
+    ("研究生", ("博士研究生", "硕士研究生")),
+    ("大学本科", ("大学本科",)),
+    ("大学专科", ("大学专科",)),
+    ("中专、职高、技校", ("中等专科", "职业高中", "技工学校")),
+    ("普通高中", ("普通高中",)),
+    ("初中及以下", ("初中", "小学", "其他")),
+)
+
+
+def _grouped(key: str, groups) -> Callable[[Dataset], list[list[Any]]]:
+    def compute(ds: Dataset) -> list[list[Any]]:
+        counts = Counter(r.get(key) for r in _members(ds))
+        out = [[label, sum(counts[v] for v in values)] for label, values in groups]
+        return out + [["未填", counts[None]]]
+    return compute
+
+
+def _by(key: str, code_list: codes.CodeList, register: str,
+        measures: Callable[[list[Row]], list[Any]]) -> Callable[[Dataset], list[list[Any]]]:
+    def compute(ds: Dataset) -> list[list[Any]]:
+        rows = ds.of(register)
+        return [[label, *measures([r for r in rows if r.get(key) == label])] for label in code_list.labels]
+    return compute
+
+
+def _aid_measures(rows: list[Row]) -> list[Any]:
+    return [_people(rows), len(rows), _money(rows, "amount")]
+
+
+def _case_measures(rows: list[Row]) -> list[Any]:
+    return [len(rows), sum(r.get("people") or 0 for r in rows), _money(rows, "recovered")]
+
+
+def _per_village(ds: Dataset) -> list[list[Any]]:
+    out = []
+    for v in ds.villages:
+        members, cases, aid = _members(ds, v.name), ds.of("cases", v.name), ds.of("aid", v.name)
+        out.append([v.name, v.status, len(members), sum(map(_female, members)),
+                    sum(r.get("migrant") == "是" for r in members), len(cases), _money(cases, "recovered"),
+                    _people(aid), _money(aid, "amount")])
+    return out
+
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec("政治面貌表", "会员", (("政治面貌", "text"), ("人数", "count")),
+              _grouped("political", POLITICAL_GROUPS)),
+    TableSpec("学历表", "会员", (("学历", "text"), ("人数", "count")), _grouped("education", EDUCATION_GROUPS)),
+    TableSpec("案件类型表", "维权", (("案件类型", "text"), ("件数", "count"), ("涉及人数", "count"), ("追回金额", "money")),
+              _by("case_type", codes.CASE_TYPE, "cases", _case_measures)),
+    TableSpec("处理结果表", "维权", (("处理结果", "text"), ("件数", "count")),
+              _by("result", codes.CASE_RESULT, "cases", lambda rows: [len(rows)])),
+    TableSpec("帮扶类型表", "帮扶", (("帮扶类型", "text"), ("人数", "count"), ("人次", "count"), ("金额", "money")),
+              _by("aid_type", codes.AID_TYPE, "aid", _aid_measures)),
+    TableSpec("困难类别表", "帮扶", (("困难类别", "text"), ("人数", "count"), ("人次", "count"), ("金额", "money")),
+              _by("hardship", codes.HARDSHIP, "aid", _aid_measures)),
+    TableSpec("分村表", "分村", (("村（社区）", "text"), ("报送情况", "text"), ("会员数", "count"), ("女会员", "count"),
+                                ("农民工", "count"), ("维权案件", "count"), ("追回金额", "money"), ("帮扶人数", "count"),
+                                ("帮扶金额", "money")), _per_village),
+)
+
+
+def compute(ds: Dataset) -> tuple[dict[str, Any], dict[str, list[list[Any]]]]:
+    """All scalar indicators and all tables (with their 合计 rows) for a dataset."""
+    scalars = {i.name: i.compute(ds) for i in SCALARS}
+    tables = {}
+    for t in TABLES:
+        rows = t.compute(ds)
+        if t.total:
+            total: list[Any] = ["合计"]
+            for col, (_, kind) in enumerate(t.columns[1:], start=1):
+                total.append(sum((r[col] for r in rows), Decimal(0) if kind == "money" else 0)
+                             if kind in ("count", "money") else None)
+            rows = [*rows, total]
+        tables[t.name] = rows
+    # people are distinct across the whole table, not summable row by row: the 合计 says so
+    for name in ("帮扶类型表", "困难类别表"):
+        tables[name][-1][1] = scalars["帮扶人数"]
+    tables["分村表"][-1][7] = scalars["帮扶人数"]
+    return scalars, tables

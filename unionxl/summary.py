@@ -1,0 +1,279 @@
+"""Fill a summary template: indicators into the cells its defined names point at.
+
+The template is read with openpyxl and re-drawn, filled, into an XlsxWriter workbook:
+values, styles, merged cells, widths, heights and print set-up are copied, the named
+cells get their indicator, tables are written down from their anchors, charts drawn at
+theirs. The same function fills the standalone summary workbook and the 汇总 sheets of
+the township workbook, so both look the same. Cells are gathered first and written row
+by row, which also suits XlsxWriter's constant-memory mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
+
+from .indicators import SCALARS, TABLES, Dataset, compute
+from .summary_template import CHARTS, FORMATS
+from .xlsxio import atomic_write
+
+BORDERS = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6, "hair": 7}
+ALIGN = {"center": "center", "left": "left", "right": "right", "centerContinuous": "center_across",
+         "justify": "justify", "fill": "fill", "distributed": "distributed"}
+VALIGN = {"center": "vcenter", "top": "top", "bottom": "bottom", "justify": "vjustify"}
+
+
+class TemplateError(Exception):
+    pass
+
+
+@dataclass
+class FillReport:
+    unknown_names: list[str] = field(default_factory=list)  # names in the template that are no indicator
+    missing: list[str] = field(default_factory=list)  # indicators the template has no name for
+    sheets: list[str] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)  # the scalar indicators written
+
+    def messages(self) -> list[str]:
+        out = [f"模板中的名称「{n}」不是已知指标，已忽略。" for n in self.unknown_names]
+        if self.missing:
+            out.append(f"模板缺少这些指标的名称，未填写：{'、'.join(self.missing)}。")
+        return out
+
+
+def _rgb(color) -> str | None:
+    rgb = getattr(color, "rgb", None) if color is not None and getattr(color, "type", "rgb") == "rgb" else None
+    return f"#{rgb[-6:]}" if isinstance(rgb, str) and len(rgb) >= 6 else None
+
+
+def _style(cell) -> dict[str, Any]:
+    """XlsxWriter format properties equal to an openpyxl cell's style."""
+    props: dict[str, Any] = {}
+    f = cell.font
+    if f is not None:
+        props.update({k: v for k, v in (("font_name", f.name), ("font_size", f.sz), ("bold", f.b),
+                                          ("italic", f.i), ("font_color", _rgb(f.color))) if v})
+        if f.u:
+            props["underline"] = 1
+    if cell.fill is not None and cell.fill.fill_type == "solid" and _rgb(cell.fill.fgColor):
+        props["bg_color"] = _rgb(cell.fill.fgColor)
+    for side in ("left", "right", "top", "bottom"):
+        border = getattr(cell.border, side)
+        if border is not None and border.style in BORDERS:
+            props[side] = BORDERS[border.style]
+            if _rgb(border.color):
+                props[f"{side}_color"] = _rgb(border.color)
+    a = cell.alignment
+    if a.horizontal in ALIGN:
+        props["align"] = ALIGN[a.horizontal]
+    if a.vertical in VALIGN:
+        props["valign"] = VALIGN[a.vertical]
+    if a.wrap_text:
+        props["text_wrap"] = True
+    if cell.number_format and cell.number_format != "General":
+        props["num_format"] = cell.number_format
+    return props
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self._cache: dict[tuple, Any] = {}
+
+    def __call__(self, props: dict[str, Any]):
+        if not props:
+            return None
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            self._cache[key] = self.book.add_format(dict(props))
+        return self._cache[key]
+
+
+def _destinations(wb) -> dict[str, tuple[str, int, int]]:
+    """Defined name -> (sheet, zero-based row, col) for names that point at one cell."""
+    out = {}
+    for name, dn in wb.defined_names.items():
+        try:
+            dests = list(dn.destinations)
+        except Exception:
+            continue
+        if len(dests) != 1:
+            continue
+        sheet, ref = dests[0]
+        ref = ref.replace("$", "").split(":")[0]
+        letters = "".join(ch for ch in ref if ch.isalpha())
+        digits = "".join(ch for ch in ref if ch.isdigit())
+        if sheet in wb.sheetnames and letters and digits:
+            out[name] = (sheet, int(digits) - 1, column_index_from_string(letters) - 1)
+    return out
+
+
+def render_summary(book: xlsxwriter.Workbook, template: str | Path, ds: Dataset,
+                   reserved: tuple[str, ...] = ()) -> FillReport:
+    """Add the template's sheets, filled from ``ds``, to ``book`` (sheet names in ``reserved`` are taken)."""
+    try:
+        wb = load_workbook(template)
+    except Exception as exc:
+        raise TemplateError(f"汇总模板 {Path(template).name} 无法打开（{type(exc).__name__}）。") from None
+    clash = [n for n in wb.sheetnames if n in reserved]
+    if clash:
+        raise TemplateError(f"汇总模板的工作表名与汇总工作簿重名：{'、'.join(clash)}，请改名。")
+    scalars, tables = compute(ds)
+    names = _destinations(wb)
+    known = {i.name for i in SCALARS} | {t.name for t in TABLES} | set(CHARTS)
+    report = FillReport(sorted(set(names) - known), [n for n in (*scalars, *tables) if n not in names],
+                        values=scalars)
+    fmt = _Formats(book)
+    kinds = {i.name: i.kind for i in SCALARS}
+    grids: dict[str, dict[tuple[int, int], tuple[Any, dict]]] = {}
+    for ws in wb.worksheets:
+        grids[ws.title] = {(c.row - 1, c.column - 1): (c.value, _style(c))
+                           for row in ws.iter_rows() for c in row if c.value is not None or c.has_style}
+    placed: dict[str, tuple[str, int, int, int]] = {}  # table -> sheet, first data row, col, rows
+    for name, (sheet, r, c) in names.items():
+        grid = grids[sheet]
+        style = grid.get((r, c), (None, {}))[1]
+        if name in scalars:
+            grid[(r, c)] = (scalars[name], {**style, "num_format": FORMATS[kinds[name]]})
+        elif name in tables:
+            spec = next(t for t in TABLES if t.name == name)
+            head = {**style, "bold": True, "border": 1}
+            for j, (title, _) in enumerate(spec.columns):
+                grid[(r, c + j)] = (title, grid.get((r, c + j), (None, head))[1] or head)
+            for i, values in enumerate(tables[name], start=1):
+                for j, ((_, kind), value) in enumerate(zip(spec.columns, values)):
+                    props = {"border": 1, "num_format": FORMATS[kind]}
+                    if i == len(tables[name]):
+                        props["bold"] = True
+                    grid[(r + i, c + j)] = (value, props)
+            placed[name] = (sheet, r + 1, c, len(tables[name]) - 1)
+    for ws in wb.worksheets:
+        out = book.add_worksheet(ws.title)
+        report.sheets.append(ws.title)
+        _copy_layout(ws, out, fmt)
+        merged = {(m.min_row - 1, m.min_col - 1): m for m in ws.merged_cells.ranges}
+        for corner in merged:
+            grids[ws.title].setdefault(corner, (None, {}))
+        for (r, c), (value, props) in sorted(grids[ws.title].items()):
+            if (r, c) in merged:
+                m = merged[(r, c)]
+                out.merge_range(r, c, m.max_row - 1, m.max_col - 1, None, fmt(props))
+            _write(out, r, c, value, fmt(props))
+        for name, table in CHARTS.items():
+            if name in names and names[name][0] == ws.title and table in placed:
+                _chart(book, out, names[name][1:], placed[table], table)
+    for name, (sheet, r, c) in names.items():
+        if name in known:
+            book.define_name(name, f"={quote_sheetname(sheet)}!${get_column_letter(c + 1)}${r + 1}")
+    return report
+
+
+def _write(ws, r: int, c: int, value: Any, f) -> None:
+    if value is None:
+        if f is not None:
+            ws.write_blank(r, c, None, f)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value, f)
+    elif isinstance(value, Decimal):
+        ws.write_number(r, c, float(value), f)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, f)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(r, c, value, f)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), f)
+    else:
+        ws.write_string(r, c, str(value), f)
+
+
+def _copy_layout(src, out, fmt: _Formats) -> None:
+    for letter, dim in src.column_dimensions.items():
+        if dim.width:
+            first = (dim.min or column_index_from_string(letter)) - 1
+            out.set_column(first, max(first, (dim.max or first + 1) - 1), dim.width)
+    for r, dim in src.row_dimensions.items():
+        if dim.height:
+            out.set_row(r - 1, dim.height)
+    ps = src.page_setup
+    if ps.orientation == "landscape":
+        out.set_landscape()
+    else:
+        out.set_portrait()
+    if ps.paperSize:
+        out.set_paper(int(ps.paperSize))
+    if src.sheet_properties.pageSetUpPr is not None and src.sheet_properties.pageSetUpPr.fitToPage:
+        out.fit_to_pages(int(ps.fitToWidth or 1), int(ps.fitToHeight or 0))
+    if src.oddFooter.center.text:
+        out.set_footer(f"&C{src.oddFooter.center.text}")
+    if src.print_title_rows:
+        first, last = (int(x.replace("$", "")) - 1 for x in src.print_title_rows.split(":"))
+        out.repeat_rows(first, last)
+
+
+def _chart(book, ws, at: tuple[int, int], data: tuple[str, int, int, int], table: str) -> None:
+    sheet, first, col, rows = data
+    if rows <= 0:
+        return
+    last = first + rows - 1
+    if table == "分村表":
+        chart = book.add_chart({"type": "column"})
+        chart.add_series({"name": "会员数", "categories": [sheet, first, col, last, col],
+                          "values": [sheet, first, col + 2, last, col + 2], "data_labels": {"value": True}})
+        chart.set_title({"name": "各村会员数"})
+        chart.set_y_axis({"name": "人"})
+    else:
+        chart = book.add_chart({"type": "bar"})
+        chart.add_series({"name": "帮扶金额（元）", "categories": [sheet, first, col, last, col],
+                          "values": [sheet, first, col + 3, last, col + 3], "data_labels": {"value": True}})
+        chart.set_title({"name": "帮扶金额（按帮扶类型）"})
+        chart.set_x_axis({"name": "元"})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 600, "height": 320})
+    ws.insert_chart(at[0], at[1], chart)
+
+
+def write_summary(ds: Dataset, template: str | Path, out: str | Path) -> tuple[Path, FillReport]:
+    """A standalone summary workbook filled from ``ds``."""
+    result: list[FillReport] = []
+
+    def write(tmp: Path) -> None:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        result.append(render_summary(book, template, ds))
+        book.set_properties({"title": "乡镇工会工作统计汇总表", "creator": "unionxl"})
+        book.close()
+
+    return atomic_write(out, write), result[0]
+
+
+class PdfUnavailable(Exception):
+    pass
+
+
+def export_pdf(xlsx: Path, pdf: Path | None = None) -> Path:
+    """Convert with LibreOffice headless; raises PdfUnavailable when it is not installed."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        raise PdfUnavailable("未安装 LibreOffice，无法导出 PDF。可在 Excel 或 WPS 中打开汇总表后“另存为 PDF”。")
+    pdf = pdf or xlsx.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = Path(tmp) / "profile"
+        run = subprocess.run(
+            [exe, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf", "--outdir", tmp,
+             str(xlsx)], capture_output=True, timeout=300,
+        )
+        made = Path(tmp) / f"{xlsx.stem}.pdf"
+        if run.returncode != 0 or not made.exists():
+            raise PdfUnavailable(f"LibreOffice 未能导出 PDF：{run.stderr.decode(errors='replace').strip()[:200]}")
+        atomic_write(pdf, lambda target: shutil.copyfile(made, target))
+    return pdf
+
