@@ -96,6 +96,8 @@ class Choice(FieldType):
     def convert(self, raw, notes=None):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
             raw = int(raw)
+        if re.fullmatch(r"\d*\.\d+", clean_text(raw)):  # 1.5 is no code; _key would make it 15
+            raise Invalid("not-in-list", suggestion=self.suggest(clean_text(raw)))
         key = self._key(str(raw))
         if key in self._lookup:
             return self._lookup[key]
@@ -176,7 +178,7 @@ def _number(raw) -> Decimal:
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, float):
-        return Decimal(repr(raw))  # shortest repr: 0.1 stays 0.1
+        return Decimal(f"{raw:.15g}")  # Excel's 15 significant digits: 0.1 stays 0.1, =0.1+0.2 is 0.3
     text = clean_text(raw).replace(",", "").replace(" ", "")
     scale = Decimal(1)
     for unit, factor in (("万元", 10000), ("万", 10000), ("元", 1)):
@@ -250,8 +252,7 @@ class Phone(FieldType):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
             raw = str(int(raw))
         text = re.sub(r"[\s()（）]", "", clean_text(raw))
-        text = re.sub(r"^(\+?86)(?=1\d{10}$)", "", text)
-        digits = text.replace("-", "")
+        digits = re.sub(r"^(\+?86)(?=1\d{10}$)", "", text.replace("-", ""))  # +86 138-0743-1234
         if _MOBILE.match(digits):
             return digits
         if _LANDLINE.match(text):
