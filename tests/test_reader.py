@@ -67,7 +67,7 @@ def test_unreadable_file_gives_a_chinese_message_naming_the_file(tmp_path):
     bad.write_bytes(b"this is not a workbook")
     with pytest.raises(ReadError) as err:
         read(bad)
-    assert "坪朗村.xlsx" in str(err.value) and "无法" in str(err.value)
+    assert "坪朗村.xlsx" in str(err.value) and "不是 Excel 工作簿" in str(err.value)
 
 
 def test_template_version_absent_in_a_plain_workbook(tmp_path):

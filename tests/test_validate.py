@@ -272,7 +272,7 @@ def test_json_contract_and_exit_codes(tmp_path, examples):
     data = json.loads(result.output)
     first, second = data["files"]
     assert first == {"path": str(bad), "village": None, "readable": False, "error": first["error"], "findings": []}
-    assert "无法" in first["error"]
+    assert "文件不完整" in first["error"]
     assert second["readable"] and second["village"] == "坪朗村"
     finding = second["findings"][0]
     assert set(finding) == {"code", "severity", "sheet", "cell", "field", "value", "message"}

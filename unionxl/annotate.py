@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-import python_calamine
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from . import safety
 from .findings import ERROR, Finding
+from .reader import open_book
 from .validate import FileReport
 from .xlsxio import atomic_save, set_value
 
@@ -36,7 +37,7 @@ def annotate(report: FileReport, out: str | Path) -> Path:
     """Write the marked-up copy of ``report.path`` to ``out``; returns the path written."""
     src = report.path
     out = Path(out)
-    if src.suffix.lower() in (".xlsx", ".xlsm"):
+    if src.suffix.lower() in (".xlsx", ".xlsm") and safety.inspect(src) == "xlsx":
         wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", keep_links=True)
     else:
         wb = _copy_values(src)
@@ -97,7 +98,7 @@ def _issues_sheet(wb: Workbook, findings: list[Finding]) -> None:
 
 def _copy_values(src: Path) -> Workbook:
     """An .xlsx workbook holding the values of every sheet of an .xls/.ods file."""
-    book = python_calamine.CalamineWorkbook.from_path(str(src))
+    book = open_book(src)
     wb = Workbook()
     wb.remove(wb.active)
     for name in book.sheet_names:

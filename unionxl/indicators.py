@@ -16,11 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import python_calamine
-
 from . import codes
 from .fields import id_sex
-from .reader import ReadError, header_key
+from .reader import ReadError, header_key, open_book
 from .schema import REGISTERS
 from .validate import Converter
 
@@ -74,8 +72,8 @@ VILLAGE_COLUMN = "村（社区）名称"
 def from_township(path: str | Path) -> Dataset:
     """From a township workbook written by ``unionxl merge`` (its 报送情况 and register sheets)."""
     path = Path(path)
+    book = open_book(path)
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
         grids = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
     except Exception:
         raise ReadError(path, "无法打开乡镇汇总工作簿，请确认它是 unionxl merge 生成的文件。") from None

@@ -19,6 +19,7 @@ import python_calamine
 from defusedxml import ElementTree
 from openpyxl.utils import get_column_letter
 
+from . import safety
 from .fields import clean_text, is_blank
 from .schema import COVER, REGISTERS, TEMPLATE_VERSION_PROPERTY, Field, Register
 
@@ -91,16 +92,30 @@ class Submission:
         return None if value is None or is_blank(value.raw) else clean_text(value.raw)
 
 
-def read(path: str | Path) -> Submission:
+def open_book(path: str | Path) -> python_calamine.CalamineWorkbook:
+    """Open a workbook with python-calamine after the safety checks, whatever its file name says."""
     path = Path(path)
     if not path.is_file():
         raise ReadError(path, "找不到这个文件（或它是文件夹）。")
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        kind = safety.inspect(path)
+        if path.suffix.lower().lstrip(".") in {"xlsx": ("xlsx", "xlsm"), "xls": ("xls",), "ods": ("ods",)}[kind]:
+            return python_calamine.CalamineWorkbook.from_path(str(path))
+        with open(path, "rb") as f:  # e.g. an .xls renamed .xlsx by a chat app: read by content
+            return python_calamine.CalamineWorkbook.from_filelike(f)
+    except safety.UnsafeFile as exc:
+        raise ReadError(path, str(exc)) from None
     except python_calamine.PasswordError:
-        raise ReadError(path, "文件设置了打开密码，请让村里去掉密码后重新发送。") from None
+        raise ReadError(path, "文件设置了打开密码，请让村里取消密码后重新发送。") from None
+    except MemoryError:
+        raise ReadError(path, "文件太大，内存不足，无法读取。") from None
     except Exception:
-        raise ReadError(path, "无法作为 Excel 工作簿打开（文件损坏或不是 .xlsx/.xls/.ods），请让村里重新发送。") from None
+        raise ReadError(path, "无法作为 Excel 工作簿打开（文件损坏或格式不对），请让村里重新发送。") from None
+
+
+def read(path: str | Path) -> Submission:
+    path = Path(path)
+    book = open_book(path)
     try:
         sheets = {_sheet_key(name): name for name in book.sheet_names}
         cover_name = _find_sheet(sheets, COVER)
@@ -115,6 +130,8 @@ def read(path: str | Path) -> Submission:
                 tables[register.key] = _read_table(book.get_sheet_by_name(name), register)
     except ReadError:
         raise
+    except MemoryError:
+        raise ReadError(path, "文件太大，内存不足，无法读取。") from None
     except Exception as exc:  # calamine raises on broken parts only when a sheet is read
         raise ReadError(path, f"工作表内容无法读取（{type(exc).__name__}），文件可能已损坏。") from None
     finally:

@@ -1,0 +1,193 @@
+"""Checks that run before any parser sees a file: what it really is, and whether it is safe to open.
+
+A township's folder receives whatever chat apps deliver: password-protected workbooks,
+truncated downloads, pictures or CSV files renamed .xlsx, lock files, zip bombs, XML with
+entity declarations. :func:`inspect` answers with the real kind (xlsx, xls or ods) or
+raises :class:`UnsafeFile` with one Chinese sentence saying what is wrong and what to do.
+
+Zip parts are inflated here in a stream with hard caps, so a part that inflates to more
+than it declares (forged sizes) or to more than the limits is refused before python-calamine
+allocates anything; worksheet parts are scanned for their largest row and column, because
+calamine builds a dense grid and a lone value in XFD1048576 would need hundreds of gigabytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import olefile
+
+MiB = 1024 * 1024
+
+
+def _env(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Generous for real village files (a 100,000-row register is about 2 M cells, 100 MiB of XML)."""
+
+    file_bytes: int = _env("UNIONXL_MAX_FILE_MB", 200) * MiB
+    part_bytes: int = _env("UNIONXL_MAX_PART_MB", 1024) * MiB
+    total_bytes: int = _env("UNIONXL_MAX_TOTAL_MB", 2048) * MiB
+    ratio: int = _env("UNIONXL_MAX_RATIO", 400)  # inflated / compressed, for parts over 1 MiB
+    parts: int = 10_000
+    cells: int = _env("UNIONXL_MAX_CELLS", 20_000_000)  # rows x columns of one sheet's used range
+
+
+LIMITS = Limits()
+
+
+class UnsafeFile(Exception):
+    """The file is not a workbook unionxl can open safely; the message says why, in Chinese."""
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PICTURES = {b"\x89PNG": "PNG 图片", b"\xff\xd8\xff": "JPEG 图片", b"GIF8": "GIF 图片", b"BM": "BMP 图片",
+            b"%PDF": "PDF 文件", b"Rar!": "RAR 压缩包", b"7z\xbc\xaf": "7z 压缩包"}
+RESEND = "请让村里用统一模板另存为 .xlsx 后重新发送。"
+
+
+def inspect(path: Path, limits: Limits = LIMITS) -> str:
+    """The real kind of ``path`` ("xlsx", "xls" or "ods"), after the safety checks."""
+    size = path.stat().st_size
+    if path.name.startswith("~$") and size < 4096:
+        raise UnsafeFile("这是 Excel/WPS 打开文件时留下的临时锁文件（~$ 开头），不是报表；请发送真正的报表文件。")
+    if size == 0:
+        raise UnsafeFile("文件是空的（0 字节），可能没有下载完整，请让村里重新发送。")
+    if size > limits.file_bytes:
+        raise UnsafeFile(f"文件有 {size // MiB} MB，超过上限 {limits.file_bytes // MiB} MB；"
+                         "请删除多余的空行、图片后另存，或设置 UNIONXL_MAX_FILE_MB。")
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    if head.startswith(OLE):
+        return _ole(path)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip(path, limits)
+    for magic, what in PICTURES.items():
+        if head.startswith(magic):
+            raise UnsafeFile(f"这其实是{what}，只是改成了表格的扩展名；{RESEND}")
+    raise UnsafeFile(_text_kind(head))
+
+
+def _text_kind(head: bytes) -> str:
+    text = None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None or "\x00" in text:
+        return f"无法识别的文件格式，不是 Excel 工作簿；{RESEND}"
+    lowered = text.lstrip().lower()
+    if lowered.startswith(("<html", "<!doctype html", "<table", "<?xml")):
+        return f"这是网页或 XML 格式的表格（常见于从网站导出的“.xls”），请用 Excel 打开后另存为 .xlsx 再处理。"
+    if "," in text or "\t" in text:
+        return "这是 CSV/文本文件，不是 Excel 工作簿；请用 Excel 或 WPS 打开后“另存为”.xlsx 再处理。"
+    return f"这是文本文件，不是 Excel 工作簿；{RESEND}"
+
+
+def _ole(path: Path) -> str:
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(s) for s in ole.listdir()}
+    except Exception:
+        raise UnsafeFile(f"文件不完整或已损坏（旧版 .xls 格式无法读取）；{RESEND}") from None
+    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+        raise UnsafeFile("文件设置了打开密码，无法读取；请让村里取消密码（文件 → 信息 → 保护工作簿）后重新发送。")
+    if "Workbook" in streams or "Book" in streams:
+        return "xls"
+    raise UnsafeFile(f"这是 Word 或其他 Office 文件，不是 Excel 工作簿；{RESEND}")
+
+
+_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_WIDE = re.compile(rb'\br="([A-Z]{2,3})\d+"')  # cells past column Z; single letters count as Z
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+
+def _zip(path: Path, limits: Limits) -> str:
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise UnsafeFile("文件不完整（下载或传输中断，或已损坏），请让村里重新发送。") from None
+    with z:
+        infos = z.infolist()
+        names = {i.filename for i in infos}
+        if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+            kind = "xlsx"
+        elif "mimetype" in names and b"opendocument.spreadsheet" in z.read("mimetype")[:100]:
+            kind = "ods"
+        elif "word/document.xml" in names or "ppt/presentation.xml" in names:
+            raise UnsafeFile(f"这是 Word 或 PowerPoint 文件，不是 Excel 工作簿；{RESEND}")
+        else:
+            raise UnsafeFile(f"这是一个压缩包（zip），不是 Excel 工作簿；{RESEND}")
+        if "xl/workbook.bin" in names:
+            raise UnsafeFile("这是 Excel 二进制工作簿（.xlsb），请在 Excel 中另存为 .xlsx 后再处理。")
+        if len(infos) > limits.parts:
+            raise UnsafeFile(f"压缩包内有 {len(infos)} 个部件，远超正常工作簿，已拒绝。")
+        declared = sum(i.file_size for i in infos)
+        if declared > limits.total_bytes:
+            raise UnsafeFile(f"解压后将有 {declared // MiB} MB，超过上限 {limits.total_bytes // MiB} MB，"
+                             "疑似“压缩炸弹”，已拒绝。")
+        total = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise UnsafeFile("文件内部经过加密，无法读取；请让村里取消密码后重新发送。")
+            if info.file_size > limits.part_bytes:
+                raise UnsafeFile(f"部件 {info.filename} 解压后 {info.file_size // MiB} MB，超过上限，疑似“压缩炸弹”，已拒绝。")
+            if info.file_size > MiB and info.file_size > limits.ratio * max(info.compress_size, 1):
+                raise UnsafeFile(f"部件 {info.filename} 压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），"
+                                 "疑似“压缩炸弹”，已拒绝。")
+            total += _inflate(z, info, limits, sheet=_is_sheet(info.filename, kind))
+            if total > limits.total_bytes:
+                raise UnsafeFile("解压后的总大小超过上限，疑似“压缩炸弹”，已拒绝。")
+    return kind
+
+
+def _is_sheet(name: str, kind: str) -> bool:
+    return kind == "xlsx" and name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, sheet: bool) -> int:
+    """Inflate one part in chunks; refuse it when it grows past its declared size or the caps."""
+    cap = min(info.file_size, limits.part_bytes)
+    size = 0
+    max_row = max_col = 0
+    tail = b""
+    try:
+        with z.open(info) as part:
+            while chunk := part.read(MiB):
+                if size == 0 and info.filename.endswith((".xml", ".rels", ".vml")) and _DTD.search(chunk[:4096]):
+                    raise UnsafeFile("文件中含有 XML 实体声明（DOCTYPE/ENTITY），可能是恶意文件，已拒绝。")
+                size += len(chunk)
+                if size > cap:
+                    raise UnsafeFile(f"部件 {info.filename} 的实际大小超过声明（文件可能被篡改），已拒绝。")
+                if sheet:
+                    text = tail + chunk
+                    max_row = max(max_row, *map(int, _ROW.findall(text) or [0]))
+                    wide = set(_WIDE.findall(text))
+                    max_col = max(max_col, *map(_column, wide or [b"Z"]))
+                    tail = text[-256:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        raise UnsafeFile("文件不完整（下载或传输中断，或已损坏），请让村里重新发送。") from None
+    if sheet and max_row * max(max_col, 1) > limits.cells:
+        raise UnsafeFile(f"工作表的使用范围达 {max_row} 行 × {max_col} 列（可能有人在很远的单元格里输入过内容），"
+                         "超过上限；请删除多余的行列后另存，或设置 UNIONXL_MAX_CELLS。")
+    return size
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
