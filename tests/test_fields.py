@@ -367,9 +367,15 @@ def test_money_too_many_decimals(raw):
     assert rejected(Money(), raw).code == "too-many-decimals"
 
 
-@pytest.mark.parametrize("raw", ["abc", "五百", "", "NaN", "inf", "1.2.3", True, False])
+@pytest.mark.parametrize("raw", ["abc", "五百", "", "NaN", "inf", "1.2.3", True, False, "1e999999万"])
 def test_money_not_a_number(raw):
     assert rejected(Money(), raw).code == "bad-number"
+
+
+@pytest.mark.parametrize("raw", [10**13, 1e20, "1e20万", "100000000000000000000000000000", -(10**14)])
+def test_absurdly_large_numbers_are_findings_not_crashes(raw):
+    assert rejected(Money(), raw).code == "number-too-large"
+    assert rejected(Integer(), raw).code == "number-too-large"
 
 
 @pytest.mark.parametrize(("raw", "value"), [(3, 3), (3.0, 3), ("3", 3), ("1,000", 1000), ("１２", 12)])
@@ -596,6 +602,7 @@ RAISED = [
     (Integer(), 2.5, "not-integer"),
     (Integer(minimum=1), 0, "negative"),
     (Money(), "1.234", "too-many-decimals"),
+    (Money(), 10**27, "number-too-large"),
     (Phone(), "123", "bad-phone"),
     (IdNumber(), float(WOMAN), "id-as-number"),
     (IdNumber(), "123", "id-format"),

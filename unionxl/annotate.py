@@ -19,7 +19,7 @@ from . import safety
 from .findings import ERROR, Finding
 from .reader import open_book
 from .validate import FileReport
-from .xlsxio import atomic_save, set_value
+from .xlsxio import ILLEGAL, atomic_save, set_value
 
 ISSUES_SHEET = "问题清单"
 FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
@@ -42,11 +42,24 @@ def annotate(report: FileReport, out: str | Path) -> Path:
     else:
         wb = _copy_values(src)
         out = out.with_suffix(".xlsx")
+    escape_control_characters(wb)
     if ISSUES_SHEET in wb.sheetnames:  # a file annotated before and sent back again
         del wb[ISSUES_SHEET]
     _mark_cells(wb, report.findings)
     _issues_sheet(wb, report.findings)
     return atomic_save(wb, out)
+
+
+def escape_control_characters(wb: Workbook) -> None:
+    """Write control characters back the way Excel stores them (``_x0007_``), so the copy stays valid XML.
+
+    openpyxl turns ``_x0007_`` into a real control character when it reads and cannot write it again.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and ILLEGAL.search(cell.value):
+                    cell.value = ILLEGAL.sub(lambda m: f"_x{ord(m[0]):04X}_", cell.value)
 
 
 def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
@@ -61,7 +74,7 @@ def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
         text = "\n".join(f"【{SEVERITY_LABEL[f.severity]}】{f.message}" for f in found)
         if cell.comment is not None:
             text = f"{cell.comment.text}\n{text}"
-        comment = Comment(text, "unionxl")
+        comment = Comment(ILLEGAL.sub("", text), "unionxl")
         comment.width, comment.height = 320, 40 + 40 * len(found)
         cell.comment = comment
 

@@ -14,7 +14,7 @@ from rich.table import Table as RichTable
 
 from . import __version__
 from .annotate import annotate, output_name
-from . import bundled
+from . import bundled, safety
 from .findings import ERROR
 from .merge import MergeResult, merge
 from .reader import ReadError, scan
@@ -36,9 +36,26 @@ def make_console() -> Console:
     return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 
+def run() -> None:
+    """The console script: a memory backstop, and no Python traceback unless --debug."""
+    debug = "--debug" in sys.argv[1:]
+    safety.limit_memory()
+    try:
+        main(standalone_mode=True)
+    except MemoryError:
+        click.echo("unionxl：内存不足，已停止。请分批处理文件，或设置 UNIONXL_MAX_MEMORY_MB。", err=True)
+        raise SystemExit(3) from None
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"unionxl 出错：{type(exc).__name__}：{exc}（加 --debug 可查看详细信息）", err=True)
+        raise SystemExit(3) from None
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="unionxl %(version)s")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="出错时显示 Python 详细信息 / show tracebacks.")
+def main(debug: bool) -> None:
     """乡镇工会 Excel 报表工具 (unionxl)。
 
     \b

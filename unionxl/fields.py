@@ -16,7 +16,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from stdnum import numdb
@@ -172,13 +172,26 @@ class Date(FieldType):
         }
 
 
+TOO_LARGE = Decimal(10) ** 13  # more than any union register holds; also keeps Decimal arithmetic exact
+
+
 def _number(raw) -> Decimal:
     if isinstance(raw, bool):
         raise Invalid("bad-number")
     if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(f"{raw:.15g}")  # Excel's 15 significant digits: 0.1 stays 0.1, =0.1+0.2 is 0.3
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        value = Decimal(f"{raw:.15g}")  # Excel's 15 significant digits: 0.1 stays 0.1, =0.1+0.2 is 0.3
+    else:
+        value = _parse_number(raw)
+    if not value.is_finite():
+        raise Invalid("bad-number")
+    if abs(value) >= TOO_LARGE:
+        raise Invalid("number-too-large")
+    return value
+
+
+def _parse_number(raw) -> Decimal:
     text = clean_text(raw).replace(",", "").replace(" ", "")
     scale = Decimal(1)
     for unit, factor in (("万元", 10000), ("万", 10000), ("元", 1)):
@@ -187,12 +200,9 @@ def _number(raw) -> Decimal:
             break
     text = text.lstrip("¥￥")
     try:
-        value = Decimal(text) * scale
-    except InvalidOperation:
+        return Decimal(text) * scale
+    except ArithmeticError:  # InvalidOperation for "abc", Overflow for "1e999999万"
         raise Invalid("bad-number") from None
-    if not value.is_finite():
-        raise Invalid("bad-number")
-    return value
 
 
 class Integer(FieldType):

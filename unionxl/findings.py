@@ -34,6 +34,7 @@ CODES: dict[str, Code] = {
     "too-old-date": Code(ERROR, "日期 {value} 早于 1900 年，请核对。", "date before 1900"),
     "bad-number": Code(ERROR, "「{value}」不是数字，请只填数字。", "not a number"),
     "not-integer": Code(ERROR, "「{value}」应为整数。", "not a whole number"),
+    "number-too-large": Code(ERROR, "数字 {value} 大得不合常理，请核对。", "number of 10^13 or more"),
     "negative": Code(ERROR, "{value} 小于 {minimum}，请核对。", "number below the minimum"),
     "too-many-decimals": Code(
         ERROR, "金额 {value} 超过两位小数，请保留到分。", "money with more than two decimals"

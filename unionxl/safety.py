@@ -75,7 +75,7 @@ def inspect(path: Path, limits: Limits = LIMITS) -> str:
         return _zip(path, limits)
     for magic, what in PICTURES.items():
         if head.startswith(magic):
-            raise UnsafeFile(f"这其实是{what}，只是改成了表格的扩展名；{RESEND}")
+            raise UnsafeFile(f"这其实是 {what}，只是改成了表格的扩展名；{RESEND}")
     raise UnsafeFile(_text_kind(head))
 
 
@@ -179,7 +179,7 @@ def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, sheet: b
                     max_col = max(max_col, *map(_column, wide or [b"Z"]))
                     tail = text[-256:]
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
-        raise UnsafeFile("文件不完整（下载或传输中断，或已损坏），请让村里重新发送。") from None
+        raise UnsafeFile(f"部件 {info.filename} 解压失败或校验不符（下载中断、文件损坏或被篡改），请让村里重新发送。") from None
     if sheet and max_row * max(max_col, 1) > limits.cells:
         raise UnsafeFile(f"工作表的使用范围达 {max_row} 行 × {max_col} 列（可能有人在很远的单元格里输入过内容），"
                          "超过上限；请删除多余的行列后另存，或设置 UNIONXL_MAX_CELLS。")
@@ -191,3 +191,31 @@ def _column(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n
+
+
+def limit_memory(megabytes: int | None = None) -> None:
+    """A backstop: cap this process's address space (soft limit only, so LibreOffice can lift it).
+
+    ``UNIONXL_MAX_MEMORY_MB`` overrides the default of 8 GiB; 0 turns the cap off. Python then
+    raises MemoryError instead of the machine swapping. Not available on Windows.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    mb = _env("UNIONXL_MAX_MEMORY_MB", 8192) if megabytes is None else megabytes
+    if mb <= 0:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = mb * MiB if hard == resource.RLIM_INFINITY else min(mb * MiB, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def unlimit_memory() -> None:
+    """Lift the soft cap again (for child processes such as LibreOffice)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))

@@ -11,6 +11,7 @@ by row, which also suits XlsxWriter's constant-memory mode.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +24,7 @@ import xlsxwriter
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 
+from . import safety
 from .indicators import SCALARS, TABLES, Dataset, compute
 from .summary_template import CHARTS, FORMATS
 from .xlsxio import atomic_write
@@ -269,7 +271,7 @@ def export_pdf(xlsx: Path, pdf: Path | None = None) -> Path:
         profile = Path(tmp) / "profile"
         run = subprocess.run(
             [exe, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf", "--outdir", tmp,
-             str(xlsx)], capture_output=True, timeout=300,
+             str(xlsx)], capture_output=True, timeout=300, preexec_fn=safety.unlimit_memory if os.name == "posix" else None,
         )
         made = Path(tmp) / f"{xlsx.stem}.pdf"
         if run.returncode != 0 or not made.exists():

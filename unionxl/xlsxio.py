@@ -13,13 +13,13 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook import Workbook
 
 # Characters openpyxl refuses in cell text (XML 1.0 control characters).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def set_value(cell: Cell, value: Any, number_format: str | None = None) -> None:
     """Write ``value``; a string is always stored as text, never as a formula."""
     if isinstance(value, str):
-        value = _ILLEGAL.sub("", value) or None
+        value = ILLEGAL.sub("", value) or None
     cell.value = value
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
