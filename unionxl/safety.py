@@ -91,7 +91,7 @@ def _text_kind(head: bytes) -> str:
         return f"无法识别的文件格式，不是 Excel 工作簿；{RESEND}"
     lowered = text.lstrip().lower()
     if lowered.startswith(("<html", "<!doctype html", "<table", "<?xml")):
-        return f"这是网页或 XML 格式的表格（常见于从网站导出的“.xls”），请用 Excel 打开后另存为 .xlsx 再处理。"
+        return "这是网页或 XML 格式的表格（常见于从网站导出的“.xls”），请用 Excel 打开后另存为 .xlsx 再处理。"
     if "," in text or "\t" in text:
         return "这是 CSV/文本文件，不是 Excel 工作簿；请用 Excel 或 WPS 打开后“另存为”.xlsx 再处理。"
     return f"这是文本文件，不是 Excel 工作簿；{RESEND}"

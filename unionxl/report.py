@@ -1,0 +1,89 @@
+"""What the commands print: rich tables and one line per finding, Chinese first.
+
+Village text is escaped before printing (a village name may contain rich markup such as
+``[red]``), and lines are not wrapped when the output goes to a file or a pipe.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from .findings import ERROR
+from .indicators import SCALARS
+from .merge import MergeResult
+from .schema import REGISTERS
+from .validate import FileReport
+
+
+def make_console() -> Console:
+    """Rich output; wide enough for Chinese file names when printing to a pipe or a file."""
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+
+
+def show_report(console: Console, report: FileReport) -> None:
+    name = escape(report.path.name)
+    if not report.readable:
+        console.print(f"[bold red]✗ {name}[/]：{escape(report.error or '')}")
+        return
+    village = escape(report.village or "封面未填村名")
+    status = "[green]✓[/]" if not report.errors else "[red]✗[/]"
+    console.print(f"{status} [bold]{village}[/]（{name}）：错误 {report.errors} 条，警告 {report.warnings} 条")
+    for f in report.findings:
+        level = "[red]错误[/]" if f.severity == ERROR else "[yellow]警告[/]"
+        value = "" if f.value is None else f"「{escape(str(f.value))}」"
+        console.print(f"  {level} {escape(f.location)} {escape(f.field or '')}{value}：{escape(f.message)}")
+
+
+def show_merge(console: Console, result: MergeResult) -> None:
+    """One line per expected village: status, file, rows per register, errors, warnings; then the rest."""
+    table = RichTable(title=f"报送情况（应报 {len(result.entries)} 个村）")
+    for title in ("村（社区）", "报送情况", "文件", *(r.sheet for r in REGISTERS), "错误", "警告"):
+        table.add_column(title, justify="right" if title in ("错误", "警告") or title in
+                         [r.sheet for r in REGISTERS] else "left")
+    totals = [0] * (len(REGISTERS) + 2)
+    for e in result.entries:
+        r = e.report
+        style = "red" if r is None or e.excluded or r.errors else "green"
+        if r is None:
+            table.add_row(escape(e.village.name), f"[{style}]{e.status}[/]", "", *[""] * (len(REGISTERS) + 2))
+            continue
+        counts = [len(r.rows.get(reg.key, ())) for reg in REGISTERS] + [r.errors, r.warnings]
+        if not e.excluded:
+            totals = [a + b for a, b in zip(totals, counts)]
+        table.add_row(escape(e.village.name), f"[{style}]{e.status}[/]", escape(r.path.name), *map(str, counts))
+    table.add_section()
+    table.add_row("合计（已合并）", "", "", *map(str, totals))
+    console.print(table)
+    for e in result.entries:
+        for old in e.superseded:
+            console.print(f"  {escape(e.village.name)} 报了两份，采用 {escape(e.report.path.name)}，"
+                          f"未采用较早的 {escape(old.path.name)}")
+    for r in result.unknown:
+        what = f"封面村名「{escape(r.village)}」不在村名单中" if r.village else "封面未填村名"
+        console.print(f"  [yellow]未合并[/] {escape(r.path.name)}：{what}")
+    for r in result.unreadable:
+        console.print(f"  [red]无法读取[/] {escape(r.path.name)}：{escape(r.error or '')}")
+    for path, reason in result.skipped:
+        console.print(f"  已跳过 {escape(path.name)}：{reason}")
+    if result.cross:
+        console.print(f"  [yellow]跨村核查[/]：{len(result.cross)} 条（同一人在两个村登记或受助），见“问题清单”。")
+
+
+def show_indicators(console: Console, values: dict) -> None:
+    table = RichTable(title="主要指标")
+    table.add_column("指标")
+    table.add_column("数值", justify="right")
+    for indicator in SCALARS:
+        value = values.get(indicator.name)
+        if indicator.kind == "money":
+            shown = f"{value:,.2f} 元"
+        elif indicator.kind == "ratio":
+            shown = "—" if value is None else f"{value:.1%}"
+        else:
+            shown = f"{value} {indicator.unit}".strip()
+        table.add_row(indicator.name, escape(shown))
+    console.print(table)
