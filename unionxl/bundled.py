@@ -7,9 +7,19 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 
 
+def _folder(name: str) -> Path:
+    """A top-level folder of the checkout, which a wheel carries inside the package."""
+    installed = _PACKAGE / name
+    return installed if installed.is_dir() else _PACKAGE.parent / name
+
+
 def workbooks_dir() -> Path:
-    installed = _PACKAGE / "workbooks"  # a wheel carries workbooks/ here
-    return installed if installed.is_dir() else _PACKAGE.parent / "workbooks"
+    return _folder("workbooks")
+
+
+def macros_dir() -> Path:
+    """The committed VBA modules (``.bas``) behind the Excel buttons."""
+    return _folder("macros")
 
 
 def examples_dir() -> Path:

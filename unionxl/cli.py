@@ -14,11 +14,12 @@ from rich.progress import Progress
 from . import __version__
 from .annotate import annotate, output_name
 from . import bundled, safety
+from .excelbook import command as excel_workbook_command
 from .merge import MergeResult, merge
 from .report import make_console, show_indicators, show_merge, show_report
 from .reader import ReadError, scan
 from .indicators import from_township
-from .summary import FillReport, PdfUnavailable, TemplateError, export_pdf, write_summary
+from .summary import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
 from .summary_template import write_summary_template
 from .template import write_template
 from .township import write_township
@@ -230,6 +231,9 @@ def demo(output_dir: Path) -> None:
     raise SystemExit(merge_status(result))
 
 
+main.add_command(excel_workbook_command)
+
+
 @main.command()
 @click.argument("township", type=click.Path(path_type=Path))
 @click.option("--template", "template_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -250,7 +254,7 @@ def summary(township: Path, template_path: Path | None, output: Path | None, pdf
         ds = from_township(township)
     except ReadError as exc:
         raise click.ClickException(str(exc)) from None
-    output = output or township.with_name(f"{township.stem}_汇总表.xlsx")
+    output = output or summary_output(township)
     if open_elsewhere(output):
         raise click.ClickException(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭。")
     try:

@@ -19,7 +19,6 @@ and reads it back without the apostrophe.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,15 +37,14 @@ from .indicators import from_township
 from .merge import MergeResult
 from .merge import merge as merge_files
 from .reader import ReadError, scan
-from .summary import TemplateError, write_summary
+from .summary import TemplateError, summary_output, write_summary
 from .township import write_township
 from .villages import VillageList, read_villages
-from .xlsxio import OutputLocked, open_elsewhere
+from .xlsxio import ILLEGAL, OutputLocked, open_elsewhere
 
 OPS = "操作"
 STATUS_SHEET, ISSUES_SHEET, SUMMARY_SHEET = "报送情况", "问题清单", "汇总"
 TOWNSHIP_NAME = "乡镇汇总.xlsx"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # Excel refuses these in cell text
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,8 @@ class Cell:
 
 
 INPUTS = (
-    Cell("输入文件夹", "村报表文件夹", "必填。存放各村报表（.xlsx/.xlsm/.xls/.ods）的文件夹，如 D:\\工会\\2024年\\收到的报表", "path"),
+    Cell("输入文件夹", "村报表文件夹",
+         "必填。存放各村报表（.xlsx/.xlsm/.xls/.ods）的文件夹，如 D:\\工会\\2024年\\收到的报表", "path"),
     Cell("村名单", "村名单", "可留空。村名单工作簿（村名、代码）：核对封面村名，列出未报送的村", "path"),
     Cell("期间开始", "统计期间开始", "可留空。填写后：汇总表按此期间；封面期间不同的村在状态中提示", "date"),
     Cell("期间结束", "统计期间结束", "可留空。同上", "date"),
@@ -145,7 +144,7 @@ def _run(title: str, action: Callable[[Panel], str | None], busy: bool = True) -
 def cell_value(value: Any) -> Any:
     """A Python value as xlwings should write it: strings as literal text, Decimal as float."""
     if isinstance(value, str):
-        value = _CONTROL.sub("", value)
+        value = ILLEGAL.sub("", value)  # Excel refuses control characters in cells
         return f"'{value}" if value else None
     if isinstance(value, Decimal):
         return float(value)
@@ -164,7 +163,8 @@ class Panel:
         try:
             return self.book.names[name].refers_to_range
         except Exception:
-            raise Problem(f"本工作簿缺少名称“{name}”（“操作”工作表被改动过？），请用 unionxl excel-workbook 重新生成。") from None
+            raise Problem(f"本工作簿缺少名称“{name}”（“操作”工作表被改动过？），"
+                          "请用 unionxl excel-workbook 重新生成。") from None
 
     def get(self, name: str) -> Any:
         return self.range(name).value
@@ -193,7 +193,10 @@ class Panel:
             return None
         path = Path(text).expanduser()
         if not path.is_absolute():
-            here = Path(str(getattr(self.book, "fullname", "") or "")).parent
+            try:  # xlwings maps OneDrive/SharePoint names to local paths, and may fail to
+                here = Path(str(self.book.fullname)).parent
+            except Exception:
+                here = Path()
             if not here.is_absolute():
                 raise Problem(f"“{cell.label}”请填写完整路径，例如 D:\\工会\\收到的报表。")
             path = here / path
@@ -213,11 +216,10 @@ class Panel:
             self.set(name, value)
 
 
-def copy_sheet(source: Path, name: str, sheet) -> int:
+def copy_sheet(source: Path, name: str, sheet) -> None:
     """Replace ``sheet``'s contents by the values and number formats of sheet ``name`` of ``source``.
 
-    Returns the number of rows below the header. One write for all values; number formats
-    are set per run of equal formats down a column.
+    One write for all values; then one number format per run of equal formats down a column.
     """
     wb = load_workbook(source, read_only=True)
     try:
@@ -239,7 +241,6 @@ def copy_sheet(source: Path, name: str, sheet) -> int:
                     letter = get_column_letter(col + 1)
                     sheet.range(f"{letter}{start + 1}:{letter}{i}").number_format = formats[start]
                 start = i
-    return max(len(rows) - 1, 0)
 
 
 def _blank(sheet, note: str) -> None:
@@ -280,10 +281,12 @@ def _output(panel: Panel, folder: Path | None) -> Path:
     if out is None:
         if folder is None:
             raise Problem("请填写“村报表文件夹”或“乡镇汇总文件”。")
-        return folder.resolve().parent / TOWNSHIP_NAME
+        return folder.absolute().parent / TOWNSHIP_NAME
     if out.is_dir():
         out = out / TOWNSHIP_NAME
-    if out.suffix.lower() != ".xlsx":
+    if out.suffix.lower() in (".xls", ".xlsm", ".xlsb", ".ods", ".et"):
+        out = out.with_suffix(".xlsx")  # the township workbook is always .xlsx (never this .xlsm)
+    elif out.suffix.lower() != ".xlsx":
         out = out.with_name(out.name + ".xlsx")
     if folder is not None and out.resolve().parent == folder.resolve():
         raise Problem("乡镇汇总文件不能放在村报表文件夹里（下次会被当成村报表），请换一个位置。")
@@ -402,7 +405,7 @@ def _summary(panel: Panel) -> str:
     start, end = _period(panel)
     if start or end:
         ds.period = (start or ds.period[0], end or ds.period[1])
-    out = township.with_name(f"{township.stem}_汇总表.xlsx")
+    out = summary_output(township)
     if open_elsewhere(out):
         raise Problem(f"{out.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭。")
     try:

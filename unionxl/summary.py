@@ -244,6 +244,11 @@ def _chart(book, ws, at: tuple[int, int], data: tuple[str, int, int, int], table
     ws.insert_chart(at[0], at[1], chart)
 
 
+def summary_output(township: Path) -> Path:
+    """Where the summary of a township workbook goes by default: 乡镇汇总.xlsx -> 乡镇汇总_汇总表.xlsx."""
+    return township.with_name(f"{township.stem}_汇总表.xlsx")
+
+
 def write_summary(ds: Dataset, template: str | Path, out: str | Path) -> tuple[Path, FillReport]:
     """A standalone summary workbook filled from ``ds``."""
     result: list[FillReport] = []
