@@ -119,7 +119,7 @@ def test_renamed_reordered_columns_and_header_below_a_title_are_read_without_err
     report = validate_file(submission(tmp_path, edit=edit))
     assert report.findings == []
     assert report.rows["aid"][0].values["amount"] == Decimal("500.00")
-    assert report.rows["aid"][0].cells["amount"] == "B3"
+    assert report.rows["aid"][0].cell("amount") == "B3"
 
 
 def test_total_row_is_a_warning_and_not_counted(tmp_path):

@@ -72,7 +72,7 @@ _REGISTERS = {r.key: r for r in REGISTERS}
 
 def _at(report: FileReport, key: str, row: CleanRow, field: str, code: str, value: Any, **params: Any) -> Finding:
     label = _REGISTERS[key].field(field).label
-    return Finding(code, params, sheet=report.sheets[key], cell=row.cells.get(field), field=label, value=value)
+    return Finding(code, params, sheet=report.sheets[key], cell=row.cell(field), field=label, value=value)
 
 
 def duplicate_ids(report: FileReport, key: str) -> Iterator[Finding]:
@@ -162,7 +162,7 @@ def case_dates(report: FileReport, key: str) -> Iterator[Finding]:
                 yield _at(report, key, row, "close_date", "open-case-closed", closed)
             elif accepted and (end - accepted).days > MEDIATION_DAYS:
                 yield _at(report, key, row, "result", "mediation-overdue", result, days=(end - accepted).days)
-        elif result and not closed and "close_date" in row.cells:
+        elif result and not closed and "close_date" in row.columns:
             yield _at(report, key, row, "close_date", "missing-close-date", result)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import unicodedata
 from decimal import Decimal
@@ -34,8 +35,12 @@ def clean_text(raw: Any) -> str:
     return " ".join(text.split())
 
 
+_BLANK = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]*\Z")
+
+
 def is_blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and clean_text(raw) == "")
+    """None, or text of nothing but white space and invisible characters."""
+    return raw is None or (raw.__class__ is str and _BLANK.match(raw) is not None)
 
 
 def today() -> dt.date:
@@ -278,7 +283,12 @@ _AREAS = numdb.get("cn/loc")
 
 def area_known(number: str) -> bool:
     """True when the first six digits name a county in python-stdnum's area table."""
-    info = _AREAS.info(number[:6])
+    return _area_known(number[:6])
+
+
+@functools.lru_cache(maxsize=8192)
+def _area_known(area: str) -> bool:
+    info = _AREAS.info(area)
     return sum(len(part) for part, _ in info) == 6 and bool(info[-1][1])
 
 
@@ -297,6 +307,12 @@ def id_sex(number: str) -> str:
     return "男" if int(number[16]) % 2 else "女"
 
 
+_ID18 = re.compile(r"[0-9]{17}[0-9X]")
+_ID15 = re.compile(r"[0-9]{15}")
+_SPACE = re.compile(r"\s")
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?E\+\d+")
+
+
 class IdNumber(FieldType):
     """居民身份证号码 (GB 11643-1999). Returns the 18-character number with an upper-case X.
 
@@ -313,14 +329,17 @@ class IdNumber(FieldType):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raise Invalid("id-as-number")
         original = str(raw).strip()
-        number = re.sub(r"\s", "", clean_text(raw)).upper()
-        if re.fullmatch(r"\d(?:\.\d+)?E\+\d+", number):  # 4.33101E+17 typed or pasted as text
-            raise Invalid("id-as-number")
-        self._note(notes, original != number, "id-normalised", clean=number)
-        if re.fullmatch(r"\d{15}", number):
-            number = self._upgrade(number, notes)
-        if not re.fullmatch(r"\d{17}[\dX]", number):
-            raise Invalid("id-format")
+        if _ID18.fullmatch(original):  # the common case: nothing to normalise
+            number = original
+        else:
+            number = _SPACE.sub("", clean_text(raw)).upper()
+            if _SCIENTIFIC.fullmatch(number):  # 4.33101E+17 typed or pasted as text
+                raise Invalid("id-as-number")
+            self._note(notes, original != number, "id-normalised", clean=number)
+            if _ID15.fullmatch(number):
+                number = self._upgrade(number, notes)
+            if not _ID18.fullmatch(number):
+                raise Invalid("id-format")
         try:
             birth = id_birth_date(number)
         except ValueError:

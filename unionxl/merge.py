@@ -141,7 +141,7 @@ def cross_village(used: list[tuple[str, FileReport]]) -> list[Located]:
             for row in report.rows.get(key, ()):
                 idn = row.values.get(id_key)
                 if idn:
-                    places[idn].append((village, report, row.cells.get(id_key)))
+                    places[idn].append((village, report, row.cell(id_key)))
         for idn, where in places.items():
             names = list(dict.fromkeys(v for v, _, _ in where))
             if len(names) < 2:

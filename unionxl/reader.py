@@ -222,10 +222,11 @@ def _read_table(sheet, register: Register) -> Table:
         if any(isinstance(v, str) and TOTAL_LABEL.match(clean_text(v)) for v in line[:3]):
             table.total_rows.append(r + 1)
             continue
-        values = {key: (line[c] if c < len(line) else None) for key, c in columns.items()}
-        if all(is_blank(v) for v in values.values()):
+        width = len(line)
+        values = {key: (None if c >= width or is_blank(line[c]) else line[c]) for key, c in columns.items()}
+        if all(v is None for v in values.values()):
             continue
-        table.rows.append(Row(r + 1, {k: (None if is_blank(v) else v) for k, v in values.items()}, columns))
+        table.rows.append(Row(r + 1, values, columns))
     return table
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from . import checks
 from .fields import Choice, FieldType
 from .findings import ERROR, WARNING, Finding, Invalid
-from .reader import ReadError, Submission, Table, read
+from .reader import ReadError, Submission, Table, cell_name, read
 from .schema import COVER, REGISTERS, Field
 from .villages import VillageList
 
@@ -24,9 +24,14 @@ from .villages import VillageList
 class CleanRow:
     number: int  # 1-based row in the village's sheet
     values: dict[str, Any]  # field key -> clean value; None when blank or invalid
-    cells: dict[str, str]  # field key -> A1
+    columns: dict[str, int]  # field key -> zero-based column (shared by the rows of a table)
     has_error: bool = False
     invalid: dict[str, Any] = field(default_factory=dict)  # field key -> raw value that did not convert
+
+    def cell(self, key: str) -> str | None:
+        """A1 name of this row's cell for ``key``; None when the sheet has no such column."""
+        col = self.columns.get(key)
+        return None if col is None else cell_name(self.number - 1, col)
 
 
 @dataclass
@@ -107,32 +112,32 @@ def shown(raw: Any) -> Any:
 def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
     converters = {key: Converter(table.register.field(key)) for key in table.columns}
     required = [f.key for f in table.register.fields if f.required and f.key in table.columns]
+    sheet = table.sheet
     out: list[CleanRow] = []
     for row in table.rows:
         values: dict[str, Any] = {}
         invalid: dict[str, Any] = {}
-        cells = {key: row.cell(key) for key in table.columns}
-        bad = False
         for key, raw in row.values.items():
             if raw is None:
                 values[key] = None
                 continue
             value, problem, notes = converters[key](raw)
             values[key] = value
-            label = converters[key].field.label
-            for note in notes:
-                findings.append(note.finding(shown(raw), sheet=table.sheet, cell=cells[key], field=label))
+            if problem is None and not notes:
+                continue
+            where = {"sheet": sheet, "cell": row.cell(key), "field": converters[key].field.label}
+            findings.extend(note.finding(shown(raw), **where) for note in notes)
             if problem is not None:
-                bad = True
                 invalid[key] = raw
-                findings.append(problem.finding(shown(raw), sheet=table.sheet, cell=cells[key], field=label))
+                findings.append(problem.finding(shown(raw), **where))
         for key in required:
             if row.values[key] is None:
-                bad = True
-                findings.append(
-                    Finding("required", sheet=table.sheet, cell=cells[key], field=table.register.field(key).label)
-                )
-        out.append(CleanRow(row.number, values, cells, bad, invalid))
+                invalid.setdefault(key, None)
+                findings.append(Finding("required", sheet=sheet, cell=row.cell(key),
+                                        field=table.register.field(key).label))
+        has_error = bool(invalid)
+        invalid = {k: v for k, v in invalid.items() if v is not None}
+        out.append(CleanRow(row.number, values, table.columns, has_error, invalid))
     return out
 
 
