@@ -10,13 +10,11 @@ by row, which also suits XlsxWriter's constant-memory mode.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, quote_sh
 from . import safety
 from .indicators import SCALARS, TABLES, Dataset, compute
 from .summary_template import CHARTS, FORMATS
-from .xlsxio import atomic_write
+from .xlsxio import atomic_write, write_cell
 
 BORDERS = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6, "hair": 7}
 ALIGN = {"center": "center", "left": "left", "right": "right", "centerContinuous": "center_across",
@@ -170,7 +168,7 @@ def render_summary(book: xlsxwriter.Workbook, template: str | Path, ds: Dataset,
             if (r, c) in merged:
                 m = merged[(r, c)]
                 out.merge_range(r, c, m.max_row - 1, m.max_col - 1, None, fmt(props))
-            _write(out, r, c, value, fmt(props))
+            write_cell(out, r, c, value, fmt(props))
         for name, table in CHARTS.items():
             if name in names and names[name][0] == ws.title and table in placed:
                 _chart(book, out, names[name][1:], placed[table], table)
@@ -178,24 +176,6 @@ def render_summary(book: xlsxwriter.Workbook, template: str | Path, ds: Dataset,
         if name in known:
             book.define_name(name, f"={quote_sheetname(sheet)}!${get_column_letter(c + 1)}${r + 1}")
     return report
-
-
-def _write(ws, r: int, c: int, value: Any, f) -> None:
-    if value is None:
-        if f is not None:
-            ws.write_blank(r, c, None, f)
-    elif isinstance(value, bool):
-        ws.write_boolean(r, c, value, f)
-    elif isinstance(value, Decimal):
-        ws.write_number(r, c, float(value), f)
-    elif isinstance(value, (int, float)):
-        ws.write_number(r, c, value, f)
-    elif isinstance(value, dt.datetime):
-        ws.write_datetime(r, c, value, f)
-    elif isinstance(value, dt.date):
-        ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), f)
-    else:
-        ws.write_string(r, c, str(value), f)
 
 
 def _copy_layout(src, out, fmt: _Formats) -> None:

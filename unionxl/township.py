@@ -24,7 +24,7 @@ from .indicators import PERIOD_COLUMNS, from_merge
 from .schema import REGISTERS, Register
 from .summary import FillReport, render_summary
 from .validate import CleanRow, FileReport, shown
-from .xlsxio import atomic_write
+from .xlsxio import atomic_write, write_cell
 
 STATUS_SHEET = "报送情况"
 ISSUES_SHEET = "问题清单"
@@ -59,21 +59,14 @@ class _Writer:
         self.title = book.add_format({"bold": True, "font_size": 12})
 
     def cell(self, ws, row: int, col: int, value: Any, fmt=None) -> None:
-        if value is None or value == "":
-            if fmt is not None:
-                ws.write_blank(row, col, None, fmt)
-        elif isinstance(value, bool):
-            ws.write_string(row, col, "是" if value else "否", fmt)
-        elif isinstance(value, Decimal):
-            ws.write_number(row, col, float(value), fmt or self.money)
-        elif isinstance(value, (int, float)):
-            ws.write_number(row, col, value, fmt)
-        elif isinstance(value, (dt.date, dt.datetime)):
-            ws.write_datetime(row, col, value if isinstance(value, dt.datetime) else
-                              dt.datetime.combine(value, dt.time()), fmt or self.date)
-        else:
-            text = str(value)
-            ws.write_string(row, col, mask(text) if self.masked else text, fmt)
+        """Money and dates get their formats; with ``masked`` ID and phone numbers in text are masked."""
+        if fmt is None and isinstance(value, Decimal):
+            fmt = self.money
+        elif fmt is None and isinstance(value, dt.date):
+            fmt = self.date
+        elif self.masked and isinstance(value, str):
+            value = mask(value)
+        write_cell(ws, row, col, value, fmt)
 
     def header(self, ws, row: int, titles: list[tuple[str, float]]) -> None:
         """Header row, column widths, and A4 landscape printing with the header on every page."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tempfile
 from pathlib import Path
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -62,3 +64,20 @@ class OutputLocked(Exception):
 def open_elsewhere(path: Path) -> bool:
     """True when Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) has ``path`` open."""
     return (path.parent / f"~${path.name}").exists() or (path.parent / f".~lock.{path.name}#").exists()
+
+
+def write_cell(ws, row: int, col: int, value: Any, fmt=None) -> None:
+    """Write a Python value into an XlsxWriter worksheet by its type; text always as text."""
+    if value is None or value == "":
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, (int, float, Decimal)):
+        ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
