@@ -122,6 +122,8 @@ def _roster(report: FileReport) -> dict[str, str] | None:
 
 
 def in_roster(report: FileReport, key: str) -> Iterator[Finding]:
+    if not report.rows[key]:
+        return
     roster = _roster(report)
     if roster is None:  # no roster sheet at all: already an error of its own
         return

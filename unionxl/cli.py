@@ -125,6 +125,7 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     reports = []
     for path in files:
         report = validate_file(path, known)
+        report.submission = None  # keep findings, not raw cells: memory stays flat over many files
         reports.append(report)
         target = annotate_to or (annotate_dir / output_name(path) if annotate_dir else None)
         if target is not None and report.readable:

@@ -219,7 +219,7 @@ def _read_table(sheet, register: Register) -> Table:
         line = grid[r]
         if all(is_blank(v) for v in line):
             continue
-        if any(isinstance(v, str) and TOTAL_LABEL.match(clean_text(v)) for v in line[:3]):
+        if any(isinstance(v, str) and "计" in v and TOTAL_LABEL.match(clean_text(v)) for v in line[:3]):
             table.total_rows.append(r + 1)
             continue
         width = len(line)

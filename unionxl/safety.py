@@ -110,8 +110,8 @@ def _ole(path: Path) -> str:
     raise UnsafeFile(f"这是 Word 或其他 Office 文件，不是 Excel 工作簿；{RESEND}")
 
 
-_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-_WIDE = re.compile(rb'\br="([A-Z]{2,3})\d+"')  # cells past column Z; single letters count as Z
+_ROW = re.compile(rb'row\b[^>]*?\br="(\d+)"')
+_WIDE = re.compile(rb'r="([A-Z]{2,3})\d+"')  # cells past column Z; single letters count as Z
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 

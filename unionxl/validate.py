@@ -7,6 +7,7 @@ clean rows, so merge and summary reuse one pass over the file.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +85,7 @@ class Converter:
     def __call__(self, raw: Any) -> tuple[Any, Invalid | None, list[Invalid]]:
         if self._cache is None:
             return self._convert(raw)
-        key = (raw.__class__, raw)
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
         hit = self._cache.get(key)
         if hit is None:
             hit = self._cache[key] = self._convert(raw)
@@ -164,7 +165,17 @@ def convert_cover(sub: Submission, findings: list[Finding]) -> dict[str, Any]:
 
 
 def validate_file(path: str | Path, villages: VillageList | None = None) -> FileReport:
-    path = Path(path)
+    """Validate one file; the cyclic GC is paused meanwhile (the objects made here hold no cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate_file(Path(path), villages)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate_file(path: Path, villages: VillageList | None) -> FileReport:
     try:
         sub = read(path)
     except ReadError as exc:
