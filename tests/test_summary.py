@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from collections import defaultdict
@@ -82,6 +83,7 @@ def expected_from_raw_cells(examples: list[Path]) -> dict[str, object]:
         "应报村数": 13, "报送村数": len(examples),
         "会员总数": len(members), "女会员数": sum(m["性别"] == "女" for m in members),
         "农民工会员数": sum(m["是否农民工"] == "是" for m in members),
+        "新入会会员数": sum(dt.datetime(2012, 1, 1) <= m["入会时间"] <= dt.datetime(2012, 10, 31) for m in members),
         "维权案件数": len(cases), "维权涉及人数": sum(c["涉及人数"] for c in cases),
         "追回金额": money(cases, "追回金额(元)"), "诉求金额": money(cases, "诉求金额(元)"),
         "已结案件数": sum(c["处理结果"] != "办理中" for c in cases),
