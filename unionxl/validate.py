@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import checks
-from .fields import Choice, FieldType
+from .fields import Choice, FieldType, is_blank
 from .findings import ERROR, WARNING, Finding, Invalid
 from .reader import ReadError, Submission, Table, cell_name, read
 from .schema import COVER, REGISTERS, Field
@@ -151,7 +150,7 @@ def convert_cover(sub: Submission, findings: list[Finding]) -> dict[str, Any]:
                 findings.append(Finding("missing-cover-field", {"column": f.label}, sheet=sub.cover_sheet, field=f.label))
             continue
         where = {"sheet": sub.cover_sheet, "cell": found.cell, "field": f.label}
-        if found.raw is None or (isinstance(found.raw, str) and not found.raw.strip()):
+        if is_blank(found.raw):
             if f.required:
                 findings.append(Finding("required", **where))
             continue
@@ -201,7 +200,3 @@ def _validate_file(path: Path, villages: VillageList | None) -> FileReport:
     rank = {name: i for i, name in enumerate([sub.cover_sheet, *(report.sheets.get(r.key, r.sheet) for r in REGISTERS)])}
     findings.sort(key=lambda f: (rank.get(f.sheet, len(rank)), *checks.split_cell(f.cell)))
     return report
-
-
-def validate_files(paths: Iterable[Path], villages: VillageList | None = None) -> Sequence[FileReport]:
-    return [validate_file(p, villages) for p in paths]
