@@ -70,6 +70,8 @@ def worker(task: str, paths: list[Path], repeat: int, keep: bool) -> dict[str, A
             result = run(path)
             rows += count(result)
             if keep:
+                if hasattr(result, "release"):
+                    result.release()  # as `unionxl validate` does: keep the findings
                 kept.append(result)
         times.append(time.perf_counter() - start)
         del kept, result

@@ -125,7 +125,6 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     reports = []
     for path in files:
         report = validate_file(path, known)
-        report.submission = None  # keep findings, not raw cells: memory stays flat over many files
         reports.append(report)
         target = annotate_to or (annotate_dir / output_name(path) if annotate_dir else None)
         if target is not None and report.readable:
@@ -137,6 +136,7 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
                 console.print(f"标注副本：{escape(str(written))}")
         if fmt == "text":
             show_report(console, report)
+        report.release()  # keep the findings only: memory stays flat however many files
     if fmt == "json":
         click.echo(json.dumps({"files": [r.as_dict() for r in reports]}, ensure_ascii=False, indent=2))
     else:

@@ -63,6 +63,11 @@ class FileReport:
     def warnings(self) -> int:
         return self.count(WARNING)
 
+    def release(self) -> None:
+        """Drop the cells and rows, keeping the village, the cover and the findings."""
+        self.submission = None
+        self.rows = {}
+
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": str(self.path), "village": self.village, "readable": self.readable}
         if self.error is not None:
