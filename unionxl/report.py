@@ -41,9 +41,9 @@ def show_report(console: Console, report: FileReport) -> None:
 def show_merge(console: Console, result: MergeResult) -> None:
     """One line per expected village: status, file, rows per register, errors, warnings; then the rest."""
     table = RichTable(title=f"报送情况（应报 {len(result.entries)} 个村）")
-    for title in ("村（社区）", "报送情况", "文件", *(r.sheet for r in REGISTERS), "错误", "警告"):
-        table.add_column(title, justify="right" if title in ("错误", "警告") or title in
-                         [r.sheet for r in REGISTERS] else "left")
+    numbers = (*(r.sheet for r in REGISTERS), "错误", "警告")
+    for title in ("村（社区）", "报送情况", "文件", *numbers):
+        table.add_column(title, justify="right" if title in numbers else "left")
     totals = [0] * (len(REGISTERS) + 2)
     for e in result.entries:
         r = e.report
