@@ -669,3 +669,21 @@ def test_finding_location():
     assert Finding("required", sheet="会员名册", cell="B3").location == "会员名册!B3"
     assert Finding("required", sheet="会员名册").location == "会员名册"
     assert Finding("required").location == ""
+
+
+@pytest.mark.parametrize(
+    ("field_type", "raw", "value"),
+    [
+        (Choice(codes.YES_NO), True, "是"),  # an Excel TRUE/FALSE cell
+        (Choice(codes.YES_NO), False, "否"),
+        (Choice(codes.EDUCATION), "10", "硕士研究生"),  # GB/T 4658's group code for 研究生
+        (Phone(), "0086 138 0743 1234", "13807431234"),
+        (Date(), "2012-11-01T00:00:00", dt.date(2012, 11, 1)),
+    ],
+)
+def test_tolerant_inputs(field_type, raw, value):
+    assert field_type.convert(raw) == value
+
+
+def test_a_boolean_is_no_sex():
+    assert rejected(Choice(codes.SEX), True).code == "not-in-list"

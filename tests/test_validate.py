@@ -357,3 +357,10 @@ def test_annotate_dir_writes_an_xlsx_copy_of_an_xls(tmp_path):
     assert sha(xls) == before and out.exists()
     wb = load_workbook(out)
     assert wb["会员名册"]["D2"].value == "火星族" and wb["会员名册"]["D2"].comment is not None
+
+
+def test_an_invalid_cell_reports_its_error_only(tmp_path):
+    bad = WANG[:-1] + ("0" if WANG[-1] != "0" else "1")
+    messy = bad[:-4] + " " + bad[-4:]  # a space (normalised) in a number with a wrong check digit
+    found = codes_at(submission(tmp_path, edit=lambda wb: wb["会员名册"].__setitem__("E2", messy)))
+    assert [c for c, cell in found if cell == "E2"] == ["id-checksum"]

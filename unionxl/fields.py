@@ -99,7 +99,9 @@ class Choice(FieldType):
         return re.sub(r"[\s()（）\-_.、:：]", "", clean_text(text)).upper()
 
     def convert(self, raw, notes=None):
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+        if isinstance(raw, bool):  # an Excel TRUE/FALSE cell in a 是/否 column
+            raw = "是" if raw else "否"
+        elif isinstance(raw, (int, float)) and float(raw).is_integer():
             raw = int(raw)
         if re.fullmatch(r"\d*\.\d+", clean_text(raw)):  # 1.5 is no code; _key would make it 15
             raise Invalid("not-in-list", suggestion=self.suggest(clean_text(raw)))
@@ -124,7 +126,7 @@ class Choice(FieldType):
 
 
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"),
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
     re.compile(r"^(\d{2})[-/.](\d{1,2})[-/.](\d{1,2})$"),
 )
@@ -267,7 +269,7 @@ class Phone(FieldType):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
             raw = str(int(raw))
         text = re.sub(r"[\s()（）]", "", clean_text(raw))
-        digits = re.sub(r"^(\+?86)(?=1\d{10}$)", "", text.replace("-", ""))  # +86 138-0743-1234
+        digits = re.sub(r"^(\+?86|0086)(?=1\d{10}$)", "", text.replace("-", ""))  # +86 138-0743-1234
         if _MOBILE.match(digits):
             return digits
         if _LANDLINE.match(text):

@@ -131,10 +131,11 @@ def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
             if problem is None and not notes:
                 continue
             where = {"sheet": sheet, "cell": row.cell(key), "field": converters[key].field.label}
-            findings.extend(note.finding(shown(raw), **where) for note in notes)
-            if problem is not None:
+            if problem is not None:  # the error says what to fix; warnings about the same cell would distract
                 invalid[key] = raw
                 findings.append(problem.finding(shown(raw), **where))
+            else:
+                findings.extend(note.finding(shown(raw), **where) for note in notes)
         for key in required:
             if row.values[key] is None:
                 invalid.setdefault(key, None)
