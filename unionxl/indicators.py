@@ -44,8 +44,17 @@ class Dataset:
     rows: dict[str, list[tuple[str, Row]]] = field(default_factory=dict)  # register key -> (village, values)
     period: tuple[dt.date | None, dt.date | None] = (None, None)
 
+    _by_village: dict[str, dict[str, list[Row]]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
     def of(self, key: str, village: str | None = None) -> list[Row]:
-        return [r for v, r in self.rows.get(key, ()) if village is None or v == village]
+        if village is None:
+            return [r for _, r in self.rows.get(key, ())]
+        index = self._by_village.get(key)
+        if index is None:  # one pass per register, not one per village: 200 villages x 100k rows add up
+            index = self._by_village[key] = defaultdict(list)
+            for v, r in self.rows.get(key, ()):
+                index[v].append(r)
+        return list(index.get(village, ()))
 
 
 # -- building a dataset -------------------------------------------------------------------

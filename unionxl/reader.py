@@ -179,8 +179,19 @@ def _fill_merged(grid: list[list[Any]], merged, last_row: int) -> None:
                 grid[r][c] = value
 
 
+def _lookup(register: Register) -> dict[str, str]:
+    """Compared header -> field key; made once per register (NFKC and a regex for every synonym add up)."""
+    found = _LOOKUPS.get(register.key)
+    if found is None or found[0] is not register:
+        found = _LOOKUPS[register.key] = (register, {header_key(h): f.key for f in register.fields for h in f.headers})
+    return found[1]
+
+
+_LOOKUPS: dict[str, tuple[Register, dict[str, str]]] = {}
+
+
 def _match_row(register: Register, row: list[Any], above: list[Any] | None) -> tuple[dict[str, int], list[tuple[int, str]]]:
-    lookup = {header_key(h): f.key for f in register.fields for h in f.headers}
+    lookup = _lookup(register)
     columns: dict[str, int] = {}
     extra: list[tuple[int, str]] = []
     for c, value in enumerate(row):

@@ -19,12 +19,12 @@ import xlsxwriter
 from .checks import split_cell
 from .fields import IdNumber, Phone
 from .findings import ERROR
-from .merge import MergeResult
+from .merge import MergeResult, gc_paused
 from .indicators import PERIOD_COLUMNS, from_merge
 from .schema import REGISTERS, Register
 from .summary import FillReport, render_summary
-from .validate import CleanRow, FileReport, shown
-from .xlsxio import atomic_write, write_cell
+from .validate import FileReport, shown
+from .xlsxio import RowStream, atomic_write, write_cell
 
 STATUS_SHEET = "报送情况"
 ISSUES_SHEET = "问题清单"
@@ -100,7 +100,8 @@ def write_township(result: MergeResult, out: str | Path, masked: bool = False,
         book.set_properties({"title": "乡镇工会汇总", "creator": "unionxl"})
         book.close()
 
-    return atomic_write(out, write), (filled[0] if filled else None)
+    with gc_paused():  # millions of strings, no cycles
+        return atomic_write(out, write), (filled[0] if filled else None)
 
 
 def _status(w: _Writer, result: MergeResult) -> None:
@@ -166,31 +167,42 @@ def _register(w: _Writer, register: Register, result: MergeResult) -> None:
     w.header(ws, 0, titles)
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, 0, len(titles) - 1)
-    text_cols = [isinstance(f.type, (IdNumber, Phone)) for f in fields]
+    keys = [f.key for f in fields]
+    plain = [w.text if isinstance(f.type, (IdNumber, Phone)) else None for f in fields]
+    stream = RowStream(ws, len(titles))
     n = 0
     for village, report in result.used:
         problems = _problems(report, register)
         sheet = report.sheets.get(register.key, register.sheet)
+        source = report.path.name
         for row in report.rows.get(register.key, ()):
             n += 1
-            w.cell(ws, n, 0, n)
-            w.cell(ws, n, 1, village)
-            for col, f in enumerate(fields, start=2):
-                _value(w, ws, n, col, row, f.key, w.text if text_cols[col - 2] else None)
-            found = problems.get(row.number, {})
-            note = "；".join(f"{'错误' if sev == ERROR else '警告'}：{'、'.join(sorted(labels))}"
-                            for sev, labels in sorted(found.items()))
-            flag = w.bad if ERROR in found else (w.warn if found else None)
-            w.cell(ws, n, len(fields) + 2, note, flag)
-            w.cell(ws, n, len(fields) + 3, report.path.name)
-            w.cell(ws, n, len(fields) + 4, f"{sheet}!A{row.number}")
-
-
-def _value(w: _Writer, ws, n: int, col: int, row: CleanRow, key: str, fmt) -> None:
-    if key in row.invalid:  # keep what the village typed, marked: nothing is lost
-        w.cell(ws, n, col, str(shown(row.invalid[key])), w.bad)
-    else:
-        w.cell(ws, n, col, row.values.get(key), fmt)
+            values: list[Any] = [n, village]
+            formats: list[Any] = [None, None]
+            got, invalid = row.values, row.invalid
+            for key, fmt in zip(keys, plain):
+                if key in invalid:  # keep what the village typed, marked: nothing is lost
+                    values.append(str(shown(invalid[key])))
+                    formats.append(w.bad)
+                    continue
+                value = got.get(key)
+                if fmt is None and value is not None and value.__class__ is not str:
+                    fmt = w.money if isinstance(value, Decimal) else w.date if isinstance(value, dt.date) else None
+                values.append(value)
+                formats.append(fmt)
+            found = problems.get(row.number)
+            if found:
+                values.append("；".join(f"{'错误' if sev == ERROR else '警告'}：{'、'.join(sorted(labels))}"
+                                       for sev, labels in sorted(found.items())))
+                formats.append(w.bad if ERROR in found else w.warn)
+            else:
+                values.append(None)
+                formats.append(None)
+            values += [source, f"{sheet}!A{row.number}"]
+            formats += [None, None]
+            if w.masked:
+                values = [mask(v) if isinstance(v, str) else v for v in values]
+            stream.write(n, values, formats)
 
 
 def _issues(w: _Writer, result: MergeResult) -> None:
