@@ -12,14 +12,13 @@ import datetime as dt
 import gc
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Finding
-from .validate import FileReport, validate_file
+from .validate import FileReport, gc_paused, validate_file
 from .villages import Village, VillageList
 
 PARALLEL_FROM = 8  # files; below this a process pool costs more than it saves
@@ -62,19 +61,6 @@ class MergeResult:
     def reports(self) -> list[FileReport]:
         out = [r for e in self.entries for r in ([e.report] if e.report else []) + e.superseded]
         return out + self.unknown + self.unreadable
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC: merging makes millions of objects and no cycles; a full collection over
-    100k merged rows costs a tenth of a second, and allocation sets one off again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _slim(path: Path, villages: VillageList | None) -> FileReport:
