@@ -78,7 +78,7 @@ def _at(report: FileReport, key: str, row: CleanRow, field: str, code: str, valu
 def duplicate_ids(report: FileReport, key: str) -> Iterator[Finding]:
     first: dict[str, int] = {}
     for row in report.rows[key]:
-        idn = row.values.get("id_number")
+        idn = row.get("id_number")
         if idn is None:
             continue
         if idn in first:
@@ -89,16 +89,15 @@ def duplicate_ids(report: FileReport, key: str) -> Iterator[Finding]:
 
 def agrees_with_id(report: FileReport, key: str) -> Iterator[Finding]:
     for row in report.rows[key]:
-        idn = row.values.get("id_number")
+        idn = row.get("id_number")
         if idn is None:
             continue
-        sex, birth = row.values.get("sex"), row.values.get("birth_date")
+        sex, birth, joined = row.get("sex"), row.get("birth_date"), row.get("join_date")
         if sex and sex != id_sex(idn):
             yield _at(report, key, row, "sex", "sex-mismatch", sex, expected=id_sex(idn))
-        if birth and birth != id_birth_date(idn):
-            yield _at(report, key, row, "birth_date", "birth-mismatch", birth, expected=id_birth_date(idn))
-        joined = row.values.get("join_date")
         born = id_birth_date(idn)
+        if birth and birth != born:
+            yield _at(report, key, row, "birth_date", "birth-mismatch", birth, expected=born)
         if joined and joined < _add_years(born, MIN_JOIN_AGE):
             yield _at(report, key, row, "join_date", "join-too-young", joined)
 
@@ -116,8 +115,8 @@ def _roster(report: FileReport) -> dict[str, str] | None:
         return None
     roster: dict[str, str] = {}
     for r in rows:
-        if r.values.get("id_number"):
-            roster.setdefault(r.values["id_number"], r.values.get("name") or "")
+        if r.get("id_number"):
+            roster.setdefault(r.get("id_number"), r.get("name") or "")
     return roster
 
 
@@ -129,7 +128,7 @@ def in_roster(report: FileReport, key: str) -> Iterator[Finding]:
         return
     id_key, name_key = ("applicant_id", "applicant") if key == "cases" else ("id_number", "name")
     for row in report.rows[key]:
-        idn, name = row.values.get(id_key), row.values.get(name_key)
+        idn, name = row.get(id_key), row.get(name_key)
         if idn is None:
             continue
         if idn not in roster:
@@ -147,7 +146,7 @@ def in_period(report: FileReport, key: str) -> Iterator[Finding]:
         return
     date_key = _PERIOD_DATES[key]
     for row in report.rows[key]:
-        day = row.values.get(date_key)
+        day = row.get(date_key)
         if day and not (start <= day <= end):
             yield _at(report, key, row, date_key, "outside-period", day, start=start, end=end)
 
@@ -155,8 +154,7 @@ def in_period(report: FileReport, key: str) -> Iterator[Finding]:
 def case_dates(report: FileReport, key: str) -> Iterator[Finding]:
     end = report.cover.get("period_end") or dt.date.today()
     for row in report.rows[key]:
-        v = row.values
-        accepted, closed, result = v.get("accept_date"), v.get("close_date"), v.get("result")
+        accepted, closed, result = row.get("accept_date"), row.get("close_date"), row.get("result")
         if accepted and closed and closed < accepted:
             yield _at(report, key, row, "close_date", "closed-before-accepted", closed, accepted=accepted)
         if result == "办理中":
@@ -170,7 +168,7 @@ def case_dates(report: FileReport, key: str) -> Iterator[Finding]:
 
 def recovered_vs_claimed(report: FileReport, key: str) -> Iterator[Finding]:
     for row in report.rows[key]:
-        recovered, claimed = row.values.get("recovered"), row.values.get("claimed")
+        recovered, claimed = row.get("recovered"), row.get("claimed")
         if recovered is not None and claimed is not None and recovered > claimed:
             yield _at(report, key, row, "recovered", "recovered-exceeds-claim", recovered, claimed=claimed)
 

@@ -98,12 +98,11 @@ def from_township(path: str | Path) -> Dataset:
         if header_key(VILLAGE_COLUMN) not in header:
             raise ReadError(path, f"“{register.sheet}”缺少“{VILLAGE_COLUMN}”列。")
         vcol = header.index(header_key(VILLAGE_COLUMN))
-        convert = {key: Converter(register.field(key)) for key in columns}
-        rows[register.key] = [
-            (str(line[vcol]), {key: convert[key](line[c])[0] if line[c] not in ("", None) else None
-                               for key, c in columns.items()})
-            for line in grid[1:] if any(v not in ("", None) for v in line)
-        ]
+        data = [line for line in grid[1:] if any(v not in ("", None) for v in line)]
+        clean = [Converter(register.field(key)).column([None if line[c] in ("", None) else line[c] for line in data])[0]
+                 for key, c in columns.items()]
+        by_row = zip(*clean) if clean else [()] * len(data)
+        rows[register.key] = [(str(line[vcol]), dict(zip(columns, values))) for line, values in zip(data, by_row)]
     period = Counter(periods).most_common(1)[0][0] if periods else (None, None)
     return Dataset(villages, rows, period)
 

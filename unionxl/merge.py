@@ -152,7 +152,7 @@ def cross_village(used: list[tuple[str, FileReport]]) -> list[Located]:
         places: dict[str, list[tuple[str, FileReport, str | None]]] = defaultdict(list)
         for village, report in used:
             for row in report.rows.get(key, ()):
-                idn = row.values.get(id_key)
+                idn = row.get(id_key)
                 if idn:
                     places[idn].append((village, report, row.cell(id_key)))
         for idn, where in places.items():

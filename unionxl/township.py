@@ -179,13 +179,13 @@ def _register(w: _Writer, register: Register, result: MergeResult) -> None:
             n += 1
             values: list[Any] = [n, village]
             formats: list[Any] = [None, None]
-            got, invalid = row.values, row.invalid
+            invalid = row.invalid
             for key, fmt in zip(keys, plain):
                 if key in invalid:  # keep what the village typed, marked: nothing is lost
                     values.append(str(shown(invalid[key])))
                     formats.append(w.bad)
                     continue
-                value = got.get(key)
+                value = row.get(key)
                 if fmt is None and value is not None and value.__class__ is not str:
                     fmt = w.money if isinstance(value, Decimal) else w.date if isinstance(value, dt.date) else None
                 values.append(value)

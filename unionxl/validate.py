@@ -15,20 +15,34 @@ from pathlib import Path
 from typing import Any
 
 from . import checks
-from .fields import Choice, FieldType, is_blank
+from .fields import FieldType, is_blank
 from .findings import ERROR, WARNING, Finding, Invalid
 from .reader import ReadError, Submission, Table, cell_name, read
 from .schema import COVER, REGISTERS, Field
 from .villages import VillageList
 
 
-@dataclass
+@dataclass(slots=True)
 class CleanRow:
+    """One register row after conversion. ``cells[index[key]]`` is the clean value of field ``key``
+    (None when blank or invalid); ``index`` and ``columns`` are shared by the rows of a table."""
+
     number: int  # 1-based row in the village's sheet
-    values: dict[str, Any]  # field key -> clean value; None when blank or invalid
-    columns: dict[str, int]  # field key -> zero-based column (shared by the rows of a table)
+    cells: tuple[Any, ...]
+    index: dict[str, int]  # field key -> position in cells
+    columns: dict[str, int]  # field key -> zero-based column in the village's sheet
     has_error: bool = False
     invalid: dict[str, Any] = field(default_factory=dict)  # field key -> raw value that did not convert
+
+    def get(self, key: str) -> Any:
+        """The clean value of field ``key``; None when blank, invalid or not in the sheet."""
+        i = self.index.get(key)
+        return None if i is None else self.cells[i]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Field key -> clean value, for every column the sheet has."""
+        return dict(zip(self.index, self.cells))
 
     def cell(self, key: str) -> str | None:
         """A1 name of this row's cell for ``key``; None when the sheet has no such column."""
@@ -78,31 +92,37 @@ class FileReport:
         return out
 
 
+_NUMERIC = {bool, int, float}
+
+
 class Converter:
-    """Converts cells of one field, remembering results for repeated values (codes, dates)."""
+    """Converts the cells of one field, each distinct value once (codes and dates repeat a lot)."""
 
     def __init__(self, field: Field) -> None:
         self.field = field
         self.type: FieldType = field.type
-        self._cache: dict[tuple[type, Any], tuple[Any, Invalid | None, list[Invalid]]] | None = (
-            {} if isinstance(field.type, Choice) or field.type.name in ("date", "money", "integer", "text") else None
-        )
 
-    def __call__(self, raw: Any) -> tuple[Any, Invalid | None, list[Invalid]]:
-        if self._cache is None:
-            return self._convert(raw)
-        key = raw if raw.__class__ is str else (raw.__class__, raw)
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = self._cache[key] = self._convert(raw)
-        return hit
-
-    def _convert(self, raw: Any) -> tuple[Any, Invalid | None, list[Invalid]]:
+    def convert(self, raw: Any) -> tuple[Any, Invalid | None, list[Invalid]]:
+        """(clean value, the error or None, warnings) for one non-blank raw value."""
         notes: list[Invalid] = []
         try:
             return self.type.convert(raw, notes), None, notes
         except Invalid as problem:
             return None, problem, notes
+
+    def column(self, raws: list[Any]) -> tuple[list[Any], dict[int, tuple[Invalid | None, list[Invalid]]]]:
+        """Clean values of a column of raw values (None stays None), and the problems by position."""
+        distinct = set(raws)
+        if len(set(map(type, distinct)) & _NUMERIC) > 1:  # 1, 1.0 and TRUE are one dict key: go cell by cell
+            results = [None if raw is None else self.convert(raw) for raw in raws]
+            problems = {i: r[1:] for i, r in enumerate(results) if r is not None and (r[1] is not None or r[2])}
+            return [None if r is None else r[0] for r in results], problems
+        found = {raw: self.convert(raw) for raw in distinct if raw is not None}
+        values = {raw: r[0] for raw, r in found.items()}
+        values[None] = None
+        bad = {raw for raw, r in found.items() if r[1] is not None or r[2]}
+        problems = {i: found[raw][1:] for i, raw in enumerate(raws) if raw in bad} if bad else {}
+        return list(map(values.__getitem__, raws)), problems
 
 
 def shown(raw: Any) -> Any:
@@ -117,36 +137,32 @@ def shown(raw: Any) -> Any:
 
 
 def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
-    converters = {key: Converter(table.register.field(key)) for key in table.columns}
-    required = [f.key for f in table.register.fields if f.required and f.key in table.columns]
-    sheet = table.sheet
-    out: list[CleanRow] = []
-    for row in table.rows:
-        values: dict[str, Any] = {}
-        invalid: dict[str, Any] = {}
-        for key, raw in row.values.items():
-            if raw is None:
-                values[key] = None
-                continue
-            value, problem, notes = converters[key](raw)
-            values[key] = value
-            if problem is None and not notes:
-                continue
-            where = {"sheet": sheet, "cell": row.cell(key), "field": converters[key].field.label}
+    """Convert a register column by column; findings for bad cells and blank required cells."""
+    keys = list(table.raw)
+    clean: list[list[Any]] = []
+    invalid: dict[int, dict[str, Any]] = {}  # data row index -> field key -> raw value (None: blank)
+    for key in keys:
+        f, raws, col = table.register.field(key), table.raw[key], table.columns[key]
+        values, problems = Converter(f).column(raws)
+        clean.append(values)
+        for i, (problem, notes) in problems.items():
+            where = {"sheet": table.sheet, "cell": cell_name(table.numbers[i] - 1, col), "field": f.label}
             if problem is not None:  # the error says what to fix; warnings about the same cell would distract
-                invalid[key] = raw
-                findings.append(problem.finding(shown(raw), **where))
+                invalid.setdefault(i, {})[key] = raws[i]
+                findings.append(problem.finding(shown(raws[i]), **where))
             else:
-                findings.extend(note.finding(shown(raw), **where) for note in notes)
-        for key in required:
-            if row.values[key] is None:
-                invalid.setdefault(key, None)
-                findings.append(Finding("required", sheet=sheet, cell=row.cell(key),
-                                        field=table.register.field(key).label))
-        has_error = bool(invalid)
-        invalid = {k: v for k, v in invalid.items() if v is not None}
-        out.append(CleanRow(row.number, values, table.columns, has_error, invalid))
-    return out
+                findings.extend(note.finding(shown(raws[i]), **where) for note in notes)
+        if f.required and None in raws:
+            for i in [i for i, raw in enumerate(raws) if raw is None]:
+                invalid.setdefault(i, {})[key] = None
+                findings.append(Finding("required", sheet=table.sheet, cell=cell_name(table.numbers[i] - 1, col),
+                                        field=f.label))
+    index = {key: i for i, key in enumerate(keys)}
+    rows = [CleanRow(n, cells, index, table.columns) for n, cells in zip(table.numbers, zip(*clean))]
+    for i, bad in invalid.items():
+        rows[i].has_error = True
+        rows[i].invalid = {k: v for k, v in bad.items() if v is not None}
+    return rows
 
 
 def convert_cover(sub: Submission, findings: list[Finding]) -> dict[str, Any]:
