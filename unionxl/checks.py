@@ -8,6 +8,7 @@ stay silent when a value they need is missing: the cell check has already spoken
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -98,15 +99,17 @@ def agrees_with_id(report: FileReport, key: str) -> Iterator[Finding]:
         born = id_birth_date(idn)
         if birth and birth != born:
             yield _at(report, key, row, "birth_date", "birth-mismatch", birth, expected=born)
-        if joined and joined < _add_years(born, MIN_JOIN_AGE):
+        if joined and joined < _join_age_reached(born):
             yield _at(report, key, row, "join_date", "join-too-young", joined)
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
+@functools.lru_cache(maxsize=65536)  # birthdays repeat: a roster of 100k has some 20k
+def _join_age_reached(born: dt.date) -> dt.date:
+    """The day someone born on ``born`` reaches the minimum joining age."""
     try:
-        return day.replace(year=day.year + years)
+        return born.replace(year=born.year + MIN_JOIN_AGE)
     except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        return born.replace(year=born.year + MIN_JOIN_AGE, day=28)
 
 
 def _roster(report: FileReport) -> dict[str, str] | None:

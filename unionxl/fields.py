@@ -347,20 +347,7 @@ class IdNumber(FieldType):
     number_format = "@"
 
     def convert(self, raw, notes=None):
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            raise Invalid("id-as-number")
-        original = str(raw).strip()
-        if _ID18.fullmatch(original):  # the common case: nothing to normalise
-            number = original
-        else:
-            number = _SPACE.sub("", clean_text(raw)).upper()
-            if _SCIENTIFIC.fullmatch(number):  # 4.33101E+17 typed or pasted as text
-                raise Invalid("id-as-number")
-            self._note(notes, original != number, "id-normalised", clean=number)
-            if _ID15.fullmatch(number):
-                number = self._upgrade(number, notes)
-            if not _ID18.fullmatch(number):
-                raise Invalid("id-format")
+        number = raw if raw.__class__ is str and _ID18.fullmatch(raw) else self._normalise(raw, notes)
         try:
             birth = id_birth_date(number)
         except ValueError:
@@ -370,7 +357,23 @@ class IdNumber(FieldType):
         expected = id_check_char(number)
         if number[17] != expected:
             raise Invalid("id-checksum", expected=expected)
-        self._note(notes, not area_known(number), "id-unknown-area", area=number[:6])
+        if not area_known(number):
+            self._note(notes, True, "id-unknown-area", area=number[:6])
+        return number
+
+    def _normalise(self, raw, notes) -> str:
+        """An 18-character number from anything else the cell holds, or raise."""
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            raise Invalid("id-as-number")
+        original = str(raw).strip()
+        number = _SPACE.sub("", clean_text(raw)).upper()
+        if _SCIENTIFIC.fullmatch(number):  # 4.33101E+17 typed or pasted as text
+            raise Invalid("id-as-number")
+        self._note(notes, original != number, "id-normalised", clean=number)
+        if _ID15.fullmatch(number):
+            number = self._upgrade(number, notes)
+        if not _ID18.fullmatch(number):
+            raise Invalid("id-format")
         return number
 
     @staticmethod

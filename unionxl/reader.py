@@ -251,17 +251,22 @@ def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
     if min(map(len, body)) < width:
         body = [line + [""] * (width - len(line)) for line in body]
     grid = list(zip(*body))  # one tuple per sheet column
-    skip = {i for col in grid[:3] for i, v in enumerate(col)
-            if v.__class__ is str and "计" in v and TOTAL_LABEL.match(clean_text(v))}
+    distinct = {c: set(grid[c]) for c in {0, 1, 2, *table.columns.values()} if c < len(grid)}
+    skip: set[int] = set()  # 合计 rows, recognised by a label in one of the first three columns
+    for c in range(min(3, len(grid))):
+        labels = {v for v in distinct[c] if v.__class__ is str and "计" in v and TOTAL_LABEL.match(clean_text(v))}
+        if labels:
+            skip.update(i for i, v in enumerate(grid[c]) if v in labels)
     table.total_rows = sorted(first + i for i in skip)
     raw: dict[str, list[Any]] = {}
     for key, c in table.columns.items():
-        col = grid[c]
-        blank = {v for v in set(col) if v.__class__ is str and not v[:1].isalnum() and is_blank(v)}
-        raw[key] = [None if v in blank else v for v in col] if blank else list(col)
-    n_cols = len(raw)
-    filled = [t.count(None) < n_cols for t in zip(*raw.values())] if raw else [False] * len(body)
-    keep = [i for i, has in enumerate(filled) if has and i not in skip]
+        blank = {v for v in distinct[c] if v.__class__ is str and not v[:1].isalnum() and is_blank(v)}
+        raw[key] = [None if v in blank else v for v in grid[c]] if blank else list(grid[c])
+    keep = range(len(body))
+    if all(None in values for values in raw.values()):  # else no row is blank in every column
+        keep = [i for i, values in enumerate(zip(*raw.values())) if values.count(None) < len(raw)]
+    if skip:
+        keep = [i for i in keep if i not in skip]
     if len(keep) < len(body):
         raw = {key: [values[i] for i in keep] for key, values in raw.items()}
     table.numbers = [first + i for i in keep]
