@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -76,6 +77,15 @@ def _at(report: FileReport, key: str, row: CleanRow, field: str, code: str, valu
     return Finding(code, params, sheet=report.sheets[key], cell=row.cell(field), field=label, value=value)
 
 
+def _each(rows: list[CleanRow], *keys: str) -> Iterator[tuple[Any, ...]]:
+    """(row, its value of each key) down a register; None for a key the sheet has no column for."""
+    index = rows[0].index if rows else {}
+    if len(keys) > 1 and all(k in index for k in keys):  # the usual case, a tenth of a second on 100k rows
+        pick = operator.itemgetter(*(index[k] for k in keys))
+        return ((row, *pick(row.cells)) for row in rows)
+    return ((row, *map(row.get, keys)) for row in rows)
+
+
 def duplicate_ids(report: FileReport, key: str) -> Iterator[Finding]:
     first: dict[str, int] = {}
     for row in report.rows[key]:
@@ -89,11 +99,9 @@ def duplicate_ids(report: FileReport, key: str) -> Iterator[Finding]:
 
 
 def agrees_with_id(report: FileReport, key: str) -> Iterator[Finding]:
-    for row in report.rows[key]:
-        idn = row.get("id_number")
+    for row, idn, sex, birth, joined in _each(report.rows[key], "id_number", "sex", "birth_date", "join_date"):
         if idn is None:
             continue
-        sex, birth, joined = row.get("sex"), row.get("birth_date"), row.get("join_date")
         if sex and sex != id_sex(idn):
             yield _at(report, key, row, "sex", "sex-mismatch", sex, expected=id_sex(idn))
         born = id_birth_date(idn)

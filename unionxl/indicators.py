@@ -20,7 +20,7 @@ from . import codes
 from .fields import id_sex
 from .reader import ReadError, header_key, open_book
 from .schema import REGISTERS
-from .validate import Converter
+from .validate import convert_column
 
 Row = dict[str, Any]
 LEFT = ("已转出", "已退会")  # membership states that no longer count as members
@@ -99,7 +99,7 @@ def from_township(path: str | Path) -> Dataset:
             raise ReadError(path, f"“{register.sheet}”缺少“{VILLAGE_COLUMN}”列。")
         vcol = header.index(header_key(VILLAGE_COLUMN))
         data = [line for line in grid[1:] if any(v not in ("", None) for v in line)]
-        clean = [Converter(register.field(key)).column([None if line[c] in ("", None) else line[c] for line in data])[0]
+        clean = [convert_column(register.field(key).type, [None if line[c] in ("", None) else line[c] for line in data])[0]
                  for key, c in columns.items()]
         by_row = zip(*clean) if clean else [()] * len(data)
         rows[register.key] = [(str(line[vcol]), dict(zip(columns, values))) for line, values in zip(data, by_row)]
