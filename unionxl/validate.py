@@ -18,7 +18,7 @@ from . import checks
 from .fields import FieldType, is_blank
 from .findings import ERROR, WARNING, Finding, Invalid
 from .reader import ReadError, Submission, Table, cell_name, read
-from .schema import COVER, REGISTERS, Field
+from .schema import COVER, REGISTERS
 from .villages import VillageList
 
 
