@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import hashlib
 import json
 from decimal import Decimal
@@ -135,6 +136,36 @@ def test_blank_rows_in_the_middle_are_skipped(tmp_path):
     members = [member(), {}, {}, member(LONG, name="龙海", sex="男")]
     report = validate_file(submission(tmp_path, members=members))
     assert report.findings == [] and [r.number for r in report.rows["members"]] == [2, 5]
+
+
+def test_rows_of_nothing_but_spaces_are_blank_rows(tmp_path):
+    def edit(wb):
+        wb["会员名册"]["B3"], wb["会员名册"]["C3"], wb["会员名册"]["N3"] = "   ", "\u3000", "\u200b"
+    report = validate_file(submission(tmp_path, members=[member(), {}, member(LONG, name="龙海", sex="男")], edit=edit))
+    assert report.findings == [] and [r.number for r in report.rows["members"]] == [2, 4]
+
+
+def test_equal_values_of_different_types_are_converted_each_on_its_own(tmp_path):
+    # 1 == 1.0 == TRUE in Python, but a TRUE in 序号 is no number, and a TRUE in 是否农民工 means 是
+    members = [member(seq=1, migrant=1), member(LONG, name="龙海", sex="男", seq=True, migrant=True)]
+    report = validate_file(submission(tmp_path, members=members))
+    assert [(f.code, f.cell) for f in report.findings] == [("bad-number", "A3")]
+    first, second = report.rows["members"]
+    assert (first.get("seq"), second.get("seq"), second.get("migrant")) == (1, None, "是")
+    assert second.has_error and second.invalid == {"seq": True}
+
+
+def test_a_report_survives_pickling_as_merge_sends_it_between_processes(tmp_path):
+    def edit(wb):
+        wb["会员名册"]["E3"] = "12345"  # invalid ID
+        wb["会员名册"]["B4"] = None  # required name missing
+    members = [member(), member(LONG, name="龙海", sex="男"), member(make_id("19900101", "123"), name="石光")]
+    report = validate_file(submission(tmp_path, members=members, aids=[aid()], edit=edit))
+    back = pickle.loads(pickle.dumps(report))
+    def rows(r):
+        return {k: [(x.number, x.values, x.cell("name"), x.has_error, x.invalid) for x in v] for k, v in r.rows.items()}
+    assert rows(back) == rows(report) and back.findings == report.findings and back.cover == report.cover
+    assert [x.has_error for x in back.rows["members"]] == [False, True, True] and back.rows["cases"] == []
 
 
 # -- cells ----------------------------------------------------------------------------------

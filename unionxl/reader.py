@@ -8,6 +8,7 @@ that is the validator's job.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import zipfile
@@ -42,11 +43,13 @@ def cell_name(row: int, col: int) -> str:
     return f"{get_column_letter(col + 1)}{row + 1}"
 
 
+_MARKERS = re.compile(r"[\s*※★]|\(必填\)|\(选填\)")
+
+
+@functools.lru_cache(maxsize=4096)  # labels repeat in every file
 def header_key(text: Any) -> str:
     """How headers are compared: NFKC, no spaces, no required-markers, ASCII parentheses."""
-    t = unicodedata.normalize("NFKC", str(text))
-    t = re.sub(r"[\s*※★]|\(必填\)|\(选填\)", "", t)
-    return t.lower()
+    return _MARKERS.sub("", unicodedata.normalize("NFKC", str(text))).lower()
 
 
 @dataclass
@@ -226,6 +229,8 @@ def _read_table(sheet, register: Register) -> Table:
         columns, extra = _match_row(register, grid[r], grid[r - 1] if r else None)
         if best is None or len(columns) > len(best[2]):
             best = (len(columns), r, columns, extra)
+        if len(columns) == len(register.fields):  # every column found: no later row can do better
+            break
     if best is None or best[0] == 0:
         return Table(register, sheet.name, 1, {}, [f for f in register.fields if f.required], [])
     _, header, columns, extra = best

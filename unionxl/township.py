@@ -8,6 +8,7 @@ strings (never formulas or links), atomically. Sheets: 报送情况, 会员名�
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -17,7 +18,7 @@ from typing import Any
 import xlsxwriter
 
 from .checks import split_cell
-from .fields import IdNumber, Phone
+from .fields import Date, IdNumber, Money, Phone
 from .findings import ERROR
 from .merge import MergeResult, gc_paused
 from .indicators import PERIOD_COLUMNS, from_merge
@@ -168,41 +169,38 @@ def _register(w: _Writer, register: Register, result: MergeResult) -> None:
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, 0, len(titles) - 1)
     keys = [f.key for f in fields]
-    plain = [w.text if isinstance(f.type, (IdNumber, Phone)) else None for f in fields]
+    at = {key: c for c, key in enumerate(keys, start=2)}  # field key -> column in this sheet
+    # formats by field type (clean values always have their field's type); a problem cell is marked red
+    formats = [None, None, *(w.text if isinstance(f.type, (IdNumber, Phone)) else w.money if isinstance(f.type, Money)
+                             else w.date if isinstance(f.type, Date) else None for f in fields), None, None, None]
     stream = RowStream(ws, len(titles))
     n = 0
     for village, report in result.used:
+        rows = report.rows.get(register.key)
+        if not rows:
+            continue
         problems = _problems(report, register)
         sheet = report.sheets.get(register.key, register.sheet)
         source = report.path.name
-        for row in report.rows.get(register.key, ()):
+        index = rows[0].index  # shared by the rows of a table; a field the sheet lacks picks the None at the end
+        pick = operator.itemgetter(*(index.get(key, len(index)) for key in keys))
+        for row in rows:
             n += 1
-            values: list[Any] = [n, village]
-            formats: list[Any] = [None, None]
-            invalid = row.invalid
-            for key, fmt in zip(keys, plain):
-                if key in invalid:  # keep what the village typed, marked: nothing is lost
-                    values.append(str(shown(invalid[key])))
-                    formats.append(w.bad)
-                    continue
-                value = row.get(key)
-                if fmt is None and value is not None and value.__class__ is not str:
-                    fmt = w.money if isinstance(value, Decimal) else w.date if isinstance(value, dt.date) else None
-                values.append(value)
-                formats.append(fmt)
+            values = [n, village, *pick(row.cells + (None,)), None, source, f"{sheet}!A{row.number}"]
+            fmts = formats
             found = problems.get(row.number)
-            if found:
-                values.append("；".join(f"{'错误' if sev == ERROR else '警告'}：{'、'.join(sorted(labels))}"
-                                       for sev, labels in sorted(found.items())))
-                formats.append(w.bad if ERROR in found else w.warn)
-            else:
-                values.append(None)
-                formats.append(None)
-            values += [source, f"{sheet}!A{row.number}"]
-            formats += [None, None]
+            if row.invalid or found:
+                fmts = formats.copy()
+                for key, raw in row.invalid.items():  # keep what the village typed, marked: nothing is lost
+                    if key in at:
+                        values[at[key]], fmts[at[key]] = str(shown(raw)), w.bad
+                if found:
+                    values[-3] = "；".join(f"{'错误' if sev == ERROR else '警告'}：{'、'.join(sorted(labels))}"
+                                           for sev, labels in sorted(found.items()))
+                    fmts[-3] = w.bad if ERROR in found else w.warn
             if w.masked:
                 values = [mask(v) if isinstance(v, str) else v for v in values]
-            stream.write(n, values, formats)
+            stream.write(n, values, fmts)
 
 
 def _issues(w: _Writer, result: MergeResult) -> None:

@@ -84,12 +84,39 @@ class FileReport:
         self.submission = None
         self.rows = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Rows pickled by column (merge sends reports between processes): a third of the time."""
+        state = self.__dict__.copy()
+        state["rows"] = {key: _pack(rows) for key, rows in self.rows.items()}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["rows"] = {key: _unpack(packed) for key, packed in state["rows"].items()}
+        self.__dict__.update(state)
+
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": str(self.path), "village": self.village, "readable": self.readable}
         if self.error is not None:
             out["error"] = self.error
         out["findings"] = [f.as_dict() for f in self.findings]
         return out
+
+
+def _pack(rows: list[CleanRow]) -> tuple | None:
+    if not rows:
+        return None
+    marked = {i: (r.has_error, r.invalid) for i, r in enumerate(rows) if r.has_error or r.invalid}
+    return rows[0].index, rows[0].columns, [r.number for r in rows], [r.cells for r in rows], marked
+
+
+def _unpack(packed: tuple | None) -> list[CleanRow]:
+    if packed is None:
+        return []
+    index, columns, numbers, cells, marked = packed
+    rows = [CleanRow(n, c, index, columns) for n, c in zip(numbers, cells)]
+    for i, (has_error, invalid) in marked.items():
+        rows[i].has_error, rows[i].invalid = has_error, invalid
+    return rows
 
 
 _NUMERIC = {bool, int, float}
@@ -102,7 +129,8 @@ def convert_column(ftype: FieldType, raws: list[Any]) -> tuple[list[Any], dict[i
     """Clean values of a column of raw values (None stays None), and the problems by position.
     Each distinct value is converted once: codes, dates and names repeat a lot."""
     keys, distinct = raws, set(raws)
-    if len(set(map(type, distinct)) & _NUMERIC) > 1:  # 1, 1.0 and TRUE are one dict key but not one value
+    # 1, 1.0 and TRUE are one set member but not one value: then key by type too
+    if set(map(type, distinct)) & _NUMERIC and len(set(map(type, raws)) & _NUMERIC) > 1:
         keys = [(raw.__class__, raw) for raw in raws]
         distinct = set(keys)
     values: dict[Any, Any] = {}

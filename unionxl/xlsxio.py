@@ -93,6 +93,8 @@ def write_cell(ws, row: int, col: int, value: Any, fmt=None) -> None:
 
 
 _PLAIN = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+# _PLAIN over a row's texts joined by newlines: finds all _PLAIN finds (and sometimes more)
+_PLAIN_ROW = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|(?:\A|\n)\s|\s(?:\n|\Z)")
 _ESCAPED_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _STRMAX = 32767
@@ -109,6 +111,10 @@ def _inline(ref: str, style: str, text: str) -> str:
     preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
+
+
+def _nothing(text: str) -> None:
+    return None
 
 
 class RowStream:
@@ -134,6 +140,8 @@ class RowStream:
         self.styles: dict[Any, str] = {None: ""}  # Format -> its s="" attribute
         self.dates: dict[dt.date, str] = {}
         self.last = None
+        self.last_formats: list[Any] | None = None
+        self.last_styles: list[str] = []
 
     def _style(self, fmt) -> str:
         style = self.styles.get(fmt)
@@ -168,14 +176,13 @@ class RowStream:
             ws._write_single_row(row)  # flush the row pending in XlsxWriter's table (the header)
         self.last = row
         r = str(row + 1)
-        styles = self.styles
-        plain = _PLAIN.search
+        if formats is not self.last_formats:  # rows mostly share one list of formats
+            self.last_formats, self.last_styles = formats, [self._style(fmt) for fmt in formats]
+        texts = "\n".join([v for v in values if v.__class__ is str and v])
+        plain = _PLAIN.search if _PLAIN_ROW.search(texts) else _nothing  # one search a row, not one a cell
         parts = [f'<row r="{r}">']
         add = parts.append
-        for ref, value, fmt in zip(self.refs, values, formats):
-            style = styles.get(fmt)
-            if style is None:
-                style = self._style(fmt)
+        for ref, value, fmt, style in zip(self.refs, values, formats, self.last_styles):
             kind = value.__class__
             if kind is str and value:
                 if len(value) <= _STRMAX // 2 and plain(value) is None:
