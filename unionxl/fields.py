@@ -315,11 +315,12 @@ def id_check_char(first17: str) -> str:
 
 def id_birth_date(number: str) -> dt.date:
     """Birth date of a clean 18-character ID number (raises ValueError when impossible)."""
-    return _ymd(number[6:14])
+    return ymd_date(number[6:14])
 
 
 @functools.lru_cache(maxsize=65536)  # a roster of 100k people has some 20k distinct birthdays
-def _ymd(ymd: str) -> dt.date:
+def ymd_date(ymd: str) -> dt.date:
+    """The date written YYYYMMDD (raises ValueError when impossible)."""
     return dt.date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:]))
 
 
