@@ -12,6 +12,7 @@ import functools
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,9 @@ class Table:
     missing: list[Field]  # required fields with no column
     extra: list[tuple[int, str]]  # (zero-based column, header) not in the schema
     numbers: list[int] = field(default_factory=list)  # 1-based sheet row of each data row
-    raw: dict[str, list[Any]] = field(default_factory=dict)  # field key -> raw values, one per data row
+    raw: dict[str, Sequence[Any]] = field(default_factory=dict)  # field key -> raw values, one per data row
+    # field key -> its column's distinct raw values (None for blanks; may hold values of left-out rows)
+    distinct: dict[str, set[Any]] = field(default_factory=dict)
     total_rows: list[int] = field(default_factory=list)  # 1-based rows recognised as 合计
 
     @property
@@ -250,7 +253,7 @@ def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
     """Fill ``table.numbers`` and ``table.raw`` from the rows below the header (``first`` is the
     1-based row of ``body[0]``). Works on columns: a row-by-row loop over 1.7 M cells is slow."""
     if not body:
-        table.raw = {key: [] for key in table.columns}
+        table.raw, table.distinct = {key: [] for key in table.columns}, {key: set() for key in table.columns}
         return
     width = max(map(len, body))
     if min(map(len, body)) < width:
@@ -263,10 +266,11 @@ def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
         if labels:
             skip.update(i for i, v in enumerate(grid[c]) if v in labels)
     table.total_rows = sorted(first + i for i in skip)
-    raw: dict[str, list[Any]] = {}
+    raw: dict[str, Sequence[Any]] = {}
     for key, c in table.columns.items():
         blank = {v for v in distinct[c] if v.__class__ is str and not v[:1].isalnum() and is_blank(v)}
-        raw[key] = [None if v in blank else v for v in grid[c]] if blank else list(grid[c])
+        raw[key] = [None if v in blank else v for v in grid[c]] if blank else grid[c]
+        table.distinct[key] = (distinct[c] - blank) | {None} if blank else distinct[c]
     keep = range(len(body))
     if all(None in values for values in raw.values()):  # else no row is blank in every column
         keep = [i for i, values in enumerate(zip(*raw.values())) if values.count(None) < len(raw)]

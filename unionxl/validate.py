@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,10 +125,14 @@ _NUMERIC = {bool, int, float}
 Problem = tuple[Invalid | None, list[Invalid]]  # (the error or None, warnings) for one cell
 
 
-def convert_column(ftype: FieldType, raws: list[Any]) -> tuple[list[Any], dict[int, Problem]]:
+def convert_column(ftype: FieldType, raws: Sequence[Any], distinct: set[Any] | None = None
+                   ) -> tuple[list[Any], dict[int, Problem]]:
     """Clean values of a column of raw values (None stays None), and the problems by position.
-    Each distinct value is converted once: codes, dates and names repeat a lot."""
-    keys, distinct = raws, set(raws)
+    Each distinct value is converted once: codes, dates and names repeat a lot. ``distinct``, when
+    the caller has it, holds at least every value of ``raws``."""
+    keys = raws
+    if distinct is None:
+        distinct = set(raws)
     # 1, 1.0 and TRUE are one set member but not one value: then key by type too
     if set(map(type, distinct)) & _NUMERIC and len(set(map(type, raws)) & _NUMERIC) > 1:
         keys = [(raw.__class__, raw) for raw in raws]
@@ -171,7 +175,7 @@ def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
     invalid: dict[int, dict[str, Any]] = {}  # data row index -> field key -> raw value (None: blank)
     for key in keys:
         f, raws, col = table.register.field(key), table.raw[key], table.columns[key]
-        values, problems = convert_column(f.type, raws)
+        values, problems = convert_column(f.type, raws, table.distinct.get(key))
         clean.append(values)
         for i, (problem, notes) in problems.items():
             where = {"sheet": table.sheet, "cell": cell_name(table.numbers[i] - 1, col), "field": f.label}
