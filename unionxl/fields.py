@@ -350,15 +350,15 @@ class IdNumber(FieldType):
     def convert(self, raw, notes=None):
         number = raw if raw.__class__ is str and _ID18.fullmatch(raw) else self._normalise(raw, notes)
         try:
-            birth = id_birth_date(number)
+            birth = ymd_date(number[6:14])
         except ValueError:
             birth = None
         if birth is None or birth.year < 1900 or is_future(birth):
             raise Invalid("id-birth-date", birth=number[6:14])
-        expected = id_check_char(number)
+        expected = ric.calc_check_digit(number)  # of the first 17 characters
         if number[17] != expected:
             raise Invalid("id-checksum", expected=expected)
-        if not area_known(number):
+        if not _area_known(number[:6]):
             self._note(notes, True, "id-unknown-area", area=number[:6])
         return number
 

@@ -93,8 +93,8 @@ def write_cell(ws, row: int, col: int, value: Any, fmt=None) -> None:
 
 
 _PLAIN = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
-# _PLAIN over a row's texts joined by newlines: finds all _PLAIN finds (and sometimes more)
-_PLAIN_ROW = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|(?:\A|\n)\s|\s(?:\n|\Z)")
+# In a row's texts joined by "|": any of these (or "_x") and each text is looked at with _PLAIN.
+_SUSPECT = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff\s]")
 _ESCAPED_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _STRMAX = 32767
@@ -178,8 +178,8 @@ class RowStream:
         r = str(row + 1)
         if formats is not self.last_formats:  # rows mostly share one list of formats
             self.last_formats, self.last_styles = formats, [self._style(fmt) for fmt in formats]
-        texts = "\n".join([v for v in values if v.__class__ is str and v])
-        plain = _PLAIN.search if _PLAIN_ROW.search(texts) else _nothing  # one search a row, not one a cell
+        texts = "|".join([v for v in values if v.__class__ is str])
+        plain = _PLAIN.search if "_x" in texts or _SUSPECT.search(texts) else _nothing  # a search a row, not a cell
         parts = [f'<row r="{r}">']
         add = parts.append
         for ref, value, fmt, style in zip(self.refs, values, formats, self.last_styles):
