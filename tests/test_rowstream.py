@@ -55,9 +55,12 @@ def book(path: Path, rows: list[tuple[list, list]], stream: bool) -> Path:
 
 @pytest.mark.parametrize("fmt", ["none", "bad", "date", "text"])
 def test_same_xml_as_write_cell(tmp_path, fmt):
-    plain = ["plain", "中文村名", "x_y", "", 7, dt.date(2012, 1, 1)]  # no text needs escaping: the fast path
+    # rows where no text needs escaping take the template path (twice: the second from the cache)
+    plain = ["plain", "中文村名", "x_y", None, 7, -3, 1234567890123456, Decimal("12.30"), dt.date(2012, 1, 1),
+             dt.datetime(2012, 1, 2, 3, 4, 5)]
+    plain += [None] * (len(VALUES) - len(plain))
     rows = [(VALUES, [fmt] * len(VALUES)), (list(reversed(VALUES)), [fmt] * len(VALUES)), ([None] * len(VALUES), [fmt] * len(VALUES)),
-            (plain + [None] * (len(VALUES) - len(plain)), [fmt] * len(VALUES))]
+            (plain, [fmt] * len(VALUES)), (plain, [fmt] * len(VALUES)), (["", *plain[1:]], [fmt] * len(VALUES))]
     slow = book(tmp_path / "slow.xlsx", rows, stream=False)
     fast = book(tmp_path / "fast.xlsx", rows, stream=True)
     assert sheet_xml(fast) == sheet_xml(slow)

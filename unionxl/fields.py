@@ -358,8 +358,8 @@ class IdNumber(FieldType):
         expected = ric.calc_check_digit(number)  # of the first 17 characters
         if number[17] != expected:
             raise Invalid("id-checksum", expected=expected)
-        if not _area_known(number[:6]):
-            self._note(notes, True, "id-unknown-area", area=number[:6])
+        if notes is not None and not _area_known(number[:6]):
+            notes.append(Invalid("id-unknown-area", area=number[:6]))
         return number
 
     def _normalise(self, raw, notes) -> str:

@@ -226,7 +226,7 @@ def gc_paused() -> Iterator[None]:
 
     On the way out the objects made are frozen (``gc.freeze``) rather than traversed by the next
     young collection, which alone costs 0.08 s after 100k rows. The next pause unfreezes them into
-    the oldest generation, so a later full collection still sees them: nothing leaks."""
+    the oldest generation, where later full collections see them again."""
     enabled = gc.isenabled()
     gc.disable()
     gc.unfreeze()
