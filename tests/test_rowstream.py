@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from unionxl.cli import main
 from unionxl.township import OPTIONS
-from unionxl.xlsxio import RowStream, write_cell
+from unionxl.xlsxio import RowStream, fast_zip, write_cell
 
 from .test_validate import LONG, member, submission
 
@@ -83,3 +83,23 @@ def test_village_text_cannot_inject_a_formula_into_the_township_workbook(tmp_pat
     assert not [c.coordinate for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
     remarks = [c.value for c in wb["会员名册"]["R"][1:]]
     assert remarks == [RICH, "<r>x</r>"]
+
+
+def test_fast_zip_deflates_xlsxwriter_output_at_level_one(tmp_path):
+    def write(path: Path, fast: bool) -> int:
+        wb = xlsxwriter.Workbook(str(path), OPTIONS)
+        ws = wb.add_worksheet("s")
+        for row in range(3000):
+            ws.write_row(row, 0, [f"村{row % 97}", row, "寨阳乡坪朗村工会联合会", f"会员名册!A{row}"])
+        if fast:
+            with fast_zip():
+                wb.close()
+        else:
+            wb.close()
+        with zipfile.ZipFile(path) as z:
+            return z.getinfo("xl/worksheets/sheet1.xml").compress_size
+
+    default, fast = write(tmp_path / "default.xlsx", False), write(tmp_path / "fast.xlsx", True)
+    assert fast > default * 1.1  # level 1 took effect (a bigger file), and only inside the block
+    assert write(tmp_path / "again.xlsx", False) == default
+    assert load_workbook(tmp_path / "fast.xlsx")["s"]["C3"].value == "寨阳乡坪朗村工会联合会"

@@ -149,17 +149,23 @@ def cross_village(used: list[tuple[str, FileReport]]) -> list[Located]:
     findings: list[Located] = []
     for key, id_key, code in (("members", "id_number", "member-in-two-villages"),
                               ("aid", "id_number", "aid-in-two-villages")):
+        first: dict[str, str] = {}  # ID -> the first village it is in
+        shared: set[str] = set()  # IDs in more than one village
+        for village, report in used:
+            for row in report.rows.get(key, ()):
+                idn = row.get(id_key)
+                if idn and first.setdefault(idn, village) != village:
+                    shared.add(idn)
+        if not shared:
+            continue
         places: dict[str, list[tuple[str, FileReport, str | None]]] = defaultdict(list)
         for village, report in used:
             for row in report.rows.get(key, ()):
                 idn = row.get(id_key)
-                if idn:
+                if idn in shared:
                     places[idn].append((village, report, row.cell(id_key)))
         for idn, where in places.items():
-            names = list(dict.fromkeys(v for v, _, _ in where))
-            if len(names) < 2:
-                continue
-            shown = "、".join(names)
+            shown = "、".join(dict.fromkeys(v for v, _, _ in where))
             for village, report, cell in where:
                 finding = Finding(code, {"villages": shown}, sheet=report.sheets.get(key), cell=cell, field="身份证号",
                                   value=idn)

