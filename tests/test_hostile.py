@@ -56,7 +56,7 @@ def test_corpus_has_every_kind_of_trouble(corpus):
     names = {c.name for c in cases}
     for expected in ("设了密码.xlsx", "下载一半.xlsx", "照片.xlsx", "名单.csv", "空工作簿.xlsx", "改了表名.xlsx",
                      "~$坪朗村.xlsx", "带宏.xlsm", "最后一格有字.xlsx", "实体膨胀.xlsx", "外部实体.xlsx", "压缩炸弹.xlsx",
-                     "伪造大小.xlsx"):
+                     "伪造大小.xlsx", "远处的引用.xlsx", "无坐标的单元格.xlsx", "不写坐标.xlsx"):
         assert expected in names
 
 
@@ -138,3 +138,37 @@ def test_unexpected_errors_are_one_line_unless_debug(monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["unionxl", "--debug", "validate", "x.xlsx"])
     with pytest.raises(RuntimeError):
         cli.run()
+
+
+def _move_first_cell(xls: Path, dest: Path, record: int, fields: str, values: tuple[int, ...]) -> Path:
+    """A copy of ``xls`` whose first BIFF ``record`` has its leading fields rewritten."""
+    import shutil
+    import struct
+
+    import olefile
+
+    with olefile.OleFileIO(str(xls)) as ole:
+        stream = bytearray(ole.openstream("Workbook").read())
+    pos = 0
+    while struct.unpack_from("<H", stream, pos)[0] != record:
+        pos += 4 + struct.unpack_from("<H", stream, pos + 2)[0]
+    struct.pack_into(fields, stream, pos + 4, *values)
+    shutil.copy(xls, dest)
+    with olefile.OleFileIO(str(dest), write_mode=True) as ole:
+        ole.write_stream("Workbook", bytes(stream))
+    return dest
+
+
+def test_far_cells_in_an_xls_are_refused_before_calamine_sizes_its_grid(tmp_path, examples):
+    """An .xls names each cell's row and column, and its used range, in binary records; calamine
+    would reserve the whole 65,536 x 65,536 grid and abort. The rest of the batch goes on."""
+    from .conftest import convert
+
+    xls = convert(examples[0], "xls", tmp_path)
+    far = _move_first_cell(xls, tmp_path / "远处的单元格.xls", 0x00FD, "<HH", (65535, 65535))  # LABELSST
+    wide = _move_first_cell(xls, tmp_path / "用过的范围.xls", 0x0200, "<IIHH", (0, 65536, 0, 16384))  # DIMENSIONS
+    for bad in (far, wide):
+        done, seconds, rss = unionxl("validate", str(bad), str(xls))
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"{bad.name}：工作表的使用范围" in done.stdout and "错误 0 条" in done.stdout
+        assert "Traceback" not in done.stdout + done.stderr and rss < MAX_RSS_MB

@@ -17,10 +17,13 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import olefile
+
+from . import extent
 
 MiB = 1024 * 1024
 
@@ -70,7 +73,7 @@ def inspect(path: Path, limits: Limits = LIMITS) -> str:
     with open(path, "rb") as f:
         head = f.read(4096)
     if head.startswith(OLE):
-        return _ole(path)
+        return _ole(path, limits)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip(path, limits)
     for magic, what in PICTURES.items():
@@ -97,21 +100,22 @@ def _text_kind(head: bytes) -> str:
     return f"这是文本文件，不是 Excel 工作簿；{RESEND}"
 
 
-def _ole(path: Path) -> str:
+def _ole(path: Path, limits: Limits) -> str:
     try:
         with olefile.OleFileIO(str(path)) as ole:
             streams = {"/".join(s) for s in ole.listdir()}
+            books = [ole.openstream(name).read() for name in ("Workbook", "Book") if name in streams]
     except Exception:
         raise UnsafeFile(f"文件不完整或已损坏（旧版 .xls 格式无法读取）；{RESEND}") from None
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
         raise UnsafeFile("文件设置了打开密码，无法读取；请让村里取消密码（文件 → 信息 → 保护工作簿）后重新发送。")
-    if "Workbook" in streams or "Book" in streams:
-        return "xls"
-    raise UnsafeFile(f"这是 Word 或其他 Office 文件，不是 Excel 工作簿；{RESEND}")
+    if not books:
+        raise UnsafeFile(f"这是 Word 或其他 Office 文件，不是 Excel 工作簿；{RESEND}")
+    for stream in books:
+        _check_size(*extent.biff(stream), limits)
+    return "xls"
 
 
-_ROW = re.compile(rb'row\b[^>]*?\br="(\d+)"')
-_WIDE = re.compile(rb'r="([A-Z]{2,3})\d+"')  # cells past column Z; single letters count as Z
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
@@ -148,49 +152,66 @@ def _zip(path: Path, limits: Limits) -> str:
             if info.file_size > MiB and info.file_size > limits.ratio * max(info.compress_size, 1):
                 raise UnsafeFile(f"部件 {info.filename} 压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），"
                                  "疑似“压缩炸弹”，已拒绝。")
-            total += _inflate(z, info, limits, sheet=_is_sheet(info.filename, kind))
+            total += _inflate(z, info, limits, kind)
             if total > limits.total_bytes:
                 raise UnsafeFile("解压后的总大小超过上限，疑似“压缩炸弹”，已拒绝。")
     return kind
 
 
-def _is_sheet(name: str, kind: str) -> bool:
-    return kind == "xlsx" and name.startswith("xl/worksheets/") and name.endswith(".xml")
+def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, kind: str) -> int:
+    """Inflate one part in chunks; refuse it when it grows past its declared size or the caps.
 
-
-def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, sheet: bool) -> int:
-    """Inflate one part in chunks; refuse it when it grows past its declared size or the caps."""
+    Every XML part of an xlsx is scanned for cells, whatever its name: calamine reads a sheet
+    from wherever the workbook's relationships point.
+    """
     cap = min(info.file_size, limits.part_bytes)
     size = 0
-    max_row = max_col = 0
-    tail = b""
+    grid = sheet = None
     try:
-        with z.open(info) as part:
-            while chunk := part.read(MiB):
-                if size == 0 and info.filename.endswith((".xml", ".rels", ".vml")) and _DTD.search(chunk[:4096]):
+        for chunk in _chunks(z, info):
+            if size == 0:
+                if info.filename.endswith((".xml", ".rels", ".vml")) and _DTD.search(chunk[:4096]):
                     raise UnsafeFile("文件中含有 XML 实体声明（DOCTYPE/ENTITY），可能是恶意文件，已拒绝。")
-                size += len(chunk)
-                if size > cap:
-                    raise UnsafeFile(f"部件 {info.filename} 的实际大小超过声明（文件可能被篡改），已拒绝。")
-                if sheet:
-                    text = tail + chunk
-                    max_row = max(max_row, *map(int, _ROW.findall(text) or [0]))
-                    wide = set(_WIDE.findall(text))
-                    max_col = max(max_col, *map(_column, wide or [b"Z"]))
-                    tail = text[-256:]
+                sheet = kind == "xlsx" and chunk[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+                grid = extent.Extent() if sheet else None
+            size += len(chunk)
+            if size > cap:
+                raise UnsafeFile(f"部件 {info.filename} 的实际大小超过声明（文件可能被篡改），已拒绝。")
+            if grid is not None:
+                try:
+                    grid.feed(chunk)
+                except extent.Unusual:
+                    grid = None
+        if sheet:
+            _check_grid(z, info, limits, grid)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
         raise UnsafeFile(f"部件 {info.filename} 解压失败或校验不符（下载中断、文件损坏或被篡改），请让村里重新发送。") from None
-    if sheet and max_row * max(max_col, 1) > limits.cells:
-        raise UnsafeFile(f"工作表的使用范围达 {max_row} 行 × {max_col} 列（可能有人在很远的单元格里输入过内容），"
-                         "超过上限；请删除多余的行列后另存，或设置 UNIONXL_MAX_CELLS。")
     return size
 
 
-def _column(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
+def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    with z.open(info) as part:
+        while chunk := part.read(MiB):
+            yield chunk
+
+
+def _check_grid(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, grid: extent.Extent | None) -> None:
+    """Refuse a sheet whose cells would make calamine allocate more than ``limits.cells`` cells."""
+    if grid is not None:
+        grid.feed(b"", final=True)
+        rows, columns = grid.bound()
+    if grid is None or rows * columns > limits.cells:  # the fast bound can't vouch: place every cell
+        try:
+            rows, columns = extent.exact(_chunks(z, info))
+        except extent.Malformed:
+            raise UnsafeFile(f"部件 {info.filename} 的 XML 结构异常（标签过长），不像是 Excel 保存的文件，已拒绝。") from None
+    _check_size(rows, columns, limits)
+
+
+def _check_size(rows: int, columns: int, limits: Limits) -> None:
+    if rows * columns > limits.cells:
+        raise UnsafeFile(f"工作表的使用范围达 {rows} 行 × {columns} 列（可能有人在很远的单元格里输入过内容），"
+                         "超过上限；请删除多余的行列后另存，或设置 UNIONXL_MAX_CELLS。")
 
 
 def limit_memory(megabytes: int | None = None) -> None:

@@ -7,6 +7,7 @@ temporary folder. Nothing is downloaded: each file is built here from a bundled 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 import sys
@@ -138,6 +139,21 @@ def make(directory: str | Path) -> list[Case]:
     wb["会员名册"]["XFD1048576"] = "x"
     wb.save(d / "最后一格有字.xlsx")
     add("最后一格有字.xlsx", 2, "范围")
+    # calamine places a cell by its own r, or after the previous cell when it has none: a far
+    # reference inside row 1, or a row of 16,384 cells without r, is as big as the last cell
+    with zipfile.ZipFile(EXAMPLE) as z:
+        roster = z.read("xl/worksheets/sheet3.xml")
+    far = b'<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    _rezip(EXAMPLE, d / "远处的引用.xlsx", {"xl/worksheets/sheet3.xml": roster.replace(b"</row>", far, 1)})
+    add("远处的引用.xlsx", 2, "范围")
+    unplaced = b'<row r="700000">' + b'<c t="inlineStr"><is><t>x</t></is></c>' * 16384 + b"</row></sheetData>"
+    _rezip(EXAMPLE, d / "无坐标的单元格.xlsx", {"xl/worksheets/sheet3.xml": roster.replace(b"</sheetData>", unplaced)})
+    add("无坐标的单元格.xlsx", 2, "范围")
+    # rows and a full header row without r (some writers leave it out where it follows): read, not refused
+    header = re.search(rb'<row r="1".*?</row>', roster).group()
+    plain = roster.replace(header, re.sub(rb'<c r="[A-Q]1"', b"<c", header))
+    _rezip(EXAMPLE, d / "不写坐标.xlsx", {"xl/worksheets/sheet3.xml": re.sub(rb'<row r="[0-9]+"', b"<row", plain)})
+    add("不写坐标.xlsx", 0, "错误 0 条")
     # XML entity expansion ("billion laughs") and an external entity
     lol = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
            + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)

@@ -1,0 +1,105 @@
+"""The grid bound found before calamine allocates: the fast path, the exact reading, and calamine itself."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import python_calamine
+from openpyxl import Workbook
+
+from unionxl import extent
+
+ORDINARY = b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="Q1"><v>2</v></c></row>' \
+           b'<row r="2"><c r="B2" s="1"><v>3</v></c></row></sheetData>'
+
+
+def fast(xml: bytes, size: int = 1 << 20) -> tuple[int, int]:
+    grid = extent.Extent()
+    for i in range(0, len(xml), size):
+        grid.feed(xml[i:i + size])
+    grid.feed(b"", final=True)
+    return grid.bound()
+
+
+def exact(xml: bytes, size: int = 1 << 20) -> tuple[int, int]:
+    return extent.exact(xml[i:i + size] for i in range(0, len(xml), size))
+
+
+def test_ordinary_cells_are_vouched_for_by_the_fast_path():
+    # one letter and a row below 100,000: the bound is what such cells can reach, whatever the chunks
+    for size in (1, 7, 1 << 20):
+        assert fast(ORDINARY, size) == (extent.ORDINARY_ROWS, 26)
+    assert exact(ORDINARY) == (2, 17)
+
+
+def test_far_references_are_read_by_the_fast_path():
+    xml = ORDINARY.replace(b"</row>", b'<c r="XFD1048576"><v>1</v></c></row>', 1)
+    for size in (5, 64, 1 << 20):
+        assert fast(xml, size) == (1_048_576, 16_384)
+    assert fast(b'<row r="1"><c r="AB123456"/></row>') == (123_456, 28)
+
+
+@pytest.mark.parametrize("cell", [
+    b"<c><v>1</v></c>",  # no r
+    b'<c t="s" r="A1"><v>1</v></c>',  # r not first
+    b"<c r='A1'><v>1</v></c>",  # single quotes
+    b'<c r="A01"><v>1</v></c>',  # a leading zero
+    b'<c r="A12345678"><v>1</v></c>',  # more digits than any sheet has rows
+    b'<x:c r="A1"><v>1</v></x:c>',  # a namespace prefix
+    b"<c\tr=\"A1\"/>",
+])
+def test_unusual_cells_send_the_part_to_the_exact_reading(cell):
+    with pytest.raises(extent.Unusual):
+        fast(b'<sheetData><row r="1">' + cell + b"</row></sheetData>")
+
+
+def test_cells_without_r_follow_the_previous_cell_and_rows_without_r_the_previous_row():
+    xml = (b'<row r="3"><c r="C3"/><c/><c/></row>'  # E3
+           b"<row><c/></row>"  # A4
+           b'<row r="700000">' + b"<c/>" * 300 + b"</row>")
+    assert exact(xml) == (700_000, 300)
+    assert exact(xml, 3) == exact(xml)  # tags cut by chunk ends wait for the next chunk
+
+
+def test_a_reference_hidden_behind_a_quoted_angle_bracket_is_still_read():
+    xml = b'<row r="1"><c foo=">" r="XFD5"/><x:c r="A900000"/></row>'
+    assert exact(xml) == (900_000, 16_384)
+    assert exact(xml, 4) == (900_000, 16_384)
+
+
+def test_a_tag_longer_than_any_sheet_has_is_refused():
+    with pytest.raises(extent.Malformed):
+        exact(b'<row r="1"><c r="A1" x="' + b"a" * (2 * extent.MAX_TAG) + b'"/></row>', 4096)
+
+
+def _sheet(tmp_path: Path, sheet_data: bytes) -> Path:
+    src, dest = tmp_path / "src.xlsx", tmp_path / "crafted.xlsx"
+    wb = Workbook()
+    wb.active["A1"] = "x"
+    wb.save(src)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<sheetData>.*</sheetData>|<sheetData\s*/>", lambda _: sheet_data, data, flags=re.S)
+            zout.writestr(info, data)
+    return dest
+
+
+@pytest.mark.parametrize("sheet_data", [
+    b'<sheetData><row r="2"><c r="B2"><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>'
+    b"<row><c><v>4</v></c></row></sheetData>",
+    b'<sheetData><row r="5"><c><v>1</v></c><c r="F9"><v>2</v></c><c><v>3</v></c></row></sheetData>',
+    b"<sheetData><row><c><v>1</v></c></row><row><c><v>2</v></c><c><v>3</v></c></row></sheetData>",
+])
+def test_the_bound_holds_calamine(tmp_path, sheet_data):
+    """Wherever calamine puts the cells, the bound is at least as far."""
+    path = _sheet(tmp_path, sheet_data)
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    sheet = book.get_sheet_by_name(book.sheet_names[0])
+    r1, c1 = sheet.end
+    rows, columns = exact(sheet_data)
+    assert r1 + 1 <= rows and c1 + 1 <= columns, (sheet.end, rows, columns)

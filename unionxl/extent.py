@@ -1,0 +1,142 @@
+"""How large a grid python-calamine will allocate for a sheet, found before it does.
+
+calamine turns a sheet's cells into one dense ``rows x columns`` array (tafia/calamine#693):
+a lone value in XFD1048576, a cell whose ``r`` names a far row, or thousands of cells without
+``r`` (placed one after another) make it request hundreds of gigabytes and abort the process.
+:class:`Extent` is fed the inflated XML in chunks and gives an upper bound of the grid's last
+row and column.
+
+The fast path is one regular-expression pass that skips every ordinary cell tag, ``<c r="B17"``
+(one column letter, a row below 100,000), and looks only at the others. Anything it cannot
+vouch for (cells without ``r`` or with other attributes first, prefixed elements, odd
+references) sends the part to :func:`exact`, which reads every ``<row>`` and ``<c>`` tag the
+way calamine places them. Ordinary village files never take that path.
+
+An .xls names each cell's row and column in binary records, and its used range in a
+DIMENSIONS record that calamine reserves room for: :func:`biff` reads them all.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Iterable
+from itertools import chain
+
+# A cell tag not of the ordinary form; group 1-2 when it still has a plain reference first.
+_UNUSUAL = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z][1-9][0-9]{0,4}")(?: r="([A-Z]{1,3})([1-9][0-9]{0,6})")?')
+_PREFIXED = re.compile(rb":c[\s>/]")  # <x:c ...>: namespace-prefixed cells, read by calamine too
+_TAG = re.compile(rb"""<(?:[\w.-]+:)?(row|c)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(rb"([A-Za-z]*)([0-9]*)")
+_ANY_TAG = re.compile(rb"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+MAX_TAG = 1024 * 1024  # no tag in a real sheet comes near
+ORDINARY_ROWS = 99_999  # the largest row an ordinary tag can name
+OVERLAP = 32  # bytes kept between chunks: longer than any ordinary tag
+
+
+class Unusual(Exception):
+    """The fast path met a cell it cannot place; read the part again with :func:`exact`."""
+
+
+class Malformed(Exception):
+    """A tag longer than any sheet has: the part is not read further."""
+
+
+class Extent:
+    """Feed chunks of one part's XML; ``rows`` and ``columns`` bound the grid calamine builds."""
+
+    def __init__(self) -> None:
+        self.rows = self.columns = 0
+        self.ordinary = False
+        self._tail = b""
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        text = self._tail + chunk
+        end = len(text) if final else max(len(text) - OVERLAP, 0)
+        self._tail = text[end:]
+        if _PREFIXED.search(text):
+            raise Unusual
+        for m in _UNUSUAL.finditer(text):
+            if m.start() >= end:  # seen again, whole, with the next chunk
+                break
+            letters, digits = m.groups()
+            if letters is None:
+                raise Unusual
+            self.rows = max(self.rows, int(digits))
+            self.columns = max(self.columns, column(letters))
+        self.ordinary = self.ordinary or b'<c r="' in text
+
+    def bound(self) -> tuple[int, int]:
+        """(last row, last column) at most: ordinary tags may name any row up to 99,999 in A-Z."""
+        if self.ordinary:
+            return max(self.rows, ORDINARY_ROWS), max(self.columns, 26)
+        return self.rows, self.columns
+
+
+def exact(chunks: Iterable[bytes]) -> tuple[int, int]:
+    """(last row, last column) as calamine places cells: by ``r``, else after the previous one."""
+    rows = columns = 0
+    row = col = 0  # the current row; the column of the previous cell in it
+    rest = b""
+    for chunk in chain(chunks, [None]):
+        text = rest + (chunk or b"")
+        cut = text.rfind(b"<")  # a tag cut by the chunk's end waits for the next chunk
+        if chunk is None or cut < 0 or _ANY_TAG.match(text, cut):
+            cut = len(text)
+        elif len(text) - cut > MAX_TAG:
+            raise Malformed
+        rest = text[cut:]
+        for m in _TAG.finditer(text, 0, cut):
+            name, attrs = m.groups()
+            r = _R.search(attrs)
+            ref = _REF.fullmatch(r.group(1) if r.group(1) is not None else r.group(2)) if r else None
+            letters, digits = ref.groups() if ref else (b"", b"")
+            if name == b"row":
+                row, col = (int(digits) if digits else max(row, rows) + 1), 0
+                rows = max(rows, row)
+                continue
+            col = column(letters.upper()) if letters else col + 1
+            rows, columns = max(rows, int(digits) if digits else max(row, 1)), max(columns, col)
+    return rows, columns
+
+
+def column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+# BIFF records that place one cell by (row, column) in their first four bytes; MULRK and MULBLANK
+# place a run of cells and end with the last column; DIMENSIONS gives the used range calamine
+# reserves room for.
+_BIFF_CELLS = {0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204,
+               0x0205, 0x0206, 0x027E, 0x0406}
+_BIFF_RUNS = {0x00BD, 0x00BE}
+_BIFF_DIMENSIONS = 0x0200
+
+
+def biff(stream: bytes) -> tuple[int, int]:
+    """(last row, last column) of any sheet in an .xls Workbook stream, as calamine would size it."""
+    rows = columns = 0
+    pos, end = 0, len(stream)
+    unpack = struct.unpack_from
+    while pos + 4 <= end:
+        record, length = unpack("<HH", stream, pos)
+        body = pos + 4
+        pos = body + length
+        if length < 4 or pos > end:
+            continue
+        if record in _BIFF_CELLS:
+            row, col = unpack("<HH", stream, body)
+        elif record in _BIFF_RUNS:
+            row, col = unpack("<H", stream, body)[0], unpack("<H", stream, pos - 2)[0]
+        elif record == _BIFF_DIMENSIONS and length >= 8:  # its last row and column are one past the end
+            _, row, _, col = unpack("<IIHH" if length >= 14 else "<HHHH", stream, body)
+            rows, columns = max(rows, row), max(columns, col)
+            continue
+        else:
+            continue
+        rows, columns = max(rows, row + 1), max(columns, col + 1)
+    return rows, columns
