@@ -103,3 +103,45 @@ def test_the_bound_holds_calamine(tmp_path, sheet_data):
     r1, c1 = sheet.end
     rows, columns = exact(sheet_data)
     assert r1 + 1 <= rows and c1 + 1 <= columns, (sheet.end, rows, columns)
+
+
+ODS_ROW = b'<table:table-row%s><table:table-cell office:value-type="string"%s><text:p>x</text:p></table:table-cell>' \
+          b'<table:table-cell table:number-columns-repeated="1007"/></table:table-row>'
+
+
+def ods(*rows: bytes) -> bytes:
+    return b'<table:table table:name="s">' + b"".join(rows) + b"</table:table>"
+
+
+def test_ods_counts_cells_with_values_where_the_repeats_put_them():
+    empty_tail = b'<table:table-row table:number-rows-repeated="1048000"><table:table-cell ' \
+                 b'table:number-columns-repeated="1024"/></table:table-row>'
+    # LibreOffice ends every sheet with a million empty rows: they hold no value
+    assert extent.ods([ods(ODS_ROW % (b"", b""), ODS_ROW % (b"", b""), empty_tail)]) == (2, 1)
+    # a value repeated down and across is as large as it looks
+    assert extent.ods([ods(ODS_ROW % (b' table:number-rows-repeated="700000"', b' table:number-columns-repeated="30"'))]) \
+        == (700_000, 30)
+    # a value after the empty rows is placed after them, and each table starts again at the top
+    xml = ods(empty_tail, ODS_ROW % (b"", b"")) + ods(ODS_ROW % (b"", b""))
+    assert extent.ods([xml]) == (1_048_001, 1)
+    assert extent.ods(xml[i:i + 9] for i in range(0, len(xml), 9)) == (1_048_001, 1)
+
+
+def test_ods_bound_holds_calamine(tmp_path):
+    path = tmp_path / "t.ods"
+    content = (b'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+               + ods(ODS_ROW % (b"", b""), b'<table:table-row table:number-rows-repeated="5"><table:table-cell/></table:table-row>',
+                     ODS_ROW % (b' table:number-rows-repeated="3"', b' table:number-columns-repeated="4"'))
+               + b"</office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                   'xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" '
+                   'manifest:media-type="text/xml"/></manifest:manifest>')
+        z.writestr("content.xml", content)
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s")
+    rows, columns = extent.ods([content])
+    assert (rows, columns) == (9, 4) and sheet.end[0] + 1 <= rows and sheet.end[1] + 1 <= columns

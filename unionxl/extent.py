@@ -13,23 +13,27 @@ references) sends the part to :func:`exact`, which reads every ``<row>`` and ``<
 way calamine places them. Ordinary village files never take that path.
 
 An .xls names each cell's row and column in binary records, and its used range in a
-DIMENSIONS record that calamine reserves room for: :func:`biff` reads them all.
+DIMENSIONS record that calamine reserves room for: :func:`biff` reads them all. An .ods
+repeats rows and cells by count: :func:`ods` adds the counts up to the last value.
 """
 
 from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import chain
 
 # A cell tag not of the ordinary form; group 1-2 when it still has a plain reference first.
 _UNUSUAL = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z][1-9][0-9]{0,4}")(?: r="([A-Z]{1,3})([1-9][0-9]{0,6})")?')
 _PREFIXED = re.compile(rb":c[\s>/]")  # <x:c ...>: namespace-prefixed cells, read by calamine too
-_TAG = re.compile(rb"""<(?:[\w.-]+:)?(row|c)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_TAG = re.compile(rb"""<(?:[\w.-]+:)?(row|c)(?=[\s>/])([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>""")
 _R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"([A-Za-z]*)([0-9]*)")
-_ANY_TAG = re.compile(rb"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# calamine matches ODS elements by their qualified names, table:table-row and so on
+_ODS_TAG = re.compile(rb"""<table:(table-row|table-cell|covered-table-cell|table)(?=[\s>/])([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>""")
+_REPEATED = re.compile(rb"""number-(?:rows|columns)-repeated\s*=\s*["']\s*([0-9]+)""")
+_ANY_TAG = re.compile(rb"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
 MAX_TAG = 1024 * 1024  # no tag in a real sheet comes near
 ORDINARY_ROWS = 99_999  # the largest row an ordinary tag can name
 OVERLAP = 32  # bytes kept between chunks: longer than any ordinary tag
@@ -74,30 +78,61 @@ class Extent:
         return self.rows, self.columns
 
 
-def exact(chunks: Iterable[bytes]) -> tuple[int, int]:
-    """(last row, last column) as calamine places cells: by ``r``, else after the previous one."""
-    rows = columns = 0
-    row = col = 0  # the current row; the column of the previous cell in it
+def _tags(chunks: Iterable[bytes], pattern: re.Pattern[bytes]) -> Iterator[re.Match[bytes]]:
+    """Matches of ``pattern`` (a whole tag) over a part read in chunks; a tag cut by a chunk's
+    end waits for the next chunk."""
     rest = b""
     for chunk in chain(chunks, [None]):
         text = rest + (chunk or b"")
-        cut = text.rfind(b"<")  # a tag cut by the chunk's end waits for the next chunk
+        cut = text.rfind(b"<")
         if chunk is None or cut < 0 or _ANY_TAG.match(text, cut):
             cut = len(text)
         elif len(text) - cut > MAX_TAG:
             raise Malformed
         rest = text[cut:]
-        for m in _TAG.finditer(text, 0, cut):
-            name, attrs = m.groups()
-            r = _R.search(attrs)
-            ref = _REF.fullmatch(r.group(1) if r.group(1) is not None else r.group(2)) if r else None
-            letters, digits = ref.groups() if ref else (b"", b"")
-            if name == b"row":
-                row, col = (int(digits) if digits else max(row, rows) + 1), 0
-                rows = max(rows, row)
-                continue
-            col = column(letters.upper()) if letters else col + 1
-            rows, columns = max(rows, int(digits) if digits else max(row, 1)), max(columns, col)
+        yield from pattern.finditer(text, 0, cut)
+
+
+def exact(chunks: Iterable[bytes]) -> tuple[int, int]:
+    """(last row, last column) as calamine places cells: by ``r``, else after the previous one."""
+    rows = columns = 0
+    row = col = 0  # the current row; the column of the previous cell in it
+    for m in _tags(chunks, _TAG):
+        name, attrs = m.groups()
+        r = _R.search(attrs)
+        ref = _REF.fullmatch(r.group(1) if r.group(1) is not None else r.group(2)) if r else None
+        letters, digits = ref.groups() if ref else (b"", b"")
+        if name == b"row":
+            row, col = (int(digits) if digits else max(row, rows) + 1), 0
+            rows = max(rows, row)
+            continue
+        col = column(letters.upper()) if letters else col + 1
+        rows, columns = max(rows, int(digits) if digits else max(row, 1)), max(columns, col)
+    return rows, columns
+
+
+def ods(chunks: Iterable[bytes]) -> tuple[int, int]:
+    """(last row, last column) holding a value in any table of an ODS content.xml.
+
+    Rows and cells repeat (``number-rows-repeated``, ``number-columns-repeated``); LibreOffice
+    ends every sheet with a million repeated empty rows, which calamine drops, so only cells
+    with a value type or content count, at the position the repeats before them give."""
+    rows = columns = 0
+    row = col = repeat_row = 0  # rows before the current one and its repeat; cells before this one
+    valued = False
+    for m in chain(_tags(chunks, _ODS_TAG), [None]):
+        name, attrs = m.groups() if m else (b"table", b"")
+        times = int(_REPEATED.search(attrs).group(1)) if b"repeated" in attrs else 1
+        if name in (b"table-cell", b"covered-table-cell"):
+            if not attrs.endswith(b"/") or b"value-type" in attrs:
+                valued, columns = True, max(columns, col + times)
+            col += times
+            continue
+        if valued:  # a new row or table: the row before it is done
+            rows = max(rows, row + repeat_row)
+        row, repeat_row, col, valued = row + repeat_row, times, 0, False
+        if name == b"table":
+            row = repeat_row = 0
     return rows, columns
 
 

@@ -162,7 +162,7 @@ def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, kind: st
     """Inflate one part in chunks; refuse it when it grows past its declared size or the caps.
 
     Every XML part of an xlsx is scanned for cells, whatever its name: calamine reads a sheet
-    from wherever the workbook's relationships point.
+    from wherever the workbook's relationships point. An ODS keeps every sheet in content.xml.
     """
     cap = min(info.file_size, limits.part_bytes)
     size = 0
@@ -184,6 +184,8 @@ def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, kind: st
                     grid = None
         if sheet:
             _check_grid(z, info, limits, grid)
+        elif kind == "ods" and info.filename == "content.xml":
+            _check_size(*_placed(extent.ods, z, info), limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
         raise UnsafeFile(f"部件 {info.filename} 解压失败或校验不符（下载中断、文件损坏或被篡改），请让村里重新发送。") from None
     return size
@@ -201,11 +203,16 @@ def _check_grid(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, grid:
         grid.feed(b"", final=True)
         rows, columns = grid.bound()
     if grid is None or rows * columns > limits.cells:  # the fast bound can't vouch: place every cell
-        try:
-            rows, columns = extent.exact(_chunks(z, info))
-        except extent.Malformed:
-            raise UnsafeFile(f"部件 {info.filename} 的 XML 结构异常（标签过长），不像是 Excel 保存的文件，已拒绝。") from None
+        rows, columns = _placed(extent.exact, z, info)
     _check_size(rows, columns, limits)
+
+
+def _placed(reading, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """The part read again by ``reading`` (one of extent's readers): the grid's last row and column."""
+    try:
+        return reading(_chunks(z, info))
+    except extent.Malformed:
+        raise UnsafeFile(f"部件 {info.filename} 的 XML 结构异常（标签过长），不像是表格软件保存的文件，已拒绝。") from None
 
 
 def _check_size(rows: int, columns: int, limits: Limits) -> None:

@@ -154,6 +154,16 @@ def make(directory: str | Path) -> list[Case]:
     plain = roster.replace(header, re.sub(rb'<c r="[A-Q]1"', b"<c", header))
     _rezip(EXAMPLE, d / "不写坐标.xlsx", {"xl/worksheets/sheet3.xml": re.sub(rb'<row r="[0-9]+"', b"<row", plain)})
     add("不写坐标.xlsx", 0, "错误 0 条")
+    # an .ods whose one value is repeated a million rows down and 16,384 columns across
+    with zipfile.ZipFile(d / "重复的单元格.ods", "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
+                   'office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body>'
+                   '<office:spreadsheet><table:table table:name="会员名册"><table:table-row '
+                   'table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" '
+                   'table:number-columns-repeated="16384"/></table:table-row></table:table></office:spreadsheet>'
+                   "</office:body></office:document-content>", zipfile.ZIP_DEFLATED)
+    add("重复的单元格.ods", 2, "范围")
     # XML entity expansion ("billion laughs") and an external entity
     lol = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
            + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
