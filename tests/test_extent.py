@@ -145,3 +145,8 @@ def test_ods_bound_holds_calamine(tmp_path):
     sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s")
     rows, columns = extent.ods([content])
     assert (rows, columns) == (9, 4) and sheet.end[0] + 1 <= rows and sheet.end[1] + 1 <= columns
+
+
+def test_ods_text_that_only_mentions_repeats_is_not_a_repeat():
+    cell = b'<table:table-cell table:formula="of:=&quot;number-rows-repeated&quot;" office:value-type="string"/>'
+    assert extent.ods([ods(b"<table:table-row>" + cell + b"</table:table-row>")]) == (1, 1)

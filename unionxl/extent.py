@@ -122,7 +122,8 @@ def ods(chunks: Iterable[bytes]) -> tuple[int, int]:
     valued = False
     for m in chain(_tags(chunks, _ODS_TAG), [None]):
         name, attrs = m.groups() if m else (b"table", b"")
-        times = int(_REPEATED.search(attrs).group(1)) if b"repeated" in attrs else 1
+        repeated = _REPEATED.search(attrs) if b"repeated" in attrs else None
+        times = int(repeated.group(1)) if repeated else 1
         if name in (b"table-cell", b"covered-table-cell"):
             if not attrs.endswith(b"/") or b"value-type" in attrs:
                 valued, columns = True, max(columns, col + times)

@@ -7,7 +7,7 @@ raises :class:`UnsafeFile` with one Chinese sentence saying what is wrong and wh
 
 Zip parts are inflated here in a stream with hard caps, so a part that inflates to more
 than it declares (forged sizes) or to more than the limits is refused before python-calamine
-allocates anything; worksheet parts are scanned for their largest row and column, because
+allocates anything; sheets are measured (``extent``) for their last row and column, because
 calamine builds a dense grid and a lone value in XFD1048576 would need hundreds of gigabytes.
 """
 
