@@ -12,6 +12,8 @@ from openpyxl import Workbook
 
 from unionxl import extent
 
+from .data.make_corpus import _rezip, ods_file
+
 ORDINARY = b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="Q1"><v>2</v></c></row>' \
            b'<row r="2"><c r="B2" s="1"><v>3</v></c></row></sheetData>'
 
@@ -80,12 +82,10 @@ def _sheet(tmp_path: Path, sheet_data: bytes) -> Path:
     wb = Workbook()
     wb.active["A1"] = "x"
     wb.save(src)
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w") as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb"<sheetData>.*</sheetData>|<sheetData\s*/>", lambda _: sheet_data, data, flags=re.S)
-            zout.writestr(info, data)
+    with zipfile.ZipFile(src) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    sheet = re.sub(rb"<sheetData>.*</sheetData>|<sheetData\s*/>", lambda _: sheet_data, sheet, flags=re.S)
+    _rezip(src, dest, {"xl/worksheets/sheet1.xml": sheet})
     return dest
 
 
@@ -129,19 +129,9 @@ def test_ods_counts_cells_with_values_where_the_repeats_put_them():
 
 def test_ods_bound_holds_calamine(tmp_path):
     path = tmp_path / "t.ods"
-    content = (b'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-               b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-               + ods(ODS_ROW % (b"", b""), b'<table:table-row table:number-rows-repeated="5"><table:table-cell/></table:table-row>',
-                     ODS_ROW % (b' table:number-rows-repeated="3"', b' table:number-columns-repeated="4"'))
-               + b"</office:spreadsheet></office:body></office:document-content>")
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml", '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
-                   'xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" '
-                   'manifest:media-type="text/xml"/></manifest:manifest>')
-        z.writestr("content.xml", content)
+    content = ods_file(path, ods(ODS_ROW % (b"", b""),
+                                 b'<table:table-row table:number-rows-repeated="5"><table:table-cell/></table:table-row>',
+                                 ODS_ROW % (b' table:number-rows-repeated="3"', b' table:number-columns-repeated="4"')))
     sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s")
     rows, columns = extent.ods([content])
     assert (rows, columns) == (9, 4) and sheet.end[0] + 1 <= rows and sheet.end[1] + 1 <= columns

@@ -55,6 +55,22 @@ def _raw_zip(dest: Path, parts: list[tuple[str, bytes, int, int]]) -> None:
     dest.write_bytes(out.getvalue())
 
 
+def ods_file(dest: Path, tables: bytes) -> bytes:
+    """A minimal .ods holding ``tables`` (``<table:table>`` elements); returns its content.xml."""
+    content = (b'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+               + tables + b"</office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(dest, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                   'xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" '
+                   'manifest:media-type="text/xml"/></manifest:manifest>')
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return content
+
+
 def _deflate(data: bytes) -> bytes:
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
     return c.compress(data) + c.flush()
@@ -155,14 +171,9 @@ def make(directory: str | Path) -> list[Case]:
     _rezip(EXAMPLE, d / "不写坐标.xlsx", {"xl/worksheets/sheet3.xml": re.sub(rb'<row r="[0-9]+"', b"<row", plain)})
     add("不写坐标.xlsx", 0, "错误 0 条")
     # an .ods whose one value is repeated a million rows down and 16,384 columns across
-    with zipfile.ZipFile(d / "重复的单元格.ods", "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
-                   'office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body>'
-                   '<office:spreadsheet><table:table table:name="会员名册"><table:table-row '
-                   'table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" '
-                   'table:number-columns-repeated="16384"/></table:table-row></table:table></office:spreadsheet>'
-                   "</office:body></office:document-content>", zipfile.ZIP_DEFLATED)
+    ods_file(d / "重复的单元格.ods", '<table:table table:name="会员名册">'.encode() + b'<table:table-row '
+             b'table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated='
+             b'"16384"/></table:table-row></table:table>')
     add("重复的单元格.ods", 2, "范围")
     # XML entity expansion ("billion laughs") and an external entity
     lol = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
