@@ -7,19 +7,23 @@ they were, and the input file is only read. .xlsx/.xlsm are annotated in place o
 
 from __future__ import annotations
 
+import io
+import math
+import re
 from collections import defaultdict
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from . import safety
 from .findings import ERROR, Finding
-from .reader import open_book
+from .reader import ReadError, load, open_book, parsing
 from .validate import FileReport
-from .xlsxio import ILLEGAL, atomic_save, set_value
+from .xlsxio import ILLEGAL, OutputLocked, atomic_save, set_value
 
 ISSUES_SHEET = "问题清单"
 FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
@@ -27,27 +31,68 @@ SEVERITY_LABEL = {ERROR: "错误", "warning": "警告"}
 COLUMNS = (("序号", 6), ("级别", 6), ("位置", 16), ("字段", 14), ("填写内容", 22), ("问题及修改方法", 70), ("代码", 20))
 
 
+class AnnotateError(Exception):
+    """No marked-up copy could be written; the message is one Chinese line."""
+
+
+NAME_BYTES = 250  # most file systems allow 255 bytes for a name
+
+
 def output_name(path: Path) -> str:
-    """File name of the annotated copy: same stem, 已标注, .xlsx unless the input was .xlsm."""
+    """File name of the annotated copy: same stem, 已标注, .xlsx unless the input was .xlsm;
+    the stem shortened when the name would be too long for the file system."""
     suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
-    return f"{path.stem}_已标注{suffix}"
+    tail = f"_已标注{suffix}"
+    stem = path.stem
+    while len((stem + tail).encode()) > NAME_BYTES:
+        stem = stem[:-1]
+    return f"{stem}{tail}"
 
 
-def annotate(report: FileReport, out: str | Path) -> Path:
-    """Write the marked-up copy of ``report.path`` to ``out``; returns the path written."""
-    src = report.path
-    out = Path(out)
-    if src.suffix.lower() in (".xlsx", ".xlsm") and safety.inspect(src) == "xlsx":
-        wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", keep_links=True)
-    else:
-        wb = _copy_values(src)
-        out = out.with_suffix(".xlsx")
+def annotate(report: FileReport, out: str | Path, data: bytes | None = None) -> Path:
+    """Write the marked-up copy of ``report.path`` to ``out``; returns the path written.
+
+    ``data`` are the input's bytes when the caller has them (so the copy is made from what was
+    validated, even if the file changed since). A workbook openpyxl cannot load or save as it
+    is gets a copy of its values instead; AnnotateError when no copy can be written at all."""
+    src, out = report.path, Path(out)
+    try:
+        if data is None:
+            data = load(src)
+        kind = report.kind or safety.inspect(data, src.name)
+    except (ReadError, safety.UnsafeFile) as exc:
+        raise AnnotateError(f"无法生成标注副本：{exc}") from None
+    if kind == "xlsx" and src.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            wb = load_workbook(io.BytesIO(data), keep_vba=src.suffix.lower() == ".xlsm", keep_links=True)
+            return _write(wb, report.findings, out, {})
+        except (OutputLocked, AnnotateError):
+            raise
+        except MemoryError:
+            raise AnnotateError("无法生成标注副本：文件太大，内存不足。") from None
+        except Exception:  # openpyxl cannot read or write it as it is: mark a copy of its values
+            pass
+    try:
+        wb, names = _copy_values(src, data)
+    except ReadError as exc:
+        raise AnnotateError(f"无法生成标注副本：{exc.reason}") from None
+    return _write(wb, report.findings, out.with_suffix(".xlsx"), names)
+
+
+def _write(wb: Workbook, findings: list[Finding], out: Path, names: dict[str, str]) -> Path:
     escape_control_characters(wb)
     if ISSUES_SHEET in wb.sheetnames:  # a file annotated before and sent back again
         del wb[ISSUES_SHEET]
-    _mark_cells(wb, report.findings)
-    _issues_sheet(wb, report.findings)
-    return atomic_save(wb, out)
+    _mark_cells(wb, findings, names)
+    _issues_sheet(wb, findings, names)
+    try:
+        return atomic_save(wb, out)
+    except OutputLocked:
+        raise
+    except PermissionError:
+        raise AnnotateError(f"无法写入 {out.name}：没有权限，或文件正在 Excel 中打开。") from None
+    except OSError as exc:
+        raise AnnotateError(f"无法写入 {out.name}（{exc.strerror or type(exc).__name__}）。") from None
 
 
 def escape_control_characters(wb: Workbook) -> None:
@@ -58,15 +103,24 @@ def escape_control_characters(wb: Workbook) -> None:
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and ILLEGAL.search(cell.value):
-                    cell.value = ILLEGAL.sub(lambda m: f"_x{ord(m[0]):04X}_", cell.value)
+                value = cell.value
+                if isinstance(value, str) and ILLEGAL.search(value):
+                    cell.value = ILLEGAL.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
+                elif isinstance(value, float) and not math.isfinite(value):  # <v>inf</v>: no number Excel reads
+                    cell.value = str(value)
 
 
-def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
+MAX_COMMENT = 32_767  # characters Excel keeps in a comment
+
+
+def _mark_cells(wb: Workbook, findings: list[Finding], names: dict[str, str]) -> None:
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in findings:
-        if f.sheet in wb.sheetnames and f.cell:
-            by_cell[(f.sheet, f.cell)].append(f)
+        sheet = names.get(f.sheet, f.sheet)
+        if sheet in wb.sheetnames and f.cell:
+            cell = _target(wb[sheet], f.cell)
+            if cell is not None:
+                by_cell[(sheet, cell.coordinate)].append(f)
     for (sheet, ref), found in by_cell.items():
         cell = wb[sheet][ref]
         worst = ERROR if any(f.severity == ERROR for f in found) else "warning"
@@ -74,12 +128,30 @@ def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
         text = "\n".join(f"【{SEVERITY_LABEL[f.severity]}】{f.message}" for f in found)
         if cell.comment is not None:
             text = f"{cell.comment.text}\n{text}"
-        comment = Comment(ILLEGAL.sub("", text), "unionxl")
-        comment.width, comment.height = 320, 40 + 40 * len(found)
+        comment = Comment(ILLEGAL.sub("", text)[:MAX_COMMENT], "unionxl")
+        comment.width, comment.height = 320, 40 + 40 * min(len(found), 20)
         cell.comment = comment
 
 
-def _issues_sheet(wb: Workbook, findings: list[Finding]) -> None:
+_A1 = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+
+
+def _target(ws, ref: str):
+    """The cell to mark for ``ref``: itself, or the top-left cell of the merged range it is in
+    (the other cells of a merged range hold nothing and take no comment); None beyond XFD1048576."""
+    m = _A1.fullmatch(ref)
+    if m is None or int(m[2]) > 1_048_576 or (len(m[1]) == 3 and m[1] > "XFD"):
+        return None
+    cell = ws[ref]
+    if isinstance(cell, MergedCell):
+        for merged in ws.merged_cells.ranges:
+            if ref in merged:
+                return ws.cell(merged.min_row, merged.min_col)
+        return None
+    return cell
+
+
+def _issues_sheet(wb: Workbook, findings: list[Finding], names: dict[str, str]) -> None:
     ws = wb.create_sheet(ISSUES_SHEET)
     for col, (title, width) in enumerate(COLUMNS, start=1):
         ws.cell(1, col, title).font = Font(bold=True)
@@ -91,9 +163,10 @@ def _issues_sheet(wb: Workbook, findings: list[Finding]) -> None:
             set_value(ws.cell(row, col), None if value is None else value if isinstance(value, int) else str(value))
         ws.cell(row, 2).fill = FILLS[f.severity]
         ws.cell(row, 6).alignment = Alignment(wrap_text=True, vertical="top")
-        if f.sheet in wb.sheetnames and f.cell:
+        sheet = names.get(f.sheet, f.sheet)
+        if sheet in wb.sheetnames and f.cell and _A1.fullmatch(f.cell):
             link = ws.cell(row, 3)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}", display=f.location)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{f.cell}", display=f.location)
             link.font = Font(color="0563C1", underline="single")
     if not findings:
         ws.cell(2, 1, "未发现问题。")
@@ -109,16 +182,43 @@ def _issues_sheet(wb: Workbook, findings: list[Finding]) -> None:
     ws.print_title_rows = "1:1"
 
 
-def _copy_values(src: Path) -> Workbook:
-    """An .xlsx workbook holding the values of every sheet of an .xls/.ods file."""
-    book = open_book(src)
+_BAD_TITLE = re.compile(r"[\\*?:/\[\]]")
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts (no ``\\ * ? : / [ ]``, at most 31 characters, not blank, not
+    ``History``) and not already in ``taken`` (compared as Excel does, ignoring case)."""
+    base = _BAD_TITLE.sub("_", ILLEGAL.sub("", name)).strip("'")[:31] or "Sheet"
+    if base.lower() == "history":
+        base = "History_"
+    title, n = base, 1
+    while title.lower() in taken:
+        n += 1
+        title = f"{base[:31 - len(str(n)) - 1]}_{n}"
+    taken.add(title.lower())
+    return title
+
+
+def _copy_values(src: Path, data: bytes) -> tuple[Workbook, dict[str, str]]:
+    """An .xlsx workbook holding the values of every sheet of a file, and the sheet names that had
+    to change (original -> new)."""
     wb = Workbook()
     wb.remove(wb.active)
-    for name in book.sheet_names:
-        ws = wb.create_sheet(name[:31])
-        for r, row in enumerate(book.get_sheet_by_name(name).to_python(skip_empty_area=False), start=1):
-            for c, value in enumerate(row, start=1):
-                if value != "":
-                    set_value(ws.cell(r, c), value)
-    book.close()
-    return wb
+    names: dict[str, str] = {}
+    taken: set[str] = {ISSUES_SHEET.lower()}
+    book = open_book(src, data)
+    try:
+        with parsing(src, "工作表内容无法读取，文件可能已损坏。"):
+            for name in book.sheet_names:
+                ws = wb.create_sheet(sheet_title(name, taken))
+                if ws.title != name:
+                    names[name] = ws.title
+                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                for r, row in enumerate(rows[:1_048_576], start=1):
+                    for c, value in enumerate(row[:16_384], start=1):
+                        if value != "":
+                            set_value(ws.cell(r, c), str(value) if isinstance(value, float)
+                                      and not math.isfinite(value) else value)
+    finally:
+        book.close()
+    return wb, names

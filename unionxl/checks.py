@@ -14,8 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.utils import column_index_from_string
-
+from .extent import column
 from .fields import clean_text, id_sex, ymd_date
 from .findings import Finding
 from .reader import Submission, Table, cell_name
@@ -32,7 +31,7 @@ MIN_JOIN_AGE = 16
 def split_cell(cell: str | None) -> tuple[int, int]:
     """(row, column) of an A1 name, for sorting; (0, 0) when there is none."""
     m = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
-    return (int(m[2]), column_index_from_string(m[1])) if m else (0, 0)
+    return (int(m[2]), column(m[1].encode())) if m else (0, 0)
 
 
 # -- structure ------------------------------------------------------------------------

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import Progress
 
 from . import __version__
-from .annotate import annotate, output_name
 from . import bundled, safety
+from .annotate import AnnotateError, annotate, output_name
+from .batch import annotation_targets, check_all
 from .excelbook import command as excel_workbook_command
 from .merge import MergeResult, merge
-from .report import make_console, show_indicators, show_merge, show_report
+from .report import CleanStream, make_console, safe, show_indicators, show_merge, show_report
 from .reader import ReadError, scan
 from .indicators import from_township
 from .summary import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
 from .summary_template import write_summary_template
 from .template import write_template
 from .township import write_township
-from .validate import FileReport, validate_file
+from .validate import FileReport
 from .villages import VillageList, read_villages
 from .xlsxio import OutputLocked, open_elsewhere
 
@@ -34,6 +36,8 @@ def run() -> None:
     """The console script: a memory backstop, and no Python traceback unless --debug."""
     debug = "--debug" in sys.argv[1:]
     safety.limit_memory()
+    sys.stdout, sys.stderr = CleanStream(sys.stdout), CleanStream(sys.stderr)
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         main(standalone_mode=True)
     except MemoryError:
@@ -44,6 +48,11 @@ def run() -> None:
             raise
         click.echo(f"unionxl 出错：{type(exc).__name__}：{exc}（加 --debug 可查看详细信息）", err=True)
         raise SystemExit(3) from None
+
+
+def _terminated(signum, frame) -> None:
+    """SIGTERM ends the run like Ctrl-C: temporary files are removed on the way out."""
+    raise SystemExit(128 + signum)
 
 
 @click.group(context_settings=CONTEXT)
@@ -122,23 +131,18 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
         raise click.UsageError("--annotate 只能用于一个文件；多个文件请用 --annotate-dir 文件夹。")
     known = load_villages(villages)
     console = make_console()
+    targets = {files[0]: annotate_to} if annotate_to else annotation_targets(files, annotate_dir) if annotate_dir else None
     reports = []
-    for path in files:
-        report = validate_file(path, known)
+    for report in check_all(files, known, targets):  # each file in a worker: one bad file costs only itself
         reports.append(report)
-        target = annotate_to or (annotate_dir / output_name(path) if annotate_dir else None)
-        if target is not None and report.readable:
-            try:
-                written = annotate(report, target)
-            except PermissionError:
-                raise click.ClickException(f"无法写入 {target}：文件可能正在 Excel 中打开，请关闭后重试。") from None
-            if fmt == "text":
-                console.print(f"标注副本：{escape(str(written))}")
         if fmt == "text":
+            if report.annotated is not None:
+                console.print(f"标注副本：{safe(report.annotated)}")
+            if report.annotate_error is not None:
+                console.print(f"[red]✗ {safe(report.path.name)}[/]：{safe(report.annotate_error)}")
             show_report(console, report)
-        report.release()  # keep the findings only: memory stays flat however many files
     if fmt == "json":
-        click.echo(json.dumps({"files": [r.as_dict() for r in reports]}, ensure_ascii=False, indent=2))
+        click.echo(json_text({"files": [r.as_dict() for r in reports]}))
     else:
         bad = sum(1 for r in reports if r.errors)
         unreadable = sum(1 for r in reports if not r.readable)
@@ -146,8 +150,17 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     raise SystemExit(exit_status(reports))
 
 
+_C1 = re.compile(r"[\x7f-\x9f]")
+
+
+def json_text(value: object) -> str:
+    """JSON for scripts: control characters escaped (json escapes C0 itself; C1 too here, since a
+    terminal may read 0x9B as the start of a command)."""
+    return _C1.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False, indent=2))
+
+
 def exit_status(reports: list[FileReport]) -> int:
-    if any(not r.readable for r in reports):
+    if any(not r.readable or r.annotate_error for r in reports):
         return 2
     return 1 if any(r.errors for r in reports) else 0
 
@@ -194,8 +207,8 @@ def run_merge(console: Console, inputs: list[Path], output: Path, known: Village
         raise click.ClickException(str(exc)) from None
     show_merge(console, result)
     for message in filled.messages() if filled else ():
-        console.print(f"  [yellow]汇总模板[/]：{escape(message)}")
-    console.print(f"乡镇汇总：{escape(str(path))}")
+        console.print(f"  [yellow]汇总模板[/]：{safe(message)}")
+    console.print(f"乡镇汇总：{safe(str(path))}")
     return result, filled
 
 
@@ -223,12 +236,15 @@ def demo(output_dir: Path) -> None:
                                strict=False, mask=False, template=bundled.summary_template())
     for report in result.reports:
         if report.readable:
-            annotate(report, output_dir / "退回各村" / output_name(report.path))
+            try:
+                annotate(report, output_dir / "退回各村" / output_name(report.path))
+            except (AnnotateError, OutputLocked) as exc:
+                console.print(f"[red]✗ {safe(report.path.name)}[/]：{safe(exc)}")
     if filled is not None:
         show_indicators(console, filled.values)
-    console.print(f"村工会报表模板：{escape(str(template_path))}")
-    console.print(f"退回各村的标注副本：{escape(str(output_dir / '退回各村'))}")
-    console.print(f"填好的汇总表：{escape(str(township))} 的“汇总”“图表”工作表")
+    console.print(f"村工会报表模板：{safe(str(template_path))}")
+    console.print(f"退回各村的标注副本：{safe(str(output_dir / '退回各村'))}")
+    console.print(f"填好的汇总表：{safe(str(township))} 的“汇总”“图表”工作表")
     raise SystemExit(merge_status(result))
 
 
@@ -264,13 +280,13 @@ def summary(township: Path, template_path: Path | None, output: Path | None, pdf
         raise click.ClickException(str(exc)) from None
     show_indicators(console, filled.values)
     for message in filled.messages():
-        console.print(f"  [yellow]汇总模板[/]：{escape(message)}")
-    console.print(f"汇总表：{escape(str(path))}")
+        console.print(f"  [yellow]汇总模板[/]：{safe(message)}")
+    console.print(f"汇总表：{safe(str(path))}")
     if pdf:
         try:
-            console.print(f"PDF：{escape(str(export_pdf(path)))}")
+            console.print(f"PDF：{safe(str(export_pdf(path)))}")
         except PdfUnavailable as exc:
-            console.print(f"[red]{escape(str(exc))}[/]")
+            console.print(f"[red]{safe(str(exc))}[/]")
             raise SystemExit(1) from None
 
 

@@ -15,6 +15,12 @@ way calamine places them. Ordinary village files never take that path.
 An .xls names each cell's row and column in binary records, and its used range in a
 DIMENSIONS record that calamine reserves room for: :func:`biff` reads them all. An .ods
 repeats rows and cells by count: :func:`ods` adds the counts up to the last value.
+
+Each reader also counts the cells that hold something, so a sheet whose used range is far
+larger than its contents (one stray value in A1000000) can be told from a large one.
+:class:`Counts` watches the other declared numbers parsers trust: merged ranges (openpyxl
+makes one object per merged cell), a shared-string table's declared size (calamine reserves
+room for it) and an ODS's repeated spaces (``<text:s text:c="…"/>``).
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ class Extent:
 
     def __init__(self) -> None:
         self.rows = self.columns = 0
+        self.cells = 0  # cell tags seen (an over-count: <col> and <cfRule> start alike)
         self.ordinary = False
         self._tail = b""
 
@@ -61,6 +68,7 @@ class Extent:
         self._tail = text[end:]
         if _PREFIXED.search(text):
             raise Unusual
+        self.cells += text.count(b"<c", 0, end)
         for m in _UNUSUAL.finditer(text):
             if m.start() >= end:  # seen again, whole, with the next chunk
                 break
@@ -93,9 +101,9 @@ def _tags(chunks: Iterable[bytes], pattern: re.Pattern[bytes]) -> Iterator[re.Ma
         yield from pattern.finditer(text, 0, cut)
 
 
-def exact(chunks: Iterable[bytes]) -> tuple[int, int]:
-    """(last row, last column) as calamine places cells: by ``r``, else after the previous one."""
-    rows = columns = 0
+def exact(chunks: Iterable[bytes]) -> tuple[int, int, int]:
+    """(last row, last column, cells) as calamine places cells: by ``r``, else after the previous one."""
+    rows = columns = cells = 0
     row = col = 0  # the current row; the column of the previous cell in it
     for m in _tags(chunks, _TAG):
         name, attrs = m.groups()
@@ -108,16 +116,17 @@ def exact(chunks: Iterable[bytes]) -> tuple[int, int]:
             continue
         col = column(letters.upper()) if letters else col + 1
         rows, columns = max(rows, int(digits) if digits else max(row, 1)), max(columns, col)
-    return rows, columns
+        cells += 1
+    return rows, columns, cells
 
 
-def ods(chunks: Iterable[bytes]) -> tuple[int, int]:
-    """(last row, last column) holding a value in any table of an ODS content.xml.
+def ods(chunks: Iterable[bytes]) -> tuple[int, int, int]:
+    """(last row, last column, valued cells) holding a value in any table of an ODS content.xml.
 
     Rows and cells repeat (``number-rows-repeated``, ``number-columns-repeated``); LibreOffice
     ends every sheet with a million repeated empty rows, which calamine drops, so only cells
     with a value type or content count, at the position the repeats before them give."""
-    rows = columns = 0
+    rows = columns = cells = 0
     row = col = repeat_row = 0  # rows before the current one and its repeat; cells before this one
     valued = False
     for m in chain(_tags(chunks, _ODS_TAG), [None]):
@@ -127,6 +136,7 @@ def ods(chunks: Iterable[bytes]) -> tuple[int, int]:
         if name in (b"table-cell", b"covered-table-cell"):
             if not attrs.endswith(b"/") or b"value-type" in attrs:
                 valued, columns = True, max(columns, col + times)
+                cells += times * max(repeat_row, 1)
             col += times
             continue
         if valued:  # a new row or table: the row before it is done
@@ -134,7 +144,7 @@ def ods(chunks: Iterable[bytes]) -> tuple[int, int]:
         row, repeat_row, col, valued = row + repeat_row, times, 0, False
         if name == b"table":
             row = repeat_row = 0
-    return rows, columns
+    return rows, columns, cells
 
 
 def column(letters: bytes) -> int:
@@ -153,9 +163,9 @@ _BIFF_RUNS = {0x00BD, 0x00BE}
 _BIFF_DIMENSIONS = 0x0200
 
 
-def biff(stream: bytes) -> tuple[int, int]:
-    """(last row, last column) of any sheet in an .xls Workbook stream, as calamine would size it."""
-    rows = columns = 0
+def biff(stream: bytes) -> tuple[int, int, int]:
+    """(last row, last column, cells) of any sheet in an .xls Workbook stream, as calamine would size it."""
+    rows = columns = cells = 0
     pos, end = 0, len(stream)
     unpack = struct.unpack_from
     while pos + 4 <= end:
@@ -166,8 +176,10 @@ def biff(stream: bytes) -> tuple[int, int]:
             continue
         if record in _BIFF_CELLS:
             row, col = unpack("<HH", stream, body)
+            cells += 1
         elif record in _BIFF_RUNS:
             row, col = unpack("<H", stream, body)[0], unpack("<H", stream, pos - 2)[0]
+            cells += max(col - unpack("<H", stream, body + 2)[0] + 1, 1)
         elif record == _BIFF_DIMENSIONS and length >= 8:  # its last row and column are one past the end
             _, row, _, col = unpack("<IIHH" if length >= 14 else "<HHHH", stream, body)
             rows, columns = max(rows, row), max(columns, col)
@@ -175,4 +187,58 @@ def biff(stream: bytes) -> tuple[int, int]:
         else:
             continue
         rows, columns = max(rows, row + 1), max(columns, col + 1)
-    return rows, columns
+    return rows, columns, cells
+
+
+_MERGE = re.compile(rb"""<(?:[\w.-]+:)?mergeCell(?=[\s/>])[^>]*?\sref\s*=\s*["']([^"']*)["']""")
+_RANGE = re.compile(rb"\$?([A-Za-z]{1,4})\$?([0-9]{1,8})(?::\$?([A-Za-z]{1,4})\$?([0-9]{1,8}))?")
+_SST = re.compile(rb"<(?:[\w.-]+:)?sst(?=[\s>/])([^>]*)>")
+_SST_COUNT = re.compile(rb"""(?:uniqueCount|count)\s*=\s*["']\s*\+?([0-9]+)""")
+_SPACES = re.compile(rb"""<text:s(?=[\s/>])[^>]*?text:c\s*=\s*["']\s*\+?([0-9]+)""")
+
+
+class Counts:
+    """Declared numbers in one part, fed in chunks: merged cells, shared strings, repeated spaces."""
+
+    def __init__(self) -> None:
+        self.merged = 0  # cells inside merged ranges, added up
+        self.strings = 0  # the largest count a shared-string table declares
+        self.spaces = 0  # the largest <text:s text:c> of an ODS
+        self._tail = b""
+
+    def feed(self, chunk: bytes, first: bool = False) -> None:
+        if first and (m := _SST.search(chunk, 0, 4096)):
+            self.strings = max((int(n) for n in _SST_COUNT.findall(m.group(1))), default=0)
+        text = self._tail + chunk
+        end = max(len(text) - 256, 0)  # a tag cut at the chunk's end is read, whole, with the next chunk
+        self._tail = text[end:]
+        self._scan(text, end)
+
+    def close(self) -> None:
+        self._scan(self._tail, len(self._tail))
+        self._tail = b""
+
+    def _scan(self, text: bytes, end: int) -> None:
+        if b"mergeCell" in text:
+            for m in _MERGE.finditer(text):
+                if m.start() >= end:
+                    break
+                self.merged += area(m.group(1))
+        if b"text:s" in text:
+            for m in _SPACES.finditer(text):
+                if m.start() >= end:
+                    break
+                self.spaces = max(self.spaces, int(m.group(1)))
+
+
+def area(ref: bytes) -> int:
+    """Cells in a range like ``A1:D3`` (1 for a single cell, 0 when it is not a reference)."""
+    m = _RANGE.fullmatch(ref.strip())
+    if m is None:
+        return 0
+    c0, r0, c1, r1 = m.groups()
+    if c1 is None:
+        return 1
+    rows = abs(int(r1) - int(r0)) + 1
+    cols = abs(column(c1.upper()) - column(c0.upper())) + 1
+    return rows * cols

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import codes
 from .fields import id_sex
-from .reader import ReadError, header_key, open_book
+from .reader import ReadError, header_key, open_book, parsing
 from .schema import REGISTERS
 from .validate import convert_column
 
@@ -82,10 +82,8 @@ def from_township(path: str | Path) -> Dataset:
     """From a township workbook written by ``unionxl merge`` (its 报送情况 and register sheets)."""
     path = Path(path)
     book = open_book(path)
-    try:
+    with parsing(path, "无法打开乡镇汇总工作簿，请确认它是 unionxl merge 生成的文件。"):
         grids = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
-    except Exception:
-        raise ReadError(path, "无法打开乡镇汇总工作簿，请确认它是 unionxl merge 生成的文件。") from None
     missing = [s for s in ("报送情况", *(r.sheet for r in REGISTERS)) if s not in grids]
     if missing:
         raise ReadError(path, f"缺少工作表：{'、'.join(missing)}。请用 unionxl merge 生成的乡镇汇总工作簿。")

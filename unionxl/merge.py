@@ -1,6 +1,6 @@
 """Merge village submissions: choose one file per village, check across villages, keep provenance.
 
-:func:`merge` validates every file (on all cores when there are many), decides which file
+:func:`merge` validates every file (each in a worker process, on all cores), decides which file
 stands for each village (the latest fill date; the others are superseded), sets aside
 files of unknown villages and — with ``strict`` — villages with errors, and finds the same
 person in two villages. :mod:`unionxl.township` writes the result.
@@ -9,19 +9,16 @@ person in two villages. :mod:`unionxl.township` writes the result.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .batch import check_all
 from .findings import Finding
-from .validate import FileReport, gc_paused, validate_file
+from .validate import FileReport, gc_paused
 from .villages import Village, VillageList
 
-PARALLEL_FROM = 8  # files; below this a process pool costs more than it saves
 Located = tuple[str, FileReport, Finding]  # (village, the file it is in, the finding)
 
 
@@ -63,41 +60,24 @@ class MergeResult:
         return out + self.unknown + self.unreadable
 
 
-def _slim(path: Path, villages: VillageList | None) -> FileReport:
-    report = validate_file(path, villages)
-    report.submission = None  # raw cells are not needed after validation; keep pickling cheap
-    return report
-
-
 def validate_all(
     paths: list[Path],
     villages: VillageList | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[FileReport]:
-    """Validate files in order, on all cores when there are many."""
-    reports: list[FileReport] = []
-    workers = min(os.cpu_count() or 1, len(paths))
-    if len(paths) < PARALLEL_FROM or workers < 2:
-        results: Iterable[FileReport] = (_slim(p, villages) for p in paths)
-        pool = None
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=gc.enable)  # forked while merge pauses GC
-        results = pool.map(_slim, paths, [villages] * len(paths), chunksize=4)
-    try:
-        with gc_paused():  # unpickling 100k rows would otherwise set off full collections
-            for report in results:
-                reports.append(report)
-                if progress:
-                    progress(len(reports), len(paths))
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    return reports
+    """Validate files in order, each in a worker process (a file that crashes the parser is that
+    file's error), keeping the clean rows for the merge."""
+    with gc_paused():  # unpickling 100k rows would otherwise set off full collections
+        return list(check_all(paths, villages, keep_rows=True, progress=progress))
 
 
 def _newest_first(report: FileReport) -> tuple:
     fill = report.cover.get("fill_date") or dt.date.min
-    return (fill, report.path.stat().st_mtime if report.path.exists() else 0, report.path.name)
+    try:
+        mtime = report.path.stat().st_mtime
+    except OSError:  # deleted or moved since it was read
+        mtime = 0
+    return (fill, mtime, report.path.name)
 
 
 def merge(

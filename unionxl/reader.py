@@ -9,17 +9,18 @@ that is the validator's job.
 from __future__ import annotations
 
 import functools
+import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import python_calamine
 from defusedxml import ElementTree
-from openpyxl.utils import get_column_letter
 
 from . import safety
 from .fields import clean_text, is_blank
@@ -39,9 +40,43 @@ class ReadError(Exception):
         self.reason = message
 
 
+@functools.lru_cache(maxsize=1024)
+def column_letter(col: int) -> str:
+    """Letters of a zero-based column: 0 is A, 26 is AA (any width: a broken file may go past XFD)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def cell_name(row: int, col: int) -> str:
     """A1 name of a zero-based (row, col)."""
-    return f"{get_column_letter(col + 1)}{row + 1}"
+    return f"{column_letter(col)}{row + 1}"
+
+
+def is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside python-calamine (``pyo3_runtime.PanicException``, a BaseException that
+    ``except Exception`` misses; its class exists only after the first panic)."""
+    return type(exc).__name__ == "PanicException"
+
+
+@contextmanager
+def parsing(path: Path, message: str) -> Iterator[None]:
+    """Whatever python-calamine raises or panics with inside the block becomes ``ReadError(path, message)``."""
+    try:
+        yield
+    except ReadError:
+        raise
+    except MemoryError:
+        raise ReadError(path, "文件太大，内存不足，无法读取。") from None
+    except Exception:
+        raise ReadError(path, message) from None
+    except BaseException as exc:
+        if not is_panic(exc):
+            raise
+        raise ReadError(path, message) from None
 
 
 _MARKERS = re.compile(r"[\s*※★]|\(必填\)|\(选填\)")
@@ -97,6 +132,7 @@ class CoverValue:
 @dataclass
 class Submission:
     path: Path
+    kind: str  # what the file really is: "xlsx", "xls" or "ods"
     cover_sheet: str | None
     cover: dict[str, CoverValue]
     tables: dict[str, Table]  # register key -> table
@@ -109,51 +145,66 @@ class Submission:
         return None if value is None or is_blank(value.raw) else clean_text(value.raw)
 
 
-def open_book(path: str | Path) -> python_calamine.CalamineWorkbook:
-    """Open a workbook with python-calamine after the safety checks, whatever its file name says."""
-    path = Path(path)
-    if not path.is_file():
-        raise ReadError(path, "找不到这个文件（或它是文件夹）。")
+def load(path: Path) -> bytes:
+    """The file's bytes, read once (refused unread when too large); a missing file is a ReadError."""
     try:
-        kind = safety.inspect(path)
-        if path.suffix.lower().lstrip(".") in {"xlsx": ("xlsx", "xlsm"), "xls": ("xls",), "ods": ("ods",)}[kind]:
-            return python_calamine.CalamineWorkbook.from_path(str(path))
-        with open(path, "rb") as f:  # e.g. an .xls renamed .xlsx by a chat app: read by content
-            return python_calamine.CalamineWorkbook.from_filelike(f)
+        if (reason := safety.too_big(path.stat().st_size)) is not None:
+            raise ReadError(path, reason)
+        if not path.is_file():
+            raise ReadError(path, "找不到这个文件（或它是文件夹）。")
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise ReadError(path, "找不到这个文件（或它是文件夹）。") from None
+    except PermissionError:
+        raise ReadError(path, "没有权限读取这个文件。") from None
+    except OSError as exc:
+        raise ReadError(path, f"读取文件失败（{exc.strerror or type(exc).__name__}）。") from None
+
+
+def open_book(path: str | Path, data: bytes | None = None) -> python_calamine.CalamineWorkbook:
+    """Open a workbook with python-calamine after the safety checks, whatever its file name says.
+
+    ``data`` are the file's bytes when the caller has read them (:func:`load`); the checks and
+    calamine read the same bytes."""
+    return _open(Path(path), data)[1]
+
+
+def _open(path: Path, data: bytes | None) -> tuple[str, python_calamine.CalamineWorkbook]:
+    """The real kind ("xlsx", "xls" or "ods") and the opened workbook."""
+    if data is None:
+        data = load(path)
+    try:
+        kind = safety.inspect(data, path.name)
     except safety.UnsafeFile as exc:
         raise ReadError(path, str(exc)) from None
-    except python_calamine.PasswordError:
-        raise ReadError(path, "文件设置了打开密码，请让村里取消密码后重新发送。") from None
-    except MemoryError:
-        raise ReadError(path, "文件太大，内存不足，无法读取。") from None
-    except Exception:
-        raise ReadError(path, "无法作为 Excel 工作簿打开（文件损坏或格式不对），请让村里重新发送。") from None
+    with parsing(path, "无法作为 Excel 工作簿打开（文件损坏或格式不对），请让村里重新发送。"):
+        try:
+            return kind, python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except python_calamine.PasswordError:
+            raise ReadError(path, "文件设置了打开密码，请让村里取消密码后重新发送。") from None
 
 
-def read(path: str | Path) -> Submission:
+def read(path: str | Path, data: bytes | None = None) -> Submission:
     path = Path(path)
-    book = open_book(path)
+    if data is None:
+        data = load(path)
+    kind, book = _open(path, data)
     try:
-        sheets = {_sheet_key(name): name for name in book.sheet_names}
-        cover_name = _find_sheet(sheets, COVER)
-        cover = _read_cover(book.get_sheet_by_name(cover_name)) if cover_name else {}
-        tables: dict[str, Table] = {}
-        missing: list[Register] = []
-        for register in REGISTERS:
-            name = _find_sheet(sheets, register)
-            if name is None:
-                missing.append(register)
-            else:
-                tables[register.key] = _read_table(book.get_sheet_by_name(name), register)
-    except ReadError:
-        raise
-    except MemoryError:
-        raise ReadError(path, "文件太大，内存不足，无法读取。") from None
-    except Exception as exc:  # calamine raises on broken parts only when a sheet is read
-        raise ReadError(path, f"工作表内容无法读取（{type(exc).__name__}），文件可能已损坏。") from None
+        with parsing(path, "工作表内容无法读取，文件可能已损坏或被篡改（如超出范围的日期），请让村里重新保存后发送。"):
+            sheets = {_sheet_key(name): name for name in book.sheet_names}
+            cover_name = _find_sheet(sheets, COVER)
+            cover = _read_cover(book.get_sheet_by_name(cover_name)) if cover_name else {}
+            tables: dict[str, Table] = {}
+            missing: list[Register] = []
+            for register in REGISTERS:
+                name = _find_sheet(sheets, register)
+                if name is None:
+                    missing.append(register)
+                else:
+                    tables[register.key] = _read_table(book.get_sheet_by_name(name), register)
     finally:
         book.close()
-    return Submission(path, cover_name, cover, tables, missing, template_version(path))
+    return Submission(path, kind, cover_name, cover, tables, missing, template_version(data))
 
 
 def _sheet_key(name: str) -> str:
@@ -282,14 +333,13 @@ def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
     table.raw = raw
 
 
-def template_version(path: Path) -> str | None:
+def template_version(source: Path | bytes) -> str | None:
     """The template version stored as a custom document property (xlsx/xlsm only)."""
     try:
-        with zipfile.ZipFile(path) as z:
-            xml = z.read("docProps/custom.xml")
-    except (KeyError, zipfile.BadZipFile, OSError):
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as z:
+            root = ElementTree.fromstring(z.read("docProps/custom.xml"))
+    except Exception:  # no such part, not a zip, or XML that does not parse: no version
         return None
-    root = ElementTree.fromstring(xml)
     for prop in root:
         if prop.get("name") == TEMPLATE_VERSION_PROPERTY:
             return "".join(prop.itertext()).strip() or None

@@ -1,12 +1,15 @@
 """What the commands print: rich tables and one line per finding, Chinese first.
 
 Village text is escaped before printing (a village name may contain rich markup such as
-``[red]``), and lines are not wrapped when the output goes to a file or a pipe.
+``[red]``, or an escape sequence that clears the screen), and lines are not wrapped when the
+output goes to a file or a pipe.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -19,23 +22,49 @@ from .schema import REGISTERS
 from .validate import FileReport
 
 
+# C0 controls but tab and newline, DEL and C1 (ESC starts terminal commands; 0x9B is CSI on its own)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# what rich itself writes: colours (SGR) only
+_ANSI = re.compile(r"\x1b\[[0-9;]*m|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def safe(text: Any) -> str:
+    """Text from a file, or a file's name, ready to print: control characters removed, markup escaped."""
+    return escape(CONTROL.sub("", str(text)))
+
+
+class CleanStream:
+    """A text stream that lets through colour codes and drops every other control character:
+    the backstop for text that reaches the terminal without :func:`safe` (click's messages)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(_ANSI.sub(lambda m: m[0] if m[0].startswith("\x1b[") else "", text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def make_console() -> Console:
     """Rich output; wide enough for Chinese file names when printing to a pipe or a file."""
     return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 
 def show_report(console: Console, report: FileReport) -> None:
-    name = escape(report.path.name)
+    name = safe(report.path.name)
     if not report.readable:
-        console.print(f"[bold red]✗ {name}[/]：{escape(report.error or '')}")
+        console.print(f"[bold red]✗ {name}[/]：{safe(report.error or '')}")
         return
-    village = escape(report.village or "封面未填村名")
+    village = safe(report.village or "封面未填村名")
     status = "[green]✓[/]" if not report.errors else "[red]✗[/]"
     console.print(f"{status} [bold]{village}[/]（{name}）：错误 {report.errors} 条，警告 {report.warnings} 条")
     for f in report.findings:
         level = "[red]错误[/]" if f.severity == ERROR else "[yellow]警告[/]"
-        value = "" if f.value is None else f"「{escape(str(f.value))}」"
-        console.print(f"  {level} {escape(f.location)} {escape(f.field or '')}{value}：{escape(f.message)}")
+        value = "" if f.value is None else f"「{safe(str(f.value))}」"
+        console.print(f"  {level} {safe(f.location)} {safe(f.field or '')}{value}：{safe(f.message)}")
 
 
 def show_merge(console: Console, result: MergeResult) -> None:
@@ -49,26 +78,26 @@ def show_merge(console: Console, result: MergeResult) -> None:
         r = e.report
         style = "red" if r is None or e.excluded or r.errors else "green"
         if r is None:
-            table.add_row(escape(e.village.name), f"[{style}]{e.status}[/]", "", *[""] * (len(REGISTERS) + 2))
+            table.add_row(safe(e.village.name), f"[{style}]{e.status}[/]", "", *[""] * (len(REGISTERS) + 2))
             continue
         counts = [len(r.rows.get(reg.key, ())) for reg in REGISTERS] + [r.errors, r.warnings]
         if not e.excluded:
             totals = [a + b for a, b in zip(totals, counts)]
-        table.add_row(escape(e.village.name), f"[{style}]{e.status}[/]", escape(r.path.name), *map(str, counts))
+        table.add_row(safe(e.village.name), f"[{style}]{e.status}[/]", safe(r.path.name), *map(str, counts))
     table.add_section()
     table.add_row("合计（已合并）", "", "", *map(str, totals))
     console.print(table)
     for e in result.entries:
         for old in e.superseded:
-            console.print(f"  {escape(e.village.name)} 报了两份，采用 {escape(e.report.path.name)}，"
-                          f"未采用较早的 {escape(old.path.name)}")
+            console.print(f"  {safe(e.village.name)} 报了两份，采用 {safe(e.report.path.name)}，"
+                          f"未采用较早的 {safe(old.path.name)}")
     for r in result.unknown:
-        what = f"封面村名「{escape(r.village)}」不在村名单中" if r.village else "封面未填村名"
-        console.print(f"  [yellow]未合并[/] {escape(r.path.name)}：{what}")
+        what = f"封面村名「{safe(r.village)}」不在村名单中" if r.village else "封面未填村名"
+        console.print(f"  [yellow]未合并[/] {safe(r.path.name)}：{what}")
     for r in result.unreadable:
-        console.print(f"  [red]无法读取[/] {escape(r.path.name)}：{escape(r.error or '')}")
+        console.print(f"  [red]无法读取[/] {safe(r.path.name)}：{safe(r.error or '')}")
     for path, reason in result.skipped:
-        console.print(f"  已跳过 {escape(path.name)}：{reason}")
+        console.print(f"  已跳过 {safe(path.name)}：{reason}")
     if result.cross:
         console.print(f"  [yellow]跨村核查[/]：{len(result.cross)} 条（同一人在两个村登记或受助），见“问题清单”。")
 
@@ -85,5 +114,5 @@ def show_indicators(console: Console, values: dict) -> None:
             shown = "—" if value is None else f"{value:.1%}"
         else:
             shown = f"{value} {indicator.unit}".strip()
-        table.add_row(indicator.name, escape(shown))
+        table.add_row(indicator.name, safe(shown))
     console.print(table)

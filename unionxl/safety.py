@@ -13,6 +13,7 @@ calamine builds a dense grid and a lone value in XFD1048576 would need hundreds 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
@@ -45,6 +46,11 @@ class Limits:
     ratio: int = _env("UNIONXL_MAX_RATIO", 400)  # inflated / compressed, for parts over 1 MiB
     parts: int = 10_000
     cells: int = _env("UNIONXL_MAX_CELLS", 20_000_000)  # rows x columns of one sheet's used range
+    # a used range above this must be mostly filled: at most `sparse` times the cells the sheet holds
+    dense_from: int = 4_000_000
+    sparse: int = 16
+    merged_cells: int = _env("UNIONXL_MAX_MERGED_CELLS", 1_000_000)  # openpyxl makes an object for each
+    ods_spaces: int = 32_767  # one <text:s text:c="…"/> (a cell holds at most 32,767 characters)
 
 
 LIMITS = Limits()
@@ -60,22 +66,32 @@ PICTURES = {b"\x89PNG": "PNG 图片", b"\xff\xd8\xff": "JPEG 图片", b"GIF8": "
 RESEND = "请让村里用统一模板另存为 .xlsx 后重新发送。"
 
 
-def inspect(path: Path, limits: Limits = LIMITS) -> str:
-    """The real kind of ``path`` ("xlsx", "xls" or "ods"), after the safety checks."""
-    size = path.stat().st_size
-    if path.name.startswith("~$") and size < 4096:
+def too_big(size: int, limits: Limits = LIMITS) -> str | None:
+    """Why a file of ``size`` bytes is refused unread, or None."""
+    return _too_big(size, limits) if size > limits.file_bytes else None
+
+
+def _too_big(size: int, limits: Limits) -> str:
+    return (f"文件有 {size // MiB} MB，超过上限 {limits.file_bytes // MiB} MB；"
+            "请删除多余的空行、图片后另存，或设置 UNIONXL_MAX_FILE_MB。")
+
+
+def inspect(data: bytes, name: str = "", limits: Limits = LIMITS) -> str:
+    """The real kind of a file's bytes ("xlsx", "xls" or "ods"), after the safety checks.
+
+    ``name`` is the file's name (lock files are told by it). The caller reads the bytes once and
+    hands the same bytes to the parser: a file swapped on disk in between cannot slip past."""
+    if name.startswith("~$") and len(data) < 4096:
         raise UnsafeFile("这是 Excel/WPS 打开文件时留下的临时锁文件（~$ 开头），不是报表；请发送真正的报表文件。")
-    if size == 0:
+    if not data:
         raise UnsafeFile("文件是空的（0 字节），可能没有下载完整，请让村里重新发送。")
-    if size > limits.file_bytes:
-        raise UnsafeFile(f"文件有 {size // MiB} MB，超过上限 {limits.file_bytes // MiB} MB；"
-                         "请删除多余的空行、图片后另存，或设置 UNIONXL_MAX_FILE_MB。")
-    with open(path, "rb") as f:
-        head = f.read(4096)
+    if len(data) > limits.file_bytes:
+        raise UnsafeFile(_too_big(len(data), limits))
+    head = data[:4096]
     if head.startswith(OLE):
-        return _ole(path, limits)
+        return _ole(data, limits)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return _zip(path, limits)
+        return _zip(data, limits)
     for magic, what in PICTURES.items():
         if head.startswith(magic):
             raise UnsafeFile(f"这其实是 {what}，只是改成了表格的扩展名；{RESEND}")
@@ -100,9 +116,9 @@ def _text_kind(head: bytes) -> str:
     return f"这是文本文件，不是 Excel 工作簿；{RESEND}"
 
 
-def _ole(path: Path, limits: Limits) -> str:
+def _ole(data: bytes, limits: Limits) -> str:
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
             streams = {"/".join(s) for s in ole.listdir()}
             books = [ole.openstream(name).read() for name in ("Workbook", "Book") if name in streams]
     except Exception:
@@ -112,16 +128,16 @@ def _ole(path: Path, limits: Limits) -> str:
     if not books:
         raise UnsafeFile(f"这是 Word 或其他 Office 文件，不是 Excel 工作簿；{RESEND}")
     for stream in books:
-        _check_size(*extent.biff(stream), limits)
+        _check_size(*extent.biff(stream), limits)  # rows, columns and the cells there are
     return "xls"
 
 
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
-def _zip(path: Path, limits: Limits) -> str:
+def _zip(data: bytes, limits: Limits) -> str:
     try:
-        z = zipfile.ZipFile(path)
+        z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError):
         raise UnsafeFile("文件不完整（下载或传输中断，或已损坏），请让村里重新发送。") from None
     with z:
@@ -167,6 +183,7 @@ def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, kind: st
     cap = min(info.file_size, limits.part_bytes)
     size = 0
     grid = sheet = None
+    counts = extent.Counts()
     try:
         for chunk in _chunks(z, info):
             if size == 0:
@@ -174,6 +191,7 @@ def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, kind: st
                     raise UnsafeFile("文件中含有 XML 实体声明（DOCTYPE/ENTITY），可能是恶意文件，已拒绝。")
                 sheet = kind == "xlsx" and chunk[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
                 grid = extent.Extent() if sheet else None
+            counts.feed(chunk, first=size == 0)
             size += len(chunk)
             if size > cap:
                 raise UnsafeFile(f"部件 {info.filename} 的实际大小超过声明（文件可能被篡改），已拒绝。")
@@ -182,6 +200,8 @@ def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, kind: st
                     grid.feed(chunk)
                 except extent.Unusual:
                     grid = None
+        counts.close()
+        _check_counts(info, counts, limits)
         if sheet:
             _check_grid(z, info, limits, grid)
         elif kind == "ods" and info.filename == "content.xml":
@@ -191,6 +211,19 @@ def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, kind: st
     return size
 
 
+def _check_counts(info: zipfile.ZipInfo, counts: extent.Counts, limits: Limits) -> None:
+    """Refuse declared numbers no real file has: parsers reserve memory for them up front."""
+    if counts.merged > limits.merged_cells:
+        raise UnsafeFile(f"合并单元格的范围异常大（共 {counts.merged} 个单元格），请取消多余的合并后另存，"
+                         "或设置 UNIONXL_MAX_MERGED_CELLS。")
+    if counts.strings > info.file_size // 4 + 1024:  # every shared string takes at least <si/>
+        raise UnsafeFile(f"部件 {info.filename} 声明的字符串个数（{counts.strings}）与内容不符，文件已损坏或被篡改，"
+                         "请让村里用 Excel 或 WPS 重新保存后发送。")
+    if counts.spaces > limits.ods_spaces:
+        raise UnsafeFile(f"部件 {info.filename} 中有一处声明了 {counts.spaces} 个连续空格，超过单元格的容量，"
+                         "文件已损坏或被篡改，已拒绝。")
+
+
 def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     with z.open(info) as part:
         while chunk := part.read(MiB):
@@ -198,27 +231,34 @@ def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
 
 
 def _check_grid(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, grid: extent.Extent | None) -> None:
-    """Refuse a sheet whose cells would make calamine allocate more than ``limits.cells`` cells."""
+    """Refuse a sheet whose cells would make calamine allocate more than the limits allow."""
     if grid is not None:
         grid.feed(b"", final=True)
         rows, columns = grid.bound()
-    if grid is None or rows * columns > limits.cells:  # the fast bound can't vouch: place every cell
-        rows, columns = _placed(extent.exact, z, info)
-    _check_size(rows, columns, limits)
+        cells = grid.cells
+    if grid is None or rows * columns > min(limits.cells, max(limits.dense_from, limits.sparse * cells)):
+        rows, columns, cells = _placed(extent.exact, z, info)  # the fast bound can't vouch: place every cell
+    _check_size(rows, columns, cells, limits)
 
 
-def _placed(reading, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
-    """The part read again by ``reading`` (one of extent's readers): the grid's last row and column."""
+def _placed(reading, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, int]:
+    """The part read again by ``reading`` (one of extent's readers): the grid's last row and column,
+    and the cells it holds."""
     try:
         return reading(_chunks(z, info))
     except extent.Malformed:
         raise UnsafeFile(f"部件 {info.filename} 的 XML 结构异常（标签过长），不像是表格软件保存的文件，已拒绝。") from None
 
 
-def _check_size(rows: int, columns: int, limits: Limits) -> None:
-    if rows * columns > limits.cells:
+def _check_size(rows: int, columns: int, cells: int, limits: Limits) -> None:
+    """calamine makes one dense rows x columns grid: refuse one too large, or mostly empty and large."""
+    grid = rows * columns
+    if grid > limits.cells:
         raise UnsafeFile(f"工作表的使用范围达 {rows} 行 × {columns} 列（可能有人在很远的单元格里输入过内容），"
                          "超过上限；请删除多余的行列后另存，或设置 UNIONXL_MAX_CELLS。")
+    if grid > limits.dense_from and grid > limits.sparse * max(cells, 1):
+        raise UnsafeFile(f"工作表的使用范围达 {rows} 行 × {columns} 列，但只有约 {cells} 个单元格有内容"
+                         "（可能有人在很远的单元格里输入过内容）；请删除多余的行列后另存。")
 
 
 def limit_memory(megabytes: int | None = None) -> None:

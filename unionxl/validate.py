@@ -16,7 +16,7 @@ from typing import Any
 
 from . import checks
 from .fields import FieldType, is_blank
-from .findings import ERROR, WARNING, Finding, Invalid
+from .findings import ERROR, LISTED, WARNING, Finding, Invalid, capped, more
 from .reader import ReadError, Submission, Table, cell_name, read
 from .schema import COVER, REGISTERS
 from .villages import VillageList
@@ -59,6 +59,9 @@ class FileReport:
     cover: dict[str, Any] = field(default_factory=dict)  # clean cover values
     rows: dict[str, list[CleanRow]] = field(default_factory=dict)  # register key -> rows
     sheets: dict[str, str] = field(default_factory=dict)  # register key -> sheet name as found
+    kind: str | None = None  # what the file really is: "xlsx", "xls" or "ods"
+    annotated: Path | None = None  # the marked-up copy written for it
+    annotate_error: str | None = None  # why no marked-up copy could be written
 
     @property
     def readable(self) -> bool:
@@ -98,6 +101,10 @@ class FileReport:
         out: dict[str, Any] = {"path": str(self.path), "village": self.village, "readable": self.readable}
         if self.error is not None:
             out["error"] = self.error
+        if self.annotated is not None:
+            out["annotated"] = str(self.annotated)
+        if self.annotate_error is not None:
+            out["annotate_error"] = self.annotate_error
         out["findings"] = [f.as_dict() for f in self.findings]
         return out
 
@@ -177,24 +184,43 @@ def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
         f, raws, col = table.register.field(key), table.raw[key], table.columns[key]
         values, problems = convert_column(f.type, raws, table.distinct.get(key))
         clean.append(values)
+        column = _Column(findings, table.sheet, col, f.label)
         for i, (problem, notes) in problems.items():
-            where = {"sheet": table.sheet, "cell": cell_name(table.numbers[i] - 1, col), "field": f.label}
             if problem is not None:  # the error says what to fix; warnings about the same cell would distract
                 invalid.setdefault(i, {})[key] = raws[i]
-                findings.append(problem.finding(shown(raws[i]), **where))
-            else:
-                findings.extend(note.finding(shown(raws[i]), **where) for note in notes)
+            for found in [problem] if problem is not None else notes:
+                column.add(table.numbers[i], lambda where, found=found, i=i: found.finding(shown(raws[i]), **where),
+                           found.code)
         if f.required and None in raws:
             for i in [i for i, raw in enumerate(raws) if raw is None]:
                 invalid.setdefault(i, {})[key] = None
-                findings.append(Finding("required", sheet=table.sheet, cell=cell_name(table.numbers[i] - 1, col),
-                                        field=f.label))
+                column.add(table.numbers[i], lambda where: Finding("required", **where), "required")
+        column.close()
     index = {key: i for i, key in enumerate(keys)}
     rows = [CleanRow(n, cells, index, table.columns) for n, cells in zip(table.numbers, zip(*clean))]
     for i, bad in invalid.items():
         rows[i].has_error = True
         rows[i].invalid = {k: v for k, v in bad.items() if v is not None}
     return rows
+
+
+class _Column:
+    """The findings of one column: past ``LISTED`` of one code they are counted, not made."""
+
+    def __init__(self, findings: list[Finding], sheet: str, col: int, label: str) -> None:
+        self.findings, self.sheet, self.col, self.label = findings, sheet, col, label
+        self.counts: dict[str, int] = {}
+        self.firsts: dict[str, Finding] = {}
+
+    def add(self, row: int, make, code: str) -> None:
+        n = self.counts[code] = self.counts.get(code, 0) + 1
+        if n <= LISTED:
+            found = make({"sheet": self.sheet, "cell": cell_name(row - 1, self.col), "field": self.label})
+            self.findings.append(found)
+            self.firsts.setdefault(code, found)
+
+    def close(self) -> None:
+        self.findings.extend(more(self.firsts[code], n - LISTED) for code, n in self.counts.items() if n > LISTED)
 
 
 def convert_cover(sub: Submission, findings: list[Finding]) -> dict[str, Any]:
@@ -238,18 +264,20 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def validate_file(path: str | Path, villages: VillageList | None = None) -> FileReport:
-    """Validate one file (with the cyclic GC paused: the objects made here hold no cycles)."""
+def validate_file(path: str | Path, villages: VillageList | None = None, data: bytes | None = None) -> FileReport:
+    """Validate one file (with the cyclic GC paused: the objects made here hold no cycles).
+
+    ``data`` are the file's bytes when the caller has read them already."""
     with gc_paused():
-        return _validate_file(Path(path), villages)
+        return _validate_file(Path(path), villages, data)
 
 
-def _validate_file(path: Path, villages: VillageList | None) -> FileReport:
+def _validate_file(path: Path, villages: VillageList | None, data: bytes | None) -> FileReport:
     try:
-        sub = read(path)
+        sub = read(path, data)
     except ReadError as exc:
         return FileReport(path, error=exc.reason)
-    report = FileReport(path, sub)
+    report = FileReport(path, sub, kind=sub.kind)
     findings = report.findings
     if sub.cover_sheet is None:
         findings.append(Finding("missing-cover", sheet=COVER.sheet))
@@ -266,6 +294,7 @@ def _validate_file(path: Path, villages: VillageList | None) -> FileReport:
         findings.extend(checks.structure(table))
         report.rows[register.key] = convert_table(table, findings)
     findings.extend(checks.rows(report))
+    report.findings = findings = capped(findings)
     # cover first, then the registers in schema order; within a sheet by row, then column
     rank = {name: i for i, name in enumerate([sub.cover_sheet, *(report.sheets.get(r.key, r.sheet) for r in REGISTERS)])}
     findings.sort(key=lambda f: (rank.get(f.sheet, len(rank)), *checks.split_cell(f.cell)))

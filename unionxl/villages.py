@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .fields import clean_text, is_blank
-from .reader import ReadError, header_key, open_book
+from .reader import ReadError, header_key, open_book, parsing
 
 NAME_HEADERS = {header_key(h) for h in ("村名", "村（社区）名称", "村(社区)名称", "名称", "村", "单位名称", "村名称")}
 CODE_HEADERS = {header_key(h) for h in ("代码", "村代码", "村（社区）代码", "区划代码", "统计用区划代码")}
@@ -44,10 +44,8 @@ def read_villages(path: str | Path) -> VillageList:
     """First sheet: a header row with 村名 (and optionally 代码), or simply names in column A."""
     path = Path(path)
     book = open_book(path)
-    try:
+    with parsing(path, "村名单无法打开，请提供 .xlsx/.xls/.ods 文件，第一张表列出村名（和代码）。"):
         rows = book.get_sheet_by_index(0).to_python()
-    except Exception:
-        raise ReadError(path, "村名单无法打开，请提供 .xlsx/.xls/.ods 文件，第一张表列出村名（和代码）。") from None
     name_col, code_col, start = 0, None, 0
     for i, row in enumerate(rows[:10]):
         keys = [header_key(v) for v in row]

@@ -8,6 +8,7 @@ import math
 import os
 import re
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,7 +44,8 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~unionxl-", suffix=path.suffix, dir=path.parent)
+    remove_stale(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
@@ -54,6 +56,43 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     finally:
         Path(tmp).unlink(missing_ok=True)
     return path
+
+
+TEMP_PREFIX = ".~unionxl-"
+_TEMP = re.compile(re.escape(TEMP_PREFIX) + r"(?:(\d+)-)?")
+STALE_SECONDS = 24 * 3600  # a temporary file this old is left over, whoever made it
+
+
+def remove_stale(folder: Path) -> None:
+    """Remove temporary files that earlier runs left in ``folder`` (killed mid-write): those of a
+    process on this machine that no longer runs, and any a day old."""
+    try:
+        entries = [p for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX)]
+    except OSError:
+        return
+    now = time.time()
+    for p in entries:
+        try:
+            age = now - p.stat().st_mtime
+            pid = _TEMP.match(p.name)[1]
+            if age > STALE_SECONDS or (age > 60 and pid is not None and not _alive(int(pid))):
+                p.unlink()
+        except OSError:
+            continue
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # no cheap check: leave it to the age rule
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def atomic_save(wb: Workbook, path: str | os.PathLike[str]) -> Path:

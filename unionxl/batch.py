@@ -1,0 +1,88 @@
+"""A batch of village files: each read once, validated and (on request) annotated in a worker process.
+
+Every door (``unionxl validate``, ``unionxl merge``, the Excel buttons) runs its files through
+:func:`check_all`: whatever one file does to the parser — abort, panic, hang, exhaust memory —
+that file gets a Chinese error and the rest of the batch goes on (:mod:`unionxl.isolation`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .annotate import AnnotateError, annotate, output_name
+from .isolation import Crashed, run_each
+from .reader import ReadError, is_panic, load
+from .validate import FileReport, validate_file
+from .villages import VillageList
+from .xlsxio import OutputLocked
+
+
+def check(path: Path, villages: VillageList | None, annotate_to: Path | None, keep_rows: bool) -> FileReport:
+    """Read ``path`` once, validate it, write its marked-up copy to ``annotate_to`` (if given).
+
+    Runs in a worker process; never raises for anything the file contains."""
+    try:
+        try:
+            data = load(path)
+        except ReadError as exc:
+            return FileReport(path, error=exc.reason)
+        report = validate_file(path, villages, data)
+        if annotate_to is not None and report.readable:
+            try:
+                report.annotated = annotate(report, annotate_to, data)
+            except (AnnotateError, OutputLocked) as exc:
+                report.annotate_error = str(exc)
+        if keep_rows:
+            report.submission = None  # the raw cells are not needed any more: pickling stays cheap
+        else:
+            report.release()
+        return report
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except MemoryError:
+        return FileReport(path, error="文件太大，内存不足，无法读取。")
+    except BaseException as exc:  # a panic or a bug met on this file: this file's error, not the batch's
+        what = "读取程序无法解析" if is_panic(exc) else f"处理时出错（{type(exc).__name__}）"
+        return FileReport(path, error=f"{what}，文件可能已损坏或被篡改，请让村里重新保存后发送。")
+
+
+def check_all(
+    paths: list[Path],
+    villages: VillageList | None = None,
+    annotate_to: dict[Path, Path] | None = None,
+    keep_rows: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[FileReport]:
+    """:func:`check` for every path, each in a worker process; reports in the order of ``paths``.
+
+    ``annotate_to`` maps a path to its marked-up copy (see :func:`annotation_targets`)."""
+    targets = annotate_to or {}
+    items = [(p, targets.get(p)) for p in paths]
+    for done, ((path, _), result) in enumerate(zip(items, run_each(_check, items, villages, keep_rows)), start=1):
+        if isinstance(result, Crashed):
+            result = FileReport(path, error=result.reason)
+        if progress:
+            progress(done, len(paths))
+        yield result
+
+
+def _check(item: tuple[Path, Path | None], villages: VillageList | None, keep_rows: bool) -> FileReport:
+    return check(item[0], villages, item[1], keep_rows)
+
+
+def annotation_targets(paths: list[Path], folder: Path) -> dict[Path, Path]:
+    """Where each file's marked-up copy goes in ``folder``: ``<name>_已标注.xlsx``, numbered when two
+    inputs (in different folders) share a name, so no copy replaces another."""
+    taken: set[str] = set()
+    out: dict[Path, Path] = {}
+    for path in paths:
+        name = output_name(path)
+        stem, suffix = name.rsplit(".", 1)
+        n = 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{stem}({n}).{suffix}"
+        taken.add(name.lower())
+        out[path] = folder / name
+    return out

@@ -1,0 +1,121 @@
+"""Work on untrusted files in worker processes that may die: a crash costs only that file.
+
+python-calamine can abort the whole process (a failed allocation is ``abort()`` in Rust) or
+panic; openpyxl can run out of memory on a file the checks let through. :func:`run_each`
+calls a function once per item in a pool of worker processes (pebble's, which survives a
+worker's death and stops a task that runs too long) and yields, in order, each result or a
+:class:`Crashed` with one Chinese sentence. Each worker caps its own memory where the OS
+allows, and dies with the process that started it.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from . import safety
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Crashed:
+    """An item whose worker died, ran out of memory or time; ``reason`` is Chinese."""
+
+    reason: str
+
+
+def _seconds() -> float:
+    return float(safety._env("UNIONXL_FILE_TIMEOUT", 600))
+
+
+def _worker_megabytes() -> int:
+    return safety._env("UNIONXL_WORKER_MEMORY_MB", 4096)
+
+
+def _signal_name(code: int | None) -> str:
+    if code is None or code >= 0:
+        return f"退出码 {code}"
+    try:
+        return signal.Signals(-code).name
+    except ValueError:
+        return f"信号 {-code}"
+
+
+def _start_worker(megabytes: int) -> None:
+    """In each worker: a memory cap, the cyclic GC back on (forked while it was paused), and
+    an exit when the parent goes away (kill -9 of unionxl must not leave workers behind)."""
+    gc.enable()
+    safety.limit_memory(megabytes)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except Exception:  # pragma: no cover - no libc prctl
+            pass
+    if os.name == "posix":
+        parent = os.getppid()
+
+        def watch() -> None:  # where prctl is missing (macOS): poll for the parent
+            while True:
+                threading.Event().wait(1.0)
+                if os.getppid() != parent:
+                    os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
+def _context():
+    """fork where it is safe and cheap (Linux): workers start in milliseconds, imports done."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def run_each(function: Callable[..., T], items: Iterable[Any], *args: Any, workers: int | None = None,
+             timeout: float | None = None) -> Iterator[T | Crashed]:
+    """``function(item, *args)`` for every item, each in a worker process; results in order.
+
+    A worker that dies (abort, segfault, the memory cap) or takes longer than ``timeout``
+    seconds gives a :class:`Crashed` for its item; the pool starts a new worker and goes on.
+    """
+    items = list(items)
+    if not items:
+        return
+    timeout = _seconds() if timeout is None else timeout
+    count = max(1, min(workers or os.cpu_count() or 1, len(items)))
+    pool = ProcessPool(max_workers=count, initializer=_start_worker, initargs=(_worker_megabytes(),),
+                       context=_context())
+    try:
+        futures = [pool.schedule(function, args=(item, *args), timeout=timeout) for item in items]
+        for future in futures:
+            yield _outcome(future, timeout)
+        pool.close()
+    finally:
+        pool.stop()
+        pool.join()
+
+
+def _outcome(future, timeout: float) -> Any:
+    try:
+        return future.result()
+    except FutureTimeout:
+        return Crashed(f"处理超过 {timeout:.0f} 秒仍未完成，已停止（文件可能异常）；可设置 UNIONXL_FILE_TIMEOUT。")
+    except ProcessExpired as exc:
+        return Crashed(f"读取时程序异常退出（{_signal_name(exc.exitcode)}），文件可能已损坏、被篡改或太大，"
+                       "请让村里用 Excel 或 WPS 重新保存后发送。")
+    except MemoryError:
+        return Crashed("文件太大，内存不足，无法读取。")
+    except Exception as exc:  # the function's own failure, or its result could not be sent back
+        return Crashed(f"处理时出错（{type(exc).__name__}），文件可能已损坏。")
