@@ -149,11 +149,12 @@ def profile(paths: list[Path], top: int) -> None:
     from unionxl.bundled import summary_template
     from unionxl.township import write_township
 
-    unionxl.merge.PARALLEL_FROM = 10**9  # validate in this process, as one pool worker would
+    from unionxl.batch import check
+
     share = paths[: max(1, len(paths) // (os.cpu_count() or 1))]
     prof = cProfile.Profile()
-    prof.runcall(unionxl.merge.merge, share)
-    print(f"\ncProfile of merge() on {len(share)} files (one worker's share), pool off, top {top} by tottime:")
+    prof.runcall(lambda: [check(p, None, None, True) for p in share])
+    print(f"\ncProfile of batch.check() on {len(share)} files (one worker's share), in this process, top {top} by tottime:")
     pstats.Stats(prof).strip_dirs().sort_stats("tottime").print_stats(top)
     result = unionxl.merge.merge(paths)
     prof = cProfile.Profile()

@@ -101,13 +101,13 @@ def escape_control_characters(wb: Workbook) -> None:
     openpyxl turns ``_x0007_`` into a real control character when it reads and cannot write it again.
     """
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                value = cell.value
-                if isinstance(value, str) and ILLEGAL.search(value):
-                    cell.value = ILLEGAL.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
-                elif isinstance(value, float) and not math.isfinite(value):  # <v>inf</v>: no number Excel reads
-                    cell.value = str(value)
+        # the cells the sheet has (iter_rows would make one for every empty place in the used range)
+        for cell in list(ws._cells.values()):
+            value = cell.value
+            if isinstance(value, str) and ILLEGAL.search(value):
+                cell.value = ILLEGAL.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
+            elif isinstance(value, float) and not math.isfinite(value):  # <v>inf</v>: no number Excel reads
+                cell.value = str(value)
 
 
 MAX_COMMENT = 32_767  # characters Excel keeps in a comment

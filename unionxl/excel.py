@@ -30,7 +30,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from . import bundled
-from .annotate import annotate, output_name
+from .batch import annotation_targets
 from .fields import Date
 from .findings import ERROR, Invalid
 from .indicators import from_township
@@ -310,12 +310,14 @@ def _period(panel: Panel) -> tuple[dt.date | None, dt.date | None]:
 # -- the actions ---------------------------------------------------------------------------------
 
 
-def _checked(panel: Panel, folder: Path) -> tuple[MergeResult, list[Path], tuple]:
-    """Every file validated (as ``unionxl validate``) and assigned to its village (as ``unionxl merge``)."""
+def _checked(panel: Panel, folder: Path, back: Path | None = None) -> tuple[MergeResult, list[Path], tuple]:
+    """Every file validated (as ``unionxl validate``; marked-up copies into ``back`` when given) and
+    assigned to its village (as ``unionxl merge``)."""
     villages = _villages(panel)
     period = _period(panel)
     files, skipped = _files(folder)
-    return merge_files(files, villages, skipped=skipped), files, period
+    targets = annotation_targets(files, back) if back is not None else None
+    return merge_files(files, villages, skipped=skipped, annotate_to=targets), files, period
 
 
 def _show(panel: Panel, result: MergeResult, township: Path, files: list[Path]) -> tuple[int, int]:
@@ -356,20 +358,20 @@ def _period_note(result: MergeResult, period: tuple) -> str:
 
 
 def _validate(panel: Panel) -> str:
-    result, files, period = _checked(panel, _folder(panel))
+    back = panel.path(BACK)
+    if back is not None and back.exists() and not back.is_dir():
+        raise Problem(f"“{BACK.label}”应是一个文件夹，现在填的是文件：{back}")
+    result, files, period = _checked(panel, _folder(panel), back)
     with tempfile.TemporaryDirectory(prefix="unionxl-") as tmp:
         township, _ = write_township(result, Path(tmp) / TOWNSHIP_NAME)
         errors, warnings = _show(panel, result, township, files)
     message = f"校验完成：收到 {len(files)} 个文件，{_tally(result, errors, warnings)}。详见“报送情况”“问题清单”。"
-    back = panel.path(BACK)
     if back is not None:
-        readable = [r for r in result.reports if r.readable]
-        try:
-            for report in readable:
-                annotate(report, back / output_name(report.path))
-        except (PermissionError, OutputLocked) as exc:
-            raise Problem(f"标注副本写不进 {back}（{exc}）。文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from None
-        message += f"标注副本 {len(readable)} 个在：{back}。"
+        written = [r for r in result.reports if r.annotated is not None]
+        failed = [r for r in result.reports if r.annotate_error is not None]
+        message += f"标注副本 {len(written)} 个在：{back}。"
+        if failed:
+            message += f"{len(failed)} 个文件未能生成标注副本（{failed[0].path.name}：{failed[0].annotate_error}）。"
     return message + _period_note(result, period)
 
 

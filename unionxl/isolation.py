@@ -10,6 +10,7 @@ allows, and dies with the process that started it.
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import multiprocessing
 import os
@@ -53,10 +54,17 @@ def _signal_name(code: int | None) -> str:
 
 
 def _start_worker(megabytes: int) -> None:
-    """In each worker: a memory cap, the cyclic GC back on (forked while it was paused), and
-    an exit when the parent goes away (kill -9 of unionxl must not leave workers behind)."""
+    """In each worker: a memory cap, the cyclic GC back on (forked while it was paused), stderr
+    silenced, and an exit when the parent goes away (kill -9 of unionxl must leave no worker)."""
     gc.enable()
+    faulthandler.disable()  # a test runner's crash report would print what a crash costs anyway
     safety.limit_memory(megabytes)
+    try:  # a Rust panic prints its own report to stderr before Python sees it: not for the user's terminal
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:  # pragma: no cover
+        pass
     if sys.platform.startswith("linux"):
         try:
             import ctypes

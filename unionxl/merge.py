@@ -64,11 +64,12 @@ def validate_all(
     paths: list[Path],
     villages: VillageList | None = None,
     progress: Callable[[int, int], None] | None = None,
+    annotate_to: dict[Path, Path] | None = None,
 ) -> list[FileReport]:
     """Validate files in order, each in a worker process (a file that crashes the parser is that
-    file's error), keeping the clean rows for the merge."""
+    file's error), keeping the clean rows for the merge; marked-up copies where ``annotate_to`` says."""
     with gc_paused():  # unpickling 100k rows would otherwise set off full collections
-        return list(check_all(paths, villages, keep_rows=True, progress=progress))
+        return list(check_all(paths, villages, annotate_to, keep_rows=True, progress=progress))
 
 
 def _newest_first(report: FileReport) -> tuple:
@@ -86,9 +87,11 @@ def merge(
     strict: bool = False,
     skipped: list[tuple[Path, str]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    annotate_to: dict[Path, Path] | None = None,
 ) -> MergeResult:
+    """Validate ``paths`` (writing marked-up copies where ``annotate_to`` says) and sort them by village."""
     with gc_paused():
-        return _merge(paths, villages, strict, skipped, progress)
+        return _merge(paths, villages, strict, skipped, progress, annotate_to)
 
 
 def _merge(
@@ -97,8 +100,9 @@ def _merge(
     strict: bool,
     skipped: list[tuple[Path, str]] | None,
     progress: Callable[[int, int], None] | None,
+    annotate_to: dict[Path, Path] | None,
 ) -> MergeResult:
-    reports = validate_all(paths, villages, progress)
+    reports = validate_all(paths, villages, progress, annotate_to)
     readable = [r for r in reports if r.readable]
     if villages is None:  # expected = the villages found, by name
         names = sorted({r.village for r in readable if r.village})

@@ -190,7 +190,7 @@ def read(path: str | Path, data: bytes | None = None) -> Submission:
         data = load(path)
     kind, book = _open(path, data)
     try:
-        with parsing(path, "工作表内容无法读取，文件可能已损坏或被篡改（如超出范围的日期），请让村里重新保存后发送。"):
+        with parsing(path, "工作表中有读取程序无法解析的内容（如超出范围的日期），文件可能已损坏或被篡改，请让村里重新保存后发送。"):
             sheets = {_sheet_key(name): name for name in book.sheet_names}
             cover_name = _find_sheet(sheets, COVER)
             cover = _read_cover(book.get_sheet_by_name(cover_name)) if cover_name else {}
