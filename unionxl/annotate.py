@@ -209,16 +209,22 @@ def _copy_values(src: Path, data: bytes) -> tuple[Workbook, dict[str, str]]:
     book = open_book(src, data)
     try:
         with parsing(src, "工作表内容无法读取，文件可能已损坏。"):
-            for name in book.sheet_names:
-                ws = wb.create_sheet(sheet_title(name, taken))
-                if ws.title != name:
-                    names[name] = ws.title
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                for r, row in enumerate(rows[:1_048_576], start=1):
-                    for c, value in enumerate(row[:16_384], start=1):
-                        if value != "":
-                            set_value(ws.cell(r, c), str(value) if isinstance(value, float)
-                                      and not math.isfinite(value) else value)
+            sheets = book.sheet_names
+        for name in sheets:
+            ws = wb.create_sheet(sheet_title(name, taken))
+            if ws.title != name:
+                names[name] = ws.title
+            try:
+                with parsing(src, ""):
+                    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except ReadError:  # one broken sheet: the others are still copied
+                set_value(ws.cell(1, 1), "（这张工作表已损坏，无法读取，请村里重新填写后发送。）")
+                continue
+            for r, row in enumerate(rows[:1_048_576], start=1):
+                for c, value in enumerate(row[:16_384], start=1):
+                    if value != "":
+                        set_value(ws.cell(r, c), str(value) if isinstance(value, float)
+                                  and not math.isfinite(value) else value)
     finally:
         book.close()
     return wb, names

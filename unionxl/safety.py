@@ -135,12 +135,20 @@ def _ole(data: bytes, limits: Limits) -> str:
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
+BROKEN = "文件不完整（下载或传输中断，或已损坏），请让村里重新发送。"
+
+
 def _zip(data: bytes, limits: Limits) -> str:
     try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError):
-        raise UnsafeFile("文件不完整（下载或传输中断，或已损坏），请让村里重新发送。") from None
-    with z:
+        return _zip_parts(data, limits)
+    except UnsafeFile:
+        raise
+    except Exception:  # zipfile's own errors for a damaged directory: BadZipFile, NotImplementedError, ValueError…
+        raise UnsafeFile(BROKEN) from None
+
+
+def _zip_parts(data: bytes, limits: Limits) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
         infos = z.infolist()
         names = {i.filename for i in infos}
         if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
@@ -206,7 +214,7 @@ def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, kind: st
             _check_grid(z, info, limits, grid)
         elif kind == "ods" and info.filename == "content.xml":
             _check_size(*_placed(extent.ods, z, info), limits)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
         raise UnsafeFile(f"部件 {info.filename} 解压失败或校验不符（下载中断、文件损坏或被篡改），请让村里重新发送。") from None
     return size
 
@@ -233,9 +241,12 @@ def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
 def _check_grid(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, grid: extent.Extent | None) -> None:
     """Refuse a sheet whose cells would make calamine allocate more than the limits allow."""
     if grid is not None:
-        grid.feed(b"", final=True)
-        rows, columns = grid.bound()
-        cells = grid.cells
+        try:
+            grid.feed(b"", final=True)
+            rows, columns = grid.bound()
+            cells = grid.cells
+        except extent.Unusual:
+            grid = None
     if grid is None or rows * columns > min(limits.cells, max(limits.dense_from, limits.sparse * cells)):
         rows, columns, cells = _placed(extent.exact, z, info)  # the fast bound can't vouch: place every cell
     _check_size(rows, columns, cells, limits)
