@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
 from unionxl import bundled, excel
+from unionxl.cli import main
 from unionxl.excelbook import WORKBOOK_NAME, build_excel_workbook, command, read_modules
 from unionxl.reader import ReadError
 from unionxl.xlsxio import set_value
@@ -542,5 +543,6 @@ def test_cli_command_builds_the_workbook(tmp_path):
     result = CliRunner().invoke(command, ["-o", str(tmp_path / "按钮.xlsm")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "按钮.xlsm").is_file()
-    result = CliRunner().invoke(command, ["-o", str(tmp_path / "按钮.xlsx")])
-    assert result.exit_code == 1 and ".xlsm" in result.output
+    result = CliRunner().invoke(main, ["excel-workbook", "-o", str(tmp_path / "按钮.xlsx")])
+    assert result.exit_code == 2 and ".xlsm" in result.output and result.output.startswith("错误：")
+    assert not (tmp_path / "按钮.xlsx").exists()

@@ -190,7 +190,7 @@ def test_output_open_in_excel_gives_a_clear_message(tmp_path, examples):
     out = tmp_path / "乡镇汇总.xlsx"
     (tmp_path / "~$乡镇汇总.xlsx").write_bytes(b"")
     result = CliRunner().invoke(main, ["merge", str(examples[0]), "-o", str(out)])
-    assert result.exit_code == 1 and "请先关闭" in result.output and not out.exists()
+    assert result.exit_code == 2 and "请先关闭" in result.output and not out.exists()
 
 
 def test_scan_then_merge_many_files_in_parallel(tmp_path, examples):

@@ -202,7 +202,7 @@ def test_summary_command_and_pdf(township, tmp_path):
 
 def test_summary_of_a_file_that_is_not_a_township_workbook(tmp_path, examples_module):
     result = CliRunner().invoke(main, ["summary", str(examples_module[0]), "-o", str(tmp_path / "x.xlsx")])
-    assert result.exit_code == 1 and "缺少工作表" in result.output
+    assert result.exit_code == 2 and "缺少工作表" in result.output
 
 
 def test_libreoffice_opens_the_summary(township, tmp_path):

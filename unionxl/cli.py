@@ -14,18 +14,20 @@ from rich.progress import Progress
 from . import __version__
 from .annotate import annotate, output_name
 from . import bundled, safety
-from .excelbook import command as excel_workbook_command
+from .clicn import ChineseGroup
+from .excelbook import BuildError, command as excel_workbook_command
 from .merge import MergeResult, merge
 from .report import make_console, show_indicators, show_merge, show_report
 from .reader import ReadError, scan
 from .indicators import from_township
 from .summary import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
 from .summary_template import write_summary_template
-from .template import write_template
+from .template import TEMPLATE_NAME, write_template
 from .township import write_township
 from .validate import FileReport, validate_file
 from .villages import VillageList, read_villages
-from .xlsxio import OutputLocked, open_elsewhere
+from .outputs import OutputError, check_outputs, os_error, with_extension
+from .xlsxio import open_elsewhere
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -46,8 +48,26 @@ def run() -> None:
         raise SystemExit(3) from None
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", message="unionxl %(version)s")
+class Refused(click.ClickException):
+    """A mistake the user can fix: one Chinese line (「错误：…」), exit code 2."""
+
+    exit_code = 2
+
+
+class Unionxl(ChineseGroup):
+    """The unionxl group: click's messages in Chinese, library refusals as one line with exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (OutputError, TemplateError, ReadError, BuildError) as exc:
+            raise Refused(str(exc)) from None
+        except OSError as exc:  # not one the library turned into an OutputError: still one Chinese line
+            raise Refused(str(os_error(exc))) from None
+
+
+@click.group(cls=Unionxl, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", message="unionxl %(version)s", help="显示版本号并退出。")
 @click.option("--debug", is_flag=True, help="出错时显示 Python 详细信息 / show tracebacks.")
 def main(debug: bool) -> None:
     """乡镇工会 Excel 报表工具 (unionxl)。
@@ -90,12 +110,15 @@ VILLAGES = click.option(
 
 
 def load_villages(path: Path | None) -> VillageList | None:
-    if path is None:
-        return None
-    try:
-        return read_villages(path)
-    except ReadError as exc:
-        raise click.ClickException(str(exc)) from None
+    return None if path is None else read_villages(path)
+
+
+def workbooks(inputs: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to read in ``inputs``; an empty folder is refused (exit code 2)."""
+    files, skipped = scan(inputs)
+    if not files:
+        raise Refused(f"没有找到村报表（.xlsx/.xlsm/.xls/.ods）：{'、'.join(str(p) for p in inputs)}")
+    return files, skipped
 
 
 @main.command()
@@ -117,21 +140,21 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     --annotate / --annotate-dir 生成退回村里的标注副本：问题单元格标红（错误）或标黄（警告）
     并加批注，另附“问题清单”表；原文件不会被修改。
     """
-    files, _ = scan(list(inputs))
+    files, _ = workbooks(list(inputs))
     if annotate_to is not None and len(files) != 1:
         raise click.UsageError("--annotate 只能用于一个文件；多个文件请用 --annotate-dir 文件夹。")
+    if annotate_to is not None:
+        annotate_to = with_extension(annotate_to, Path(output_name(files[0])).suffix)
+    targets = [annotate_to or (annotate_dir / output_name(path) if annotate_dir else None) for path in files]
+    check_outputs(targets, [*files, villages])
     known = load_villages(villages)
     console = make_console()
     reports = []
-    for path in files:
+    for path, target in zip(files, targets):
         report = validate_file(path, known)
         reports.append(report)
-        target = annotate_to or (annotate_dir / output_name(path) if annotate_dir else None)
         if target is not None and report.readable:
-            try:
-                written = annotate(report, target)
-            except PermissionError:
-                raise click.ClickException(f"无法写入 {target}：文件可能正在 Excel 中打开，请关闭后重试。") from None
+            written = annotate(report, target)
             if fmt == "text":
                 console.print(f"标注副本：{escape(str(written))}")
         if fmt == "text":
@@ -176,22 +199,22 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
     """
     console = make_console()
     template = None if no_summary else summary_template or bundled.summary_template()
-    result, _ = run_merge(console, list(inputs), output, load_villages(villages), strict, mask, template)
+    output = with_extension(output, ".xlsx")
+    files, skipped = workbooks(list(inputs))
+    check_outputs([output], [*files, villages, summary_template])
+    result, _ = run_merge(console, files, skipped, output, load_villages(villages), strict, mask, template)
     raise SystemExit(merge_status(result))
 
 
-def run_merge(console: Console, inputs: list[Path], output: Path, known: VillageList | None, strict: bool,
-              mask: bool, template: Path | None) -> tuple[MergeResult, FillReport | None]:
+def run_merge(console: Console, files: list[Path], skipped: list[tuple[Path, str]], output: Path,
+              known: VillageList | None, strict: bool, mask: bool,
+              template: Path | None) -> tuple[MergeResult, FillReport | None]:
     if open_elsewhere(output):
-        raise click.ClickException(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再合并。")
-    files, skipped = scan(inputs)
+        raise Refused(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再合并。")
     with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("校验各村报表", total=len(files))
         result = merge(files, known, strict, skipped, lambda done, total: bar.update(task, completed=done))
-    try:
-        path, filled = write_township(result, output, mask, template)
-    except (OutputLocked, TemplateError) as exc:
-        raise click.ClickException(str(exc)) from None
+    path, filled = write_township(result, output, mask, template)
     show_merge(console, result)
     for message in filled.messages() if filled else ():
         console.print(f"  [yellow]汇总模板[/]：{escape(message)}")
@@ -217,13 +240,17 @@ def demo(output_dir: Path) -> None:
     3. 按寨阳乡村名单合并为 输出文件夹/乡镇汇总.xlsx，并填好其中的“汇总”表。
     """
     console = make_console()
-    template_path = write_template(output_dir)
     township = output_dir / "乡镇汇总.xlsx"
-    result, filled = run_merge(console, [bundled.examples_dir()], township, read_villages(bundled.village_list()),
+    files, skipped = scan([bundled.examples_dir()])
+    returned = [output_dir / "退回各村" / output_name(path) for path in files]
+    check_outputs([output_dir / TEMPLATE_NAME, township, *returned],
+                  [*files, bundled.village_list(), bundled.summary_template()])
+    template_path = write_template(output_dir)
+    result, filled = run_merge(console, files, skipped, township, read_villages(bundled.village_list()),
                                strict=False, mask=False, template=bundled.summary_template())
-    for report in result.reports:
+    for report, target in zip(result.reports, returned):
         if report.readable:
-            annotate(report, output_dir / "退回各村" / output_name(report.path))
+            annotate(report, target)
     if filled is not None:
         show_indicators(console, filled.values)
     console.print(f"村工会报表模板：{escape(str(template_path))}")
@@ -251,17 +278,12 @@ def summary(township: Path, template_path: Path | None, output: Path | None, pdf
     指标会列出来。汇总表只含人数、件数和金额，不含姓名、身份证号、电话。
     """
     console = make_console()
-    try:
-        ds = from_township(township)
-    except ReadError as exc:
-        raise click.ClickException(str(exc)) from None
-    output = output or summary_output(township)
+    output = with_extension(output, ".xlsx") if output else summary_output(township)
+    check_outputs([output, output.with_suffix(".pdf") if pdf else None], [township, template_path])
     if open_elsewhere(output):
-        raise click.ClickException(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭。")
-    try:
-        path, filled = write_summary(ds, template_path or bundled.summary_template(), output)
-    except (OutputLocked, TemplateError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Refused(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭。")
+    ds = from_township(township)
+    path, filled = write_summary(ds, template_path or bundled.summary_template(), output)
     show_indicators(console, filled.values)
     for message in filled.messages():
         console.print(f"  [yellow]汇总模板[/]：{escape(message)}")

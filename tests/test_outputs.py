@@ -1,0 +1,186 @@
+"""No command overwrites an input; outputs get normal permissions and the right extension; OS errors are
+one Chinese line. Every slip through CliRunner: the inputs' bytes, the exit code and the message."""
+
+from __future__ import annotations
+
+import errno
+import gc
+import hashlib
+import os
+import shutil
+import stat
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import EXAMPLES
+from unionxl import outputs
+from unionxl.cli import main
+from unionxl.xlsxio import atomic_write
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def inbox(tmp_path) -> Path:
+    box = tmp_path / "收件箱"
+    shutil.copytree(EXAMPLES, box)
+    return box
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def refused(result, text: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[-1].startswith("错误：") and text in lines[-1], result.output
+    assert "Traceback" not in result.output and "Error" not in result.output
+
+
+def test_merge_into_the_inbox_over_a_village_file_is_refused(inbox):
+    before = hashes(inbox)
+    refused(run("merge", inbox, "-o", inbox / "排吼村.xlsx"), "就是输入文件")
+    assert hashes(inbox) == before
+
+
+def test_validate_annotate_onto_its_input_is_refused(inbox):
+    before = hashes(inbox)
+    target = inbox / "排吼村.xlsx"
+    refused(run("validate", target, "--annotate", target), "就是输入文件")
+    assert hashes(inbox) == before
+
+
+def test_the_same_file_by_another_path_is_refused(inbox, tmp_path):
+    before = hashes(inbox)
+    link = tmp_path / "链接.xlsx"
+    link.symlink_to(inbox / "排吼村.xlsx")
+    hard = tmp_path / "硬链接.xlsx"
+    os.link(inbox / "中黄村工会.xlsx", hard)
+    refused(run("validate", inbox / "排吼村.xlsx", "--annotate", link), "就是输入文件")
+    refused(run("merge", inbox, "-o", hard), "中黄村工会.xlsx")
+    refused(run("merge", inbox, "-o", inbox / ".." / "收件箱" / "坪朗村(1).xlsx"), "就是输入文件")
+    assert hashes(inbox) == before
+
+
+def test_annotate_dir_whose_copy_name_is_an_input_is_refused(inbox):
+    shutil.copyfile(inbox / "排吼村.xlsx", inbox / "排吼村_已标注.xlsx")
+    before = hashes(inbox)
+    refused(run("validate", inbox, "--annotate-dir", inbox), "排吼村_已标注.xlsx")
+    assert hashes(inbox) == before
+
+
+def test_summary_over_the_township_workbook_is_refused(inbox, tmp_path):
+    township = tmp_path / "乡镇汇总.xlsx"
+    assert run("merge", inbox, "-o", township, "--no-summary").exit_code == 0
+    before = hashlib.sha256(township.read_bytes()).hexdigest()
+    refused(run("summary", township, "-o", township), "就是输入文件")
+    assert hashlib.sha256(township.read_bytes()).hexdigest() == before
+
+
+def test_demo_into_the_bundled_examples_is_refused(tmp_path, monkeypatch):
+    examples = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, examples)
+    monkeypatch.setattr("unionxl.bundled.examples_dir", lambda: examples)
+    shutil.copyfile(examples / "排吼村.xlsx", examples / "乡镇汇总.xlsx")  # an input demo would overwrite
+    before = hashes(examples)
+    refused(run("demo", "-o", examples), "就是输入文件")
+    assert hashes(examples) == before
+
+
+def test_outputs_get_the_users_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        out = atomic_write(tmp_path / "新.xlsx", lambda p: p.write_bytes(b"x"))
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+        out.chmod(0o664)
+        atomic_write(out, lambda p: p.write_bytes(b"y"))
+        assert stat.S_IMODE(out.stat().st_mode) == 0o664  # a replaced file keeps its mode
+    finally:
+        os.umask(old)
+
+
+def test_merge_output_is_mode_644_under_umask_022(inbox, tmp_path):
+    old = os.umask(0o022)
+    try:
+        assert run("merge", inbox, "-o", tmp_path / "乡镇汇总").exit_code == 0
+    finally:
+        os.umask(old)
+    out = tmp_path / "乡镇汇总.xlsx"  # no extension: .xlsx appended
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("name", ["输出.csv", "输出.xls", "输出.pdf"])
+def test_a_wrong_extension_is_refused(inbox, tmp_path, name):
+    before = hashes(inbox)
+    refused(run("merge", inbox, "-o", tmp_path / name), "扩展名不对")
+    assert hashes(inbox) == before and not (tmp_path / name).exists()
+
+
+def test_extension_rule():
+    assert outputs.with_extension(Path("无后缀"), ".xlsx") == Path("无后缀.xlsx")
+    assert outputs.with_extension(Path("2024.05"), ".xlsx") == Path("2024.05.xlsx")
+    assert outputs.with_extension(Path("a.XLSX"), ".xlsx") == Path("a.XLSX")
+    with pytest.raises(outputs.WrongExtension):
+        outputs.with_extension(Path("a.xlsx"), ".xlsm")
+
+
+def test_an_empty_folder_is_exit_2(tmp_path):
+    (tmp_path / "空").mkdir()
+    refused(run("validate", tmp_path / "空"), "没有找到村报表")
+    refused(run("merge", tmp_path / "空", "-o", tmp_path / "x.xlsx"), "没有找到村报表")
+
+
+@pytest.mark.parametrize("code, text", [(errno.EACCES, "没有写入权限"), (errno.EROFS, "只读")])
+def test_a_read_only_folder_is_one_chinese_line(inbox, tmp_path, monkeypatch, code, text):
+    def refuse(*args, **kwargs):  # tests run as root here, which chmod cannot stop
+        raise OSError(code, os.strerror(code), str(tmp_path / "x"))
+
+    monkeypatch.setattr("unionxl.xlsxio.tempfile.mkstemp", refuse)
+    before = hashes(inbox)
+    refused(run("merge", inbox, "-o", tmp_path / "乡镇汇总.xlsx"), text)
+    assert hashes(inbox) == before
+
+
+def test_an_output_under_a_file_is_one_chinese_line(inbox, tmp_path):
+    (tmp_path / "文件").write_text("x")
+    before = hashes(inbox)
+    refused(run("merge", inbox, "-o", tmp_path / "文件" / "乡镇汇总.xlsx"), "不是文件夹")
+    assert hashes(inbox) == before
+
+
+def test_a_full_disk_is_one_chinese_line_without_a_zipfile_traceback(inbox, tmp_path, monkeypatch):
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", full)
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    before = hashes(inbox)
+    refused(run("merge", inbox, "-o", tmp_path / "乡镇汇总.xlsx"), "磁盘空间不足")
+    refused(run("validate", inbox / "排吼村.xlsx", "--annotate", tmp_path / "退回.xlsx"), "磁盘空间不足")
+    gc.collect()
+    assert unraisable == []
+    assert hashes(inbox) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~unionxl")]
+
+
+def test_an_output_open_in_excel_is_exit_2(inbox, tmp_path):
+    (tmp_path / "~$乡镇汇总.xlsx").write_bytes(b"lock")
+    refused(run("merge", inbox, "-o", tmp_path / "乡镇汇总.xlsx"), "请先关闭")
+
+
+def test_output_locked_is_exit_2_not_3(inbox, tmp_path, monkeypatch):
+    def locked(src, dst):
+        raise PermissionError(errno.EACCES, "denied")
+
+    monkeypatch.setattr("unionxl.xlsxio.os.replace", locked)
+    refused(run("merge", inbox, "-o", tmp_path / "乡镇汇总.xlsx"), "请关闭后重试")
