@@ -349,6 +349,17 @@ def test_validate_writes_marked_up_copies_when_asked(book, tmp_path):
     assert (tmp_path / "退回" / "排兄村_已标注.xlsx").is_file()
 
 
+def test_validate_never_writes_a_copy_over_an_input(book, inbox):
+    import hashlib
+
+    shutil.copy(inbox / "排兄村.xlsx", inbox / "排兄村_已标注.xlsx")  # a copy sent back, in the inbox again
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()}
+    book.fill(退回文件夹=inbox)
+    press("校验")
+    assert book.value("状态").startswith("校验未完成：输出文件") and "就是输入文件" in book.value("状态")
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()} == before
+
+
 def test_merge_writes_the_township_workbook_and_its_tables(book, tmp_path):
     press("合并")
     status = book.value("状态")

@@ -40,7 +40,8 @@ from .reader import ReadError, scan
 from .summary import TemplateError, summary_output, write_summary
 from .township import write_township
 from .villages import VillageList, read_villages
-from .xlsxio import ILLEGAL, OutputLocked, open_elsewhere
+from .outputs import OutputError, check_outputs, os_error
+from .xlsxio import ILLEGAL, open_elsewhere
 
 OPS = "操作"
 STATUS_SHEET, ISSUES_SHEET, SUMMARY_SHEET = "报送情况", "问题清单", "汇总"
@@ -127,8 +128,10 @@ def _run(title: str, action: Callable[[Panel], str | None], busy: bool = True) -
         if busy:
             panel.set("状态", f"正在{title}，请稍候……")
         message = action(panel)
-    except Problem as exc:
+    except (Problem, OutputError, TemplateError, ReadError) as exc:
         message = f"{title}未完成：{exc}"
+    except OSError as exc:
+        message = f"{title}未完成：{os_error(exc)}"
     except MemoryError:
         message = f"{title}未完成：内存不足。请把村报表分成几个文件夹分批处理。"
     except Exception as exc:  # the last resort: a message in the workbook, not a traceback
@@ -356,19 +359,20 @@ def _period_note(result: MergeResult, period: tuple) -> str:
 
 
 def _validate(panel: Panel) -> str:
-    result, files, period = _checked(panel, _folder(panel))
+    folder = _folder(panel)
+    back = panel.path(BACK)
+    if back is not None:
+        files, _ = _files(folder)
+        check_outputs([back / output_name(p) for p in files], files)
+    result, files, period = _checked(panel, folder)
     with tempfile.TemporaryDirectory(prefix="unionxl-") as tmp:
         township, _ = write_township(result, Path(tmp) / TOWNSHIP_NAME)
         errors, warnings = _show(panel, result, township, files)
     message = f"校验完成：收到 {len(files)} 个文件，{_tally(result, errors, warnings)}。详见“报送情况”“问题清单”。"
-    back = panel.path(BACK)
     if back is not None:
         readable = [r for r in result.reports if r.readable]
-        try:
-            for report in readable:
-                annotate(report, back / output_name(report.path))
-        except (PermissionError, OutputLocked) as exc:
-            raise Problem(f"标注副本写不进 {back}（{exc}）。文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from None
+        for report in readable:
+            annotate(report, back / output_name(report.path))
         message += f"标注副本 {len(readable)} 个在：{back}。"
     return message + _period_note(result, period)
 
@@ -378,13 +382,9 @@ def _merge(panel: Panel) -> str:
     out = _output(panel, folder)
     if open_elsewhere(out):
         raise Problem(f"{out.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再合并。")
+    check_outputs([out], _files(folder)[0])
     result, files, period = _checked(panel, folder)
-    try:
-        township, _ = write_township(result, out, False, bundled.summary_template())
-    except (OutputLocked, TemplateError) as exc:
-        raise Problem(str(exc)) from None
-    except PermissionError:
-        raise Problem(f"无法写入 {out}：没有权限，或文件正在 Excel 中打开。") from None
+    township, _ = write_township(result, out, False, bundled.summary_template())
     errors, warnings = _show(panel, result, township, files)
     _blank(panel.sheet(SUMMARY_SHEET), "合并已更新：请点“操作”工作表上的“生成汇总”。")
     panel.set("会员总数", None)
@@ -398,20 +398,15 @@ def _summary(panel: Panel) -> str:
     township = _output(panel, folder)
     if not township.is_file():
         raise Problem(f"还没有乡镇汇总文件 {township}，请先点“合并”。")
-    try:
-        ds = from_township(township)
-    except ReadError as exc:
-        raise Problem(str(exc)) from None
+    out = summary_output(township)
+    check_outputs([out], [township])
+    ds = from_township(township)
     start, end = _period(panel)
     if start or end:
         ds.period = (start or ds.period[0], end or ds.period[1])
-    out = summary_output(township)
     if open_elsewhere(out):
         raise Problem(f"{out.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭。")
-    try:
-        path, filled = write_summary(ds, bundled.summary_template(), out)
-    except (OutputLocked, TemplateError) as exc:
-        raise Problem(str(exc)) from None
+    path, filled = write_summary(ds, bundled.summary_template(), out)
     copy_sheet(path, SUMMARY_SHEET, panel.sheet(SUMMARY_SHEET))
     values = filled.values
     panel.counts(应报村数=values["应报村数"], 报送村数=values["报送村数"], 会员总数=values["会员总数"])
