@@ -182,11 +182,12 @@ def exit_status(reports: list[FileReport]) -> int:
 @VILLAGES
 @click.option("--strict", is_flag=True, help="有错误的村不合并（并注明）/ leave out villages with errors.")
 @click.option("--mask", is_flag=True, help="身份证号、手机号打码，用于外发 / mask ID and phone numbers.")
+@click.option("--password", help="给乡镇汇总工作簿设打开密码（通过微信、QQ、邮件发送名册时用）/ encrypt the workbook.")
 @click.option("--summary-template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="汇总模板（默认自带的乡镇汇总模板.xlsx）/ summary template.")
 @click.option("--no-summary", is_flag=True, help="不生成“汇总”表 / leave out the summary sheets.")
 def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None, strict: bool, mask: bool,
-                  summary_template: Path | None, no_summary: bool) -> None:
+                  password: str | None, summary_template: Path | None, no_summary: bool) -> None:
     """合并各村报表为乡镇汇总工作簿。Merge village submissions into the township workbook.
 
     \b
@@ -200,21 +201,23 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
     console = make_console()
     template = None if no_summary else summary_template or bundled.summary_template()
     output = with_extension(output, ".xlsx")
+    if password is not None and not password.strip():
+        raise Refused("--password 的密码不能为空。")
     files, skipped = workbooks(list(inputs))
     check_outputs([output], [*files, villages, summary_template])
-    result, _ = run_merge(console, files, skipped, output, load_villages(villages), strict, mask, template)
+    result, _ = run_merge(console, files, skipped, output, load_villages(villages), strict, mask, template, password)
     raise SystemExit(merge_status(result))
 
 
 def run_merge(console: Console, files: list[Path], skipped: list[tuple[Path, str]], output: Path,
-              known: VillageList | None, strict: bool, mask: bool,
-              template: Path | None) -> tuple[MergeResult, FillReport | None]:
+              known: VillageList | None, strict: bool, mask: bool, template: Path | None,
+              password: str | None = None) -> tuple[MergeResult, FillReport | None]:
     if open_elsewhere(output):
         raise Refused(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再合并。")
     with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("校验各村报表", total=len(files))
         result = merge(files, known, strict, skipped, lambda done, total: bar.update(task, completed=done))
-    path, filled = write_township(result, output, mask, template)
+    path, filled = write_township(result, output, mask, template, password)
     show_merge(console, result)
     for message in filled.messages() if filled else ():
         console.print(f"  [yellow]汇总模板[/]：{escape(message)}")

@@ -38,16 +38,19 @@ def set_value(cell: Cell, value: Any, number_format: str | None = None) -> None:
         cell.number_format = number_format
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object], password: str | None = None) -> Path:
     """Call ``write(tmp)`` for a temporary file beside ``path``, then move it into place.
 
     A half-written output never replaces a good one. The file gets the permissions of any file
     the user creates (``0o666 & ~umask``, or the mode of the file it replaces), not mkstemp's 0600.
     When the target is open in Excel (Windows refuses the replace) a Chinese message says to close
     it; any other ``OSError`` (read-only folder, disk full…) becomes one Chinese line too
-    (:class:`~unionxl.outputs.OutputError`).
+    (:class:`~unionxl.outputs.OutputError`). With ``password`` the workbook is encrypted (ECMA-376
+    agile encryption, msoffcrypto-tool): Excel and WPS ask for the password to open it.
     """
     path = Path(path)
+    if password is not None:
+        write = _encrypting(write, password)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".~unionxl-", suffix=path.suffix, dir=path.parent)
@@ -73,6 +76,20 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     finally:
         Path(tmp).unlink(missing_ok=True)
     return path
+
+
+def _encrypting(write: Callable[[Path], object], password: str) -> Callable[[Path], None]:
+    """``write`` into a private temporary folder, then encrypt that workbook into the real temporary file."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    def encrypted(target: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="unionxl-") as folder:  # mode 0700: only this user
+            plain = Path(folder) / f"plain{target.suffix}"
+            write(plain)
+            with open(plain, "rb") as source, open(target, "wb") as out:
+                OOXMLFile(source).encrypt(password, out)
+
+    return encrypted
 
 
 def _mode(path: Path) -> int:
