@@ -7,6 +7,7 @@ they were, and the input file is only read. .xlsx/.xlsm are annotated in place o
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,9 +20,11 @@ from . import safety
 from .findings import ERROR, Finding
 from .reader import open_book
 from .validate import FileReport
-from .xlsxio import ILLEGAL, atomic_save, set_value
+from .vml import unique_shape_ids
+from .xlsxio import ILLEGAL, atomic_write, set_value
 
 ISSUES_SHEET = "问题清单"
+AUTHOR = "unionxl"
 FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
 SEVERITY_LABEL = {ERROR: "错误", "warning": "警告"}
 COLUMNS = (("序号", 6), ("级别", 6), ("位置", 16), ("字段", 14), ("填写内容", 22), ("问题及修改方法", 70), ("代码", 20))
@@ -42,24 +45,49 @@ def annotate(report: FileReport, out: str | Path) -> Path:
     else:
         wb = _copy_values(src)
         out = out.with_suffix(".xlsx")
-    escape_control_characters(wb)
     if ISSUES_SHEET in wb.sheetnames:  # a file annotated before and sent back again
         del wb[ISSUES_SHEET]
+    escape_control_characters(wb)
     _mark_cells(wb, report.findings)
     _issues_sheet(wb, report.findings)
-    return atomic_save(wb, out)
+
+    def save(tmp: Path) -> None:
+        with unique_shape_ids(wb):
+            wb.save(tmp)
+
+    return atomic_write(out, save)
+
+
+_ESCAPES = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_OWN_FILLS = {fill.fgColor.rgb for fill in FILLS.values()}
+_MARK = re.compile(r"^【(?:错误|警告)】", re.M)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    text = match[0]
+    return f"_x005F{text}" if len(text) > 1 else f"_x{ord(text):04X}_"
 
 
 def escape_control_characters(wb: Workbook) -> None:
-    """Write control characters back the way Excel stores them (``_x0007_``), so the copy stays valid XML.
+    """Prepare every cell of a workbook read by openpyxl to be written again, and remove unionxl's marks.
 
-    openpyxl turns ``_x0007_`` into a real control character when it reads and cannot write it again.
+    Control characters are written back the way Excel stores them (``_x0007_``), so the copy stays valid
+    XML; text a village typed that looks like such an escape (``_x0041_``) is escaped itself
+    (``_x005F_x0041_``), since openpyxl writes it as it is and Excel would read ``A``. The fills and
+    comments of an earlier annotation (a marked copy sent back) are removed: a cell fixed since loses
+    its red fill and stale comment; a village's own comment is kept.
     """
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and ILLEGAL.search(cell.value):
-                    cell.value = ILLEGAL.sub(lambda m: f"_x{ord(m[0]):04X}_", cell.value)
+                value = cell.value
+                if isinstance(value, str) and ("_x" in value or ILLEGAL.search(value)):
+                    cell.value = _ESCAPES.sub(_escaped, value)
+                if cell.has_style and cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb in _OWN_FILLS:
+                    cell.fill = PatternFill()
+                if cell.comment is not None and cell.comment.author == AUTHOR:
+                    own = cell.comment.text[:m.start()] if (m := _MARK.search(cell.comment.text)) else ""
+                    cell.comment = Comment(own.rstrip("\n"), "") if own.strip() else None
 
 
 def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
@@ -74,7 +102,7 @@ def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
         text = "\n".join(f"【{SEVERITY_LABEL[f.severity]}】{f.message}" for f in found)
         if cell.comment is not None:
             text = f"{cell.comment.text}\n{text}"
-        comment = Comment(ILLEGAL.sub("", text), "unionxl")
+        comment = Comment(ILLEGAL.sub("", text), AUTHOR)
         comment.width, comment.height = 320, 40 + 40 * len(found)
         cell.comment = comment
 
