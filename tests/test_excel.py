@@ -546,6 +546,16 @@ def test_operations_sheet_has_every_named_cell(shipped):
     assert {r[0]: r[1] for r in conf[:7]}["Use UDF Server"] is False
 
 
+def test_operations_sheet_gives_the_readmes_install_line(shipped):
+    from unionxl.excelbook import INSTALL, SETUP
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"`{INSTALL}`" in readme
+    wb = load_workbook(shipped, read_only=True)
+    text = "\n".join(str(v) for row in wb[excel.OPS].iter_rows(values_only=True) for v in row if v)
+    assert INSTALL in text and "pip install unionxl" not in text and INSTALL in SETUP[1]
+
+
 def test_cli_command_builds_the_workbook(tmp_path):
     from click.testing import CliRunner
 
