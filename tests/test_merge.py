@@ -256,3 +256,21 @@ def test_scan_then_merge_many_files_in_parallel(tmp_path, examples):
     result = merge(files)  # 13 files: validated on a process pool
     assert sum(len(r.rows["members"]) for _, r in result.used) == 580
     assert [e.village.name for e in result.entries] == sorted(e.village.name for e in result.entries)
+
+
+def test_a_village_submission_given_as_the_village_list_is_refused(tmp_path, examples):
+    before = sha(examples[0])
+    result = CliRunner().invoke(main, ["merge", *map(str, examples), "-o", str(tmp_path / "o.xlsx"),
+                                       "--villages", str(examples[0])])
+    assert result.exit_code == 2 and "这是一份村报表，不是村名单" in result.output and "村名" in result.output
+    assert "应报" not in result.output and not (tmp_path / "o.xlsx").exists()
+    assert sha(examples[0]) == before
+    rows = tmp_path / "栏目.xlsx"  # a sheet of form labels, no header row
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for label in ("村（社区）名称", "填报人", "填报人电话"):
+        wb.active.append([label, "x"])
+    wb.save(rows)
+    result = CliRunner().invoke(main, ["validate", str(examples[0]), "--villages", str(rows)])
+    assert result.exit_code == 2 and "“填报人”这样的栏目名，不像村名单" in result.output, result.output

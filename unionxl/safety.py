@@ -78,7 +78,9 @@ def inspect(path: Path, limits: Limits = LIMITS) -> str:
         return _zip(path, limits)
     for magic, what in PICTURES.items():
         if head.startswith(magic):
-            raise UnsafeFile(f"这其实是 {what}，只是改成了表格的扩展名；{RESEND}")
+            disguised = path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".et")
+            raise UnsafeFile(f"这其实是 {what}，只是改成了表格的扩展名；{RESEND}" if disguised
+                             else f"这是 {what}，不是 Excel 工作簿；{RESEND}")
     raise UnsafeFile(_text_kind(head))
 
 
