@@ -136,7 +136,7 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
 
     \b
     INPUTS 是村报表文件（.xlsx/.xlsm/.xls/.ods）或包含它们的文件夹。
-    退出码 / exit code: 0 无错误（可有警告）; 1 有错误; 2 有文件无法读取。
+    退出码 / exit code: 0 无错误（可有警告）; 1 有错误; 2 有文件无法读取，或命令被拒绝（见 README）。
     --annotate / --annotate-dir 生成退回村里的标注副本：问题单元格标红（错误）或标黄（警告）
     并加批注，另附“问题清单”表；原文件不会被修改。
     """
@@ -196,7 +196,7 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
     无法读取）、会员名册、帮扶台账、维权案件（每行注明村名、来源文件和单元格）、
     问题清单（含跨村重复登记、重复帮扶）。
     同一个村报了两份时，采用填报日期较新的一份。
-    退出码 / exit code: 0 正常; 1 有村的报表有错误或村名不在名单中; 2 有文件无法读取。
+    退出码 / exit code: 0 正常; 1 有村的报表有错误或村名不在名单中; 2 有文件无法读取，或命令被拒绝。
     """
     console = make_console()
     template = None if no_summary else summary_template or bundled.summary_template()
