@@ -184,3 +184,13 @@ def test_output_locked_is_exit_2_not_3(inbox, tmp_path, monkeypatch):
 
     monkeypatch.setattr("unionxl.xlsxio.os.replace", locked)
     refused(run("merge", inbox, "-o", tmp_path / "乡镇汇总.xlsx"), "请关闭后重试")
+
+
+def test_two_copies_with_one_name_are_refused(inbox, tmp_path):
+    box = tmp_path / "两份"
+    box.mkdir()
+    shutil.copyfile(inbox / "排吼村.xlsx", box / "排吼村.xlsx")
+    shutil.copyfile(inbox / "小坪村.xlsx", box / "排吼村.xls")  # read by content
+    before = hashes(box)
+    refused(run("validate", box, "--annotate-dir", tmp_path / "退回"), "两个输出都要写到")
+    assert hashes(box) == before and not (tmp_path / "退回").exists()

@@ -70,11 +70,18 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
-    """Raise :class:`SameAsInput` when an output would replace an input (before anything is read)."""
+    """Raise :class:`SameAsInput` when an output would replace an input, :class:`OutputError` when two
+    outputs are one file (before anything is read)."""
     sources = [Path(p) for p in inputs if p is not None]
+    written: list[Path] = []
     for out in outputs:
         if out is None:
             continue
+        twin = next((w for w in written if same_file(w, Path(out))), None)
+        if twin is not None:
+            raise OutputError(f"两个输出都要写到 {out}，后一个会覆盖前一个（例如同名的 .xlsx 和 .xls）；"
+                              "请把其中一个文件改名后再试。")
+        written.append(Path(out))
         for source in sources:
             if source.is_dir():
                 continue
