@@ -63,7 +63,7 @@ class Unionxl(ChineseGroup):
         except (OutputError, TemplateError, ReadError, BuildError) as exc:
             raise Refused(str(exc)) from None
         except OSError as exc:  # not one the library turned into an OutputError: still one Chinese line
-            raise Refused(str(os_error(exc))) from None
+            raise Refused(str(os_error(exc, doing="读写"))) from None
 
 
 @click.group(cls=Unionxl, context_settings=CONTEXT)

@@ -131,7 +131,7 @@ def _run(title: str, action: Callable[[Panel], str | None], busy: bool = True) -
     except (Problem, OutputError, TemplateError, ReadError) as exc:
         message = f"{title}未完成：{exc}"
     except OSError as exc:
-        message = f"{title}未完成：{os_error(exc)}"
+        message = f"{title}未完成：{os_error(exc, doing='读写')}"
     except MemoryError:
         message = f"{title}未完成：内存不足。请把村报表分成几个文件夹分批处理。"
     except Exception as exc:  # the last resort: a message in the workbook, not a traceback

@@ -105,11 +105,11 @@ REASONS = {
 }
 
 
-def os_error(exc: OSError, path: Path | str | None = None) -> OutputError:
+def os_error(exc: OSError, path: Path | str | None = None, doing: str = "写入") -> OutputError:
     """One Chinese line for an ``OSError`` met while writing ``path`` (or the file the error names)."""
-    where = path if path is not None else exc.filename
+    where = path if path is not None else exc.filename or ""
     reason = REASONS.get(exc.errno, f"系统错误（错误号 {exc.errno}）" if exc.errno else "系统错误")
-    return OutputError(f"无法写入 {where}：{reason}。请换一个位置，或处理后重试。")
+    return OutputError(f"无法{doing} {where}：{reason}。请换一个位置，或处理后重试。".replace(" ：", "："))
 
 
 def umask() -> int:
