@@ -251,9 +251,10 @@ def demo(output_dir: Path) -> None:
     template_path = write_template(output_dir)
     result, filled = run_merge(console, files, skipped, township, read_villages(bundled.village_list()),
                                strict=False, mask=False, template=bundled.summary_template())
-    for report, target in zip(result.reports, returned):
+    targets = dict(zip(files, returned))
+    for report in result.reports:
         if report.readable:
-            annotate(report, target)
+            annotate(report, targets[report.path])
     if filled is not None:
         show_indicators(console, filled.values)
     console.print(f"村工会报表模板：{escape(str(template_path))}")
