@@ -194,3 +194,38 @@ def test_two_copies_with_one_name_are_refused(inbox, tmp_path):
     before = hashes(box)
     refused(run("validate", box, "--annotate-dir", tmp_path / "退回"), "两个输出都要写到")
     assert hashes(box) == before and not (tmp_path / "退回").exists()
+
+
+def test_a_fresh_folder_of_copies_through_every_command(tmp_path):
+    """The real program in a child process (umask 022): inputs keep their bytes, outputs are mode 644."""
+    import subprocess
+
+    box = tmp_path / "收件箱"
+    shutil.copytree(EXAMPLES, box)
+    before = hashes(box)
+    out = tmp_path / "输出"
+
+    def unionxl(*args) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", "import os, sys; os.umask(0o022); from unionxl.cli import run; "
+                               "sys.argv[0] = 'unionxl'; run()", *map(str, args)],
+                              capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(
+                                  Path(__file__).resolve().parent.parent)})
+
+    for args, code in [(("template", "-o", out), 0),
+                       (("validate", box, "--annotate-dir", out / "退回"), 0),
+                       (("merge", box, "-o", out / "乡镇汇总"), 0),
+                       (("summary", out / "乡镇汇总.xlsx", "-o", out / "汇总表"), 0),
+                       (("demo", "-o", out / "演示"), 0),
+                       (("merge", box, "-o", box / "排吼村.xlsx"), 2),
+                       (("summary", out / "乡镇汇总.xlsx", "-o", out / "乡镇汇总.xlsx"), 2),
+                       (("validate", tmp_path / "空"), 2)]:
+        if args[1] == tmp_path / "空":
+            (tmp_path / "空").mkdir()
+        done = unionxl(*args)
+        assert done.returncode == code, (args, done.stdout, done.stderr)
+        if code == 2:
+            assert done.stderr.startswith("错误：") and len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert hashes(box) == before, args
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert len(written) > 30
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {"0o644"}
