@@ -13,6 +13,7 @@ import xlsxwriter
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
 
 from unionxl import bundled
 from unionxl.annotate import FILLS, ISSUES_SHEET
@@ -44,6 +45,7 @@ def test_a_marked_copy_sent_back_loses_the_old_marks(tmp_path):
     wb = load_workbook(first)
     assert wb["会员名册"]["D2"].fill.fgColor.rgb == RED
     wb["会员名册"]["D2"] = "汉族"  # the village fixes one cell and sends the marked copy back
+    wb["会员名册"]["D2"].fill = PatternFill("solid", fgColor="FFFFC7CE")  # as Excel saves the fill again
     wb.save(tmp_path / "改过.xlsx")
     second = tmp_path / "改过_已标注.xlsx"
     annotate_cli(tmp_path / "改过.xlsx", second)
@@ -164,3 +166,25 @@ def test_an_xlsm_keeps_its_button_shapes_and_escapes(tmp_path):
     assert rows[2][11] == "_x0041_"
     pdf = convert(out, "pdf", tmp_path)
     assert pdf.stat().st_size > 1000
+
+
+def test_a_marked_copy_saved_again_by_libreoffice_loses_the_old_marks(tmp_path):
+    """LibreOffice (and WPS) drop the comments' author: unionxl's lines are recognised by their 【错误】."""
+    def edit(wb):
+        wb["会员名册"]["D2"] = "火星族"
+        wb["会员名册"]["D3"] = "木星族"
+
+    src = submission(tmp_path, edit=edit)
+    marked = tmp_path / "标注.xlsx"
+    annotate_cli(src, marked)
+    (tmp_path / "lo").mkdir()
+    saved = convert(marked, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    wb = load_workbook(saved)
+    assert wb["会员名册"]["D3"].comment.author != "unionxl"  # what this test is about
+    wb["会员名册"]["D2"] = "汉族"
+    wb.save(tmp_path / "改过.xlsx")
+    again = tmp_path / "再标注.xlsx"
+    annotate_cli(tmp_path / "改过.xlsx", again)
+    ws = load_workbook(again)["会员名册"]
+    assert ws["D2"].comment is None and str(ws["D2"].fill.fgColor.rgb)[-6:] != RED[-6:]
+    assert ws["D3"].comment.text.count("【错误】") == 1

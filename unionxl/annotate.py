@@ -59,7 +59,7 @@ def annotate(report: FileReport, out: str | Path) -> Path:
 
 
 _ESCAPES = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_OWN_FILLS = {fill.fgColor.rgb for fill in FILLS.values()}
+_OWN_FILLS = {fill.fgColor.rgb[-6:] for fill in FILLS.values()}  # Excel saves them again as FFFFC7CE
 _MARK = re.compile(r"^【(?:错误|警告)】", re.M)
 
 
@@ -83,11 +83,14 @@ def escape_control_characters(wb: Workbook) -> None:
                 value = cell.value
                 if isinstance(value, str) and ("_x" in value or ILLEGAL.search(value)):
                     cell.value = _ESCAPES.sub(_escaped, value)
-                if cell.has_style and cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb in _OWN_FILLS:
+                if cell.has_style and cell.fill.fill_type == "solid" and str(cell.fill.fgColor.rgb)[-6:] in _OWN_FILLS:
                     cell.fill = PatternFill()
-                if cell.comment is not None and cell.comment.author == AUTHOR:
-                    own = cell.comment.text[:m.start()] if (m := _MARK.search(cell.comment.text)) else ""
-                    cell.comment = Comment(own.rstrip("\n"), "") if own.strip() else None
+                comment = cell.comment
+                if comment is not None and (comment.author == AUTHOR or _MARK.search(comment.text or "")):
+                    # ours: by author, or (LibreOffice and WPS drop the author) by our 【错误】/【警告】 lines,
+                    # always written after the village's own text
+                    own = comment.text[:m.start()] if (m := _MARK.search(comment.text or "")) else ""
+                    cell.comment = Comment(own.rstrip("\n"), comment.author) if own.strip() else None
 
 
 def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
