@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
 from unionxl import bundled, excel
+from unionxl.cli import main
 from unionxl.excelbook import WORKBOOK_NAME, build_excel_workbook, command, read_modules
 from unionxl.reader import ReadError
 from unionxl.xlsxio import set_value
@@ -348,6 +349,17 @@ def test_validate_writes_marked_up_copies_when_asked(book, tmp_path):
     assert (tmp_path / "退回" / "排兄村_已标注.xlsx").is_file()
 
 
+def test_validate_never_writes_a_copy_over_an_input(book, inbox):
+    import hashlib
+
+    shutil.copy(inbox / "排兄村.xlsx", inbox / "排兄村_已标注.xlsx")  # a copy sent back, in the inbox again
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()}
+    book.fill(退回文件夹=inbox)
+    press("校验")
+    assert book.value("状态").startswith("校验未完成：输出文件") and "就是输入文件" in book.value("状态")
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()} == before
+
+
 def test_merge_writes_the_township_workbook_and_its_tables(book, tmp_path):
     press("合并")
     status = book.value("状态")
@@ -534,6 +546,16 @@ def test_operations_sheet_has_every_named_cell(shipped):
     assert {r[0]: r[1] for r in conf[:7]}["Use UDF Server"] is False
 
 
+def test_operations_sheet_gives_the_readmes_install_line(shipped):
+    from unionxl.excelbook import INSTALL, SETUP
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"`{INSTALL}`" in readme
+    wb = load_workbook(shipped, read_only=True)
+    text = "\n".join(str(v) for row in wb[excel.OPS].iter_rows(values_only=True) for v in row if v)
+    assert INSTALL in text and "pip install unionxl" not in text and INSTALL in SETUP[1]
+
+
 def test_cli_command_builds_the_workbook(tmp_path):
     from click.testing import CliRunner
 
@@ -542,5 +564,6 @@ def test_cli_command_builds_the_workbook(tmp_path):
     result = CliRunner().invoke(command, ["-o", str(tmp_path / "按钮.xlsm")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "按钮.xlsm").is_file()
-    result = CliRunner().invoke(command, ["-o", str(tmp_path / "按钮.xlsx")])
-    assert result.exit_code == 1 and ".xlsm" in result.output
+    result = CliRunner().invoke(main, ["excel-workbook", "-o", str(tmp_path / "按钮.xlsx")])
+    assert result.exit_code == 2 and ".xlsm" in result.output and result.output.startswith("错误：")
+    assert not (tmp_path / "按钮.xlsx").exists()

@@ -7,7 +7,6 @@ village: that file gets one Chinese line, the clean one is still checked and mar
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re

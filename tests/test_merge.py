@@ -179,18 +179,75 @@ def test_mask_hides_ids_and_phones(tmp_path, examples):
         assert not row.values.get("phone") or str(row.values["phone"]) not in text
 
 
+def test_mask_hides_what_villages_typed_when_it_was_invalid(tmp_path, examples):
+    village = tmp_path / "村.xlsx"
+    shutil.copy(examples[0], village)
+    wb = load_workbook(village)
+    ws = wb["会员名册"]
+    head = {c.value: c.column_letter for c in ws[1] if c.value}
+    ids, phones = head["身份证号"], next(v for k, v in head.items() if "手机" in k)
+    typed = {f"{ids}2": "4331 0119 8503 1520 23", f"{ids}3": "4331-0119-8503-1520-23", f"{ids}4": "43310119850315202",
+             f"{ids}5": "4331011985031520231", f"{ids}6": "ID433101198503152023", f"{phones}2": "1380000000",
+             f"{phones}3": "138-0000-00001"}
+    for ref, value in typed.items():
+        ws[ref].value = value
+        ws[ref].data_type = "s"
+    wb.save(village)
+    before = sha(village)
+    out = tmp_path / "外发.xlsx"
+    result = CliRunner().invoke(main, ["merge", str(village), "-o", str(out), "--mask"])
+    assert result.exit_code == 1, result.output  # the invalid values are errors
+    assert sha(village) == before
+    found = sheets(out)
+    assert any("4331**" in str(v) for row in found["问题清单"] for v in row)
+    for name, rows in found.items():
+        text = "\n".join(str(v) for row in rows for v in row).replace(" ", "").replace("-", "")
+        for value in typed.values():
+            digits = value.replace(" ", "").replace("-", "").removeprefix("ID")
+            assert digits not in text, (name, value)
+            assert digits[4:12] not in text, (name, value)
+
+
+def test_password_encrypts_the_township_workbook(tmp_path, examples):
+    import io
+
+    import msoffcrypto
+
+    out = tmp_path / "加密.xlsx"
+    before = sha(examples[0])
+    result = CliRunner().invoke(main, ["merge", str(examples[0]), "-o", str(out), "--password", "寨阳2024"])
+    assert result.exit_code == 0, result.output
+    assert sha(examples[0]) == before
+    assert out.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # an encrypted OOXML file is an OLE file
+    office = msoffcrypto.OfficeFile(open(out, "rb"))
+    assert office.is_encrypted()
+    plain = io.BytesIO()
+    office.load_key(password="寨阳2024")
+    office.decrypt(plain)
+    members = load_workbook(plain, read_only=True)["会员名册"]
+    assert members.max_row == 1 + len(read(examples[0]).tables["members"].rows)
+    refused = CliRunner().invoke(main, ["merge", str(examples[0]), "-o", str(out), "--password", " "])
+    assert refused.exit_code == 2 and "密码不能为空" in refused.output
+
+
 def test_mask_patterns():
     assert mask("433101198503152023") == "4331**********2023"
     assert mask("证号 43310119850315202X 重复") == "证号 4331**********202X 重复"
     assert mask("13800000000") == "138****0000"
     assert mask("91433101MA4L0XXXX1") == "91433101MA4L0XXXX1"  # a credit code is not an ID
+    assert mask("ID433101198503152023") == "ID4331**********2023"
+    assert mask("4331 0119 8503 1520 23") == "4331**********2023"
+    assert mask("43310119850315202") == "4331*********5202"
+    assert mask("1380000000") == "138***0000"
+    assert mask("433101850315202") == "4331********202"
+    assert mask("2012-11-01") == "2012-11-01"
 
 
 def test_output_open_in_excel_gives_a_clear_message(tmp_path, examples):
     out = tmp_path / "乡镇汇总.xlsx"
     (tmp_path / "~$乡镇汇总.xlsx").write_bytes(b"")
     result = CliRunner().invoke(main, ["merge", str(examples[0]), "-o", str(out)])
-    assert result.exit_code == 1 and "请先关闭" in result.output and not out.exists()
+    assert result.exit_code == 2 and "请先关闭" in result.output and not out.exists()
 
 
 def test_scan_then_merge_many_files_in_parallel(tmp_path, examples):
@@ -199,3 +256,21 @@ def test_scan_then_merge_many_files_in_parallel(tmp_path, examples):
     result = merge(files)  # 13 files: validated on a process pool
     assert sum(len(r.rows["members"]) for _, r in result.used) == 580
     assert [e.village.name for e in result.entries] == sorted(e.village.name for e in result.entries)
+
+
+def test_a_village_submission_given_as_the_village_list_is_refused(tmp_path, examples):
+    before = sha(examples[0])
+    result = CliRunner().invoke(main, ["merge", *map(str, examples), "-o", str(tmp_path / "o.xlsx"),
+                                       "--villages", str(examples[0])])
+    assert result.exit_code == 2 and "这是一份村报表，不是村名单" in result.output and "村名" in result.output
+    assert "应报" not in result.output and not (tmp_path / "o.xlsx").exists()
+    assert sha(examples[0]) == before
+    rows = tmp_path / "栏目.xlsx"  # a sheet of form labels, no header row
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for label in ("村（社区）名称", "填报人", "填报人电话"):
+        wb.active.append([label, "x"])
+    wb.save(rows)
+    result = CliRunner().invoke(main, ["validate", str(examples[0]), "--villages", str(rows)])
+    assert result.exit_code == 2 and "“填报人”这样的栏目名，不像村名单" in result.output, result.output

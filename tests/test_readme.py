@@ -16,8 +16,9 @@ def first_commands() -> list[str]:
 
 def test_readme_starts_with_install_and_demo_then_install_and_tests():
     demo, tests = first_commands()
-    assert demo.startswith("pip install") and demo.endswith("unionxl demo")
-    assert tests.startswith("pip install") and "pytest" in tests
+    # a virtual environment: Debian and Ubuntu refuse a bare `pip install .` (PEP 668)
+    assert demo.startswith("python3 -m venv .venv && .venv/bin/pip install . &&") and demo.endswith("unionxl demo")
+    assert tests.startswith("python3 -m venv .venv && .venv/bin/pip install -e '.[test]' &&") and "pytest" in tests
 
 
 def test_ci_runs_the_readme_test_command():

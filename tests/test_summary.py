@@ -202,7 +202,7 @@ def test_summary_command_and_pdf(township, tmp_path):
 
 def test_summary_of_a_file_that_is_not_a_township_workbook(tmp_path, examples_module):
     result = CliRunner().invoke(main, ["summary", str(examples_module[0]), "-o", str(tmp_path / "x.xlsx")])
-    assert result.exit_code == 1 and "缺少工作表" in result.output
+    assert result.exit_code == 2 and "缺少工作表" in result.output
 
 
 def test_libreoffice_opens_the_summary(township, tmp_path):
@@ -215,3 +215,46 @@ def test_committed_summary_template_matches_the_code(tmp_path):
     assert _members(generated) == _members(workbooks_dir() / SUMMARY_TEMPLATE_NAME), (
         "run `unionxl template -o workbooks` and commit the result"
     )
+
+
+def test_a_template_without_any_indicator_name_is_refused(tmp_path, township):
+    from openpyxl import Workbook
+
+    plain = tmp_path / "随便一个表.xlsx"
+    wb = Workbook()
+    wb.active["A1"] = "这不是汇总模板"
+    wb.save(plain)
+    before = plain.read_bytes()
+    result = CliRunner().invoke(main, ["summary", str(township), "--template", str(plain), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "没有任何指标" in result.output, result.output
+    assert plain.read_bytes() == before and not (tmp_path / "o.xlsx").exists()
+
+
+def test_a_formula_in_the_template_stays_a_formula(tmp_path, township):
+    import zipfile
+
+    wb = load_workbook(summary_template())
+    ws = wb["汇总"]
+    ws["M2"] = "=1+1"
+    ws["M3"] = "=SUM(M2,会员总数)"
+    template = tmp_path / "带公式的模板.xlsx"
+    wb.save(template)
+    out, _ = write_summary(from_township(township), template, tmp_path / "out.xlsx")
+    filled = load_workbook(out)["汇总"]
+    assert filled["M2"].data_type == "f" and filled["M2"].value == "=1+1"
+    assert filled["M3"].value == "=SUM(M2,会员总数)"
+    with zipfile.ZipFile(out) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sum(xml.count("<f>") for xml in sheets) == 2  # the template's two; no village text became one
+
+
+def test_summary_of_an_encrypted_or_pdf_file_does_not_ask_the_village(tmp_path, examples_module):
+    pdf = tmp_path / "乡镇汇总.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n" + b"x" * 100)
+    result = CliRunner().invoke(main, ["summary", str(pdf), "-o", str(tmp_path / "o.xlsx")])
+    assert result.exit_code == 2 and "这是 PDF 文件，不是 Excel 工作簿" in result.output, result.output
+    assert "请让村里" not in result.output and "改成了表格的扩展名" not in result.output
+    locked = tmp_path / "加密.xlsx"
+    assert CliRunner().invoke(main, ["merge", str(examples_module[0]), "-o", str(locked), "--password", "p"]).exit_code == 0
+    result = CliRunner().invoke(main, ["summary", str(locked)])
+    assert result.exit_code == 2 and "密码" in result.output and "请让村里" not in result.output, result.output

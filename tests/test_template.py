@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -61,7 +62,7 @@ def test_register_headers_formats_and_validations(wb, register):
         assert str(dv.sqref) == f"{letter}2:{letter}1048576"
         fmt = ws.column_dimensions[letter].number_format
         if isinstance(field.type, Choice):
-            assert dv.type == "list" and dv.formula1 == f"={field.type.codes.defined_name}"
+            assert dv.type == "list" and dv.formula1 == field.type.codes.defined_name  # no "="
         if isinstance(field.type, (IdNumber, Phone)):
             assert fmt == "@", f"{field.label} must be a text column"
         if isinstance(field.type, Date):
@@ -116,6 +117,13 @@ def test_guide_explains_every_field(wb):
     for register in (COVER, *REGISTERS):
         for field in register.fields:
             assert field.label in text and field.hint in text
+
+
+def test_list_validations_are_stored_without_an_equals_sign(path):
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet3.xml").decode()
+    formulas = re.findall(r"<formula1>([^<]*)</formula1>", xml)
+    assert "代码_性别" in formulas and not [f for f in formulas if f.startswith("=")]
 
 
 def test_second_reader_sees_the_same_headers(path):

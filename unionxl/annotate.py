@@ -23,9 +23,12 @@ from . import safety
 from .findings import ERROR, Finding
 from .reader import ReadError, load, open_book, parsing
 from .validate import FileReport
-from .xlsxio import ILLEGAL, OutputLocked, atomic_save, set_value
+from .outputs import OutputError
+from .vml import unique_shape_ids
+from .xlsxio import ILLEGAL, OutputLocked, atomic_write, set_value
 
 ISSUES_SHEET = "问题清单"
+AUTHOR = "unionxl"
 FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
 SEVERITY_LABEL = {ERROR: "错误", "warning": "警告"}
 COLUMNS = (("序号", 6), ("级别", 6), ("位置", 16), ("字段", 14), ("填写内容", 22), ("问题及修改方法", 70), ("代码", 20))
@@ -80,34 +83,57 @@ def annotate(report: FileReport, out: str | Path, data: bytes | None = None) -> 
 
 
 def _write(wb: Workbook, findings: list[Finding], out: Path, names: dict[str, str]) -> Path:
-    escape_control_characters(wb)
     if ISSUES_SHEET in wb.sheetnames:  # a file annotated before and sent back again
         del wb[ISSUES_SHEET]
+    escape_control_characters(wb)
     _mark_cells(wb, findings, names)
     _issues_sheet(wb, findings, names)
+
+    def save(tmp: Path) -> None:
+        with unique_shape_ids(wb):
+            wb.save(tmp)
+
     try:
-        return atomic_save(wb, out)
-    except OutputLocked:
-        raise
-    except PermissionError:
-        raise AnnotateError(f"无法写入 {out.name}：没有权限，或文件正在 Excel 中打开。") from None
-    except OSError as exc:
-        raise AnnotateError(f"无法写入 {out.name}（{exc.strerror or type(exc).__name__}）。") from None
+        return atomic_write(out, save)
+    except (OutputLocked, OutputError) as exc:
+        raise AnnotateError(str(exc)) from None
+
+
+_ESCAPES = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_OWN_FILLS = {fill.fgColor.rgb[-6:] for fill in FILLS.values()}  # Excel saves them again as FFFFC7CE
+_MARK = re.compile(r"^【(?:错误|警告)】", re.M)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    text = match[0]
+    return f"_x005F{text}" if len(text) > 1 else f"_x{ord(text):04X}_"
 
 
 def escape_control_characters(wb: Workbook) -> None:
-    """Write control characters back the way Excel stores them (``_x0007_``), so the copy stays valid XML.
+    """Prepare every cell of a workbook read by openpyxl to be written again, and remove unionxl's marks.
 
-    openpyxl turns ``_x0007_`` into a real control character when it reads and cannot write it again.
+    Control characters are written back the way Excel stores them (``_x0007_``), so the copy stays valid
+    XML; text a village typed that looks like such an escape (``_x0041_``) is escaped itself
+    (``_x005F_x0041_``), since openpyxl writes it as it is and Excel would read ``A``. The fills and
+    comments of an earlier annotation (a marked copy sent back) are removed: a cell fixed since loses
+    its red fill and stale comment; a village's own comment is kept.
     """
     for ws in wb.worksheets:
         # the cells the sheet has (iter_rows would make one for every empty place in the used range)
         for cell in list(ws._cells.values()):
             value = cell.value
-            if isinstance(value, str) and ILLEGAL.search(value):
-                cell.value = ILLEGAL.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
+            if isinstance(value, str) and ("_x" in value or ILLEGAL.search(value)):
+                cell.value = _ESCAPES.sub(_escaped, value)
             elif isinstance(value, float) and not math.isfinite(value):  # <v>inf</v>: no number Excel reads
                 cell.value = str(value)
+            if cell.has_style and cell.fill.fill_type == "solid" and str(cell.fill.fgColor.rgb)[-6:] in _OWN_FILLS:
+                cell.fill = PatternFill()
+            comment = cell.comment
+            if comment is not None and (comment.author == AUTHOR or _MARK.search(comment.text or "")):
+                # ours: by author, or (LibreOffice and WPS drop the author) by our 【错误】/【警告】 lines,
+                # always written after the village's own text
+                own = comment.text[:m.start()] if (m := _MARK.search(comment.text or "")) else ""
+                cell.comment = Comment(own.rstrip("\n"), comment.author) if own.strip() else None
 
 
 MAX_COMMENT = 32_767  # characters Excel keeps in a comment
@@ -128,7 +154,7 @@ def _mark_cells(wb: Workbook, findings: list[Finding], names: dict[str, str]) ->
         text = "\n".join(f"【{SEVERITY_LABEL[f.severity]}】{f.message}" for f in found)
         if cell.comment is not None:
             text = f"{cell.comment.text}\n{text}"
-        comment = Comment(ILLEGAL.sub("", text)[:MAX_COMMENT], "unionxl")
+        comment = Comment(ILLEGAL.sub("", text)[:MAX_COMMENT], AUTHOR)
         comment.width, comment.height = 320, 40 + 40 * min(len(found), 20)
         cell.comment = comment
 

@@ -16,18 +16,20 @@ from . import __version__
 from . import bundled, safety
 from .annotate import AnnotateError, annotate, output_name
 from .batch import annotation_targets, check_all
-from .excelbook import command as excel_workbook_command
+from .clicn import ChineseGroup
+from .excelbook import BuildError, command as excel_workbook_command
 from .merge import MergeResult, merge
 from .report import CleanStream, make_console, safe, show_indicators, show_merge, show_report
 from .reader import ReadError, scan
 from .indicators import from_township
 from .summary import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
 from .summary_template import write_summary_template
-from .template import write_template
+from .template import TEMPLATE_NAME, write_template
 from .township import write_township
 from .validate import FileReport
 from .villages import VillageList, read_villages
-from .xlsxio import OutputLocked, open_elsewhere
+from .outputs import OutputError, check_outputs, os_error, with_extension
+from .xlsxio import open_elsewhere
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -55,8 +57,26 @@ def _terminated(signum, frame) -> None:
     raise SystemExit(128 + signum)
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", message="unionxl %(version)s")
+class Refused(click.ClickException):
+    """A mistake the user can fix: one Chinese line (「错误：…」), exit code 2."""
+
+    exit_code = 2
+
+
+class Unionxl(ChineseGroup):
+    """The unionxl group: click's messages in Chinese, library refusals as one line with exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (OutputError, TemplateError, ReadError, BuildError) as exc:
+            raise Refused(str(exc)) from None
+        except OSError as exc:  # not one the library turned into an OutputError: still one Chinese line
+            raise Refused(str(os_error(exc, doing="读写"))) from None
+
+
+@click.group(cls=Unionxl, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", message="unionxl %(version)s", help="显示版本号并退出。")
 @click.option("--debug", is_flag=True, help="出错时显示 Python 详细信息 / show tracebacks.")
 def main(debug: bool) -> None:
     """乡镇工会 Excel 报表工具 (unionxl)。
@@ -99,12 +119,15 @@ VILLAGES = click.option(
 
 
 def load_villages(path: Path | None) -> VillageList | None:
-    if path is None:
-        return None
-    try:
-        return read_villages(path)
-    except ReadError as exc:
-        raise click.ClickException(str(exc)) from None
+    return None if path is None else read_villages(path)
+
+
+def workbooks(inputs: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to read in ``inputs``; an empty folder is refused (exit code 2)."""
+    files, skipped = scan(inputs)
+    if not files:
+        raise Refused(f"没有找到村报表（.xlsx/.xlsm/.xls/.ods）：{'、'.join(str(p) for p in inputs)}")
+    return files, skipped
 
 
 @main.command()
@@ -122,16 +145,19 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
 
     \b
     INPUTS 是村报表文件（.xlsx/.xlsm/.xls/.ods）或包含它们的文件夹。
-    退出码 / exit code: 0 无错误（可有警告）; 1 有错误; 2 有文件无法读取。
+    退出码 / exit code: 0 无错误（可有警告）; 1 有错误; 2 有文件无法读取，或命令被拒绝（见 README）。
     --annotate / --annotate-dir 生成退回村里的标注副本：问题单元格标红（错误）或标黄（警告）
     并加批注，另附“问题清单”表；原文件不会被修改。
     """
-    files, _ = scan(list(inputs))
+    files, _ = workbooks(list(inputs))
     if annotate_to is not None and len(files) != 1:
         raise click.UsageError("--annotate 只能用于一个文件；多个文件请用 --annotate-dir 文件夹。")
+    if annotate_to is not None:
+        annotate_to = with_extension(annotate_to, Path(output_name(files[0])).suffix)
+    targets = {files[0]: annotate_to} if annotate_to else annotation_targets(files, annotate_dir) if annotate_dir else {}
+    check_outputs(targets.values(), [*files, villages])
     known = load_villages(villages)
     console = make_console()
-    targets = {files[0]: annotate_to} if annotate_to else annotation_targets(files, annotate_dir) if annotate_dir else None
     reports = []
     for report in check_all(files, known, targets):  # each file in a worker: one bad file costs only itself
         reports.append(report)
@@ -172,11 +198,12 @@ def exit_status(reports: list[FileReport]) -> int:
 @VILLAGES
 @click.option("--strict", is_flag=True, help="有错误的村不合并（并注明）/ leave out villages with errors.")
 @click.option("--mask", is_flag=True, help="身份证号、手机号打码，用于外发 / mask ID and phone numbers.")
+@click.option("--password", help="给乡镇汇总工作簿设打开密码（通过微信、QQ、邮件发送名册时用）/ encrypt the workbook.")
 @click.option("--summary-template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="汇总模板（默认自带的乡镇汇总模板.xlsx）/ summary template.")
 @click.option("--no-summary", is_flag=True, help="不生成“汇总”表 / leave out the summary sheets.")
 def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None, strict: bool, mask: bool,
-                  summary_template: Path | None, no_summary: bool) -> None:
+                  password: str | None, summary_template: Path | None, no_summary: bool) -> None:
     """合并各村报表为乡镇汇总工作簿。Merge village submissions into the township workbook.
 
     \b
@@ -185,26 +212,28 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
     无法读取）、会员名册、帮扶台账、维权案件（每行注明村名、来源文件和单元格）、
     问题清单（含跨村重复登记、重复帮扶）。
     同一个村报了两份时，采用填报日期较新的一份。
-    退出码 / exit code: 0 正常; 1 有村的报表有错误或村名不在名单中; 2 有文件无法读取。
+    退出码 / exit code: 0 正常; 1 有村的报表有错误或村名不在名单中; 2 有文件无法读取，或命令被拒绝。
     """
     console = make_console()
     template = None if no_summary else summary_template or bundled.summary_template()
-    result, _ = run_merge(console, list(inputs), output, load_villages(villages), strict, mask, template)
+    output = with_extension(output, ".xlsx")
+    if password is not None and not password.strip():
+        raise Refused("--password 的密码不能为空。")
+    files, skipped = workbooks(list(inputs))
+    check_outputs([output], [*files, villages, summary_template])
+    result, _ = run_merge(console, files, skipped, output, load_villages(villages), strict, mask, template, password)
     raise SystemExit(merge_status(result))
 
 
-def run_merge(console: Console, inputs: list[Path], output: Path, known: VillageList | None, strict: bool,
-              mask: bool, template: Path | None) -> tuple[MergeResult, FillReport | None]:
+def run_merge(console: Console, files: list[Path], skipped: list[tuple[Path, str]], output: Path,
+              known: VillageList | None, strict: bool, mask: bool, template: Path | None,
+              password: str | None = None) -> tuple[MergeResult, FillReport | None]:
     if open_elsewhere(output):
-        raise click.ClickException(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再合并。")
-    files, skipped = scan(inputs)
+        raise Refused(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再合并。")
     with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("校验各村报表", total=len(files))
         result = merge(files, known, strict, skipped, lambda done, total: bar.update(task, completed=done))
-    try:
-        path, filled = write_township(result, output, mask, template)
-    except (OutputLocked, TemplateError) as exc:
-        raise click.ClickException(str(exc)) from None
+    path, filled = write_township(result, output, mask, template, password)
     show_merge(console, result)
     for message in filled.messages() if filled else ():
         console.print(f"  [yellow]汇总模板[/]：{safe(message)}")
@@ -230,15 +259,20 @@ def demo(output_dir: Path) -> None:
     3. 按寨阳乡村名单合并为 输出文件夹/乡镇汇总.xlsx，并填好其中的“汇总”表。
     """
     console = make_console()
-    template_path = write_template(output_dir)
     township = output_dir / "乡镇汇总.xlsx"
-    result, filled = run_merge(console, [bundled.examples_dir()], township, read_villages(bundled.village_list()),
+    files, skipped = scan([bundled.examples_dir()])
+    returned = [output_dir / "退回各村" / output_name(path) for path in files]
+    check_outputs([output_dir / TEMPLATE_NAME, township, *returned],
+                  [*files, bundled.village_list(), bundled.summary_template()])
+    template_path = write_template(output_dir)
+    result, filled = run_merge(console, files, skipped, township, read_villages(bundled.village_list()),
                                strict=False, mask=False, template=bundled.summary_template())
+    targets = dict(zip(files, returned))
     for report in result.reports:
         if report.readable:
             try:
-                annotate(report, output_dir / "退回各村" / output_name(report.path))
-            except (AnnotateError, OutputLocked) as exc:
+                annotate(report, targets[report.path])
+            except AnnotateError as exc:
                 console.print(f"[red]✗ {safe(report.path.name)}[/]：{safe(exc)}")
     if filled is not None:
         show_indicators(console, filled.values)
@@ -267,17 +301,12 @@ def summary(township: Path, template_path: Path | None, output: Path | None, pdf
     指标会列出来。汇总表只含人数、件数和金额，不含姓名、身份证号、电话。
     """
     console = make_console()
-    try:
-        ds = from_township(township)
-    except ReadError as exc:
-        raise click.ClickException(str(exc)) from None
-    output = output or summary_output(township)
+    output = with_extension(output, ".xlsx") if output else summary_output(township)
+    check_outputs([output, output.with_suffix(".pdf") if pdf else None], [township, template_path])
     if open_elsewhere(output):
-        raise click.ClickException(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭。")
-    try:
-        path, filled = write_summary(ds, template_path or bundled.summary_template(), output)
-    except (OutputLocked, TemplateError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Refused(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭。")
+    ds = from_township(township)
+    path, filled = write_summary(ds, template_path or bundled.summary_template(), output)
     show_indicators(console, filled.values)
     for message in filled.messages():
         console.print(f"  [yellow]汇总模板[/]：{safe(message)}")

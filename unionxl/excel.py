@@ -40,7 +40,8 @@ from .reader import ReadError, scan
 from .summary import TemplateError, summary_output, write_summary
 from .township import write_township
 from .villages import VillageList, read_villages
-from .xlsxio import ILLEGAL, OutputLocked, open_elsewhere
+from .outputs import OutputError, check_outputs, os_error
+from .xlsxio import ILLEGAL, open_elsewhere
 
 OPS = "操作"
 STATUS_SHEET, ISSUES_SHEET, SUMMARY_SHEET = "报送情况", "问题清单", "汇总"
@@ -127,8 +128,10 @@ def _run(title: str, action: Callable[[Panel], str | None], busy: bool = True) -
         if busy:
             panel.set("状态", f"正在{title}，请稍候……")
         message = action(panel)
-    except Problem as exc:
+    except (Problem, OutputError, TemplateError, ReadError) as exc:
         message = f"{title}未完成：{exc}"
+    except OSError as exc:
+        message = f"{title}未完成：{os_error(exc, doing='读写')}"
     except MemoryError:
         message = f"{title}未完成：内存不足。请把村报表分成几个文件夹分批处理。"
     except Exception as exc:  # the last resort: a message in the workbook, not a traceback
@@ -358,10 +361,14 @@ def _period_note(result: MergeResult, period: tuple) -> str:
 
 
 def _validate(panel: Panel) -> str:
+    folder = _folder(panel)
     back = panel.path(BACK)
-    if back is not None and back.exists() and not back.is_dir():
-        raise Problem(f"“{BACK.label}”应是一个文件夹，现在填的是文件：{back}")
-    result, files, period = _checked(panel, _folder(panel), back)
+    if back is not None:
+        if back.exists() and not back.is_dir():
+            raise Problem(f"“{BACK.label}”应是一个文件夹，现在填的是文件：{back}")
+        files, _ = _files(folder)
+        check_outputs(annotation_targets(files, back).values(), files)
+    result, files, period = _checked(panel, folder, back)
     with tempfile.TemporaryDirectory(prefix="unionxl-") as tmp:
         township, _ = write_township(result, Path(tmp) / TOWNSHIP_NAME)
         errors, warnings = _show(panel, result, township, files)
@@ -380,13 +387,9 @@ def _merge(panel: Panel) -> str:
     out = _output(panel, folder)
     if open_elsewhere(out):
         raise Problem(f"{out.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再合并。")
+    check_outputs([out], _files(folder)[0])
     result, files, period = _checked(panel, folder)
-    try:
-        township, _ = write_township(result, out, False, bundled.summary_template())
-    except (OutputLocked, TemplateError) as exc:
-        raise Problem(str(exc)) from None
-    except PermissionError:
-        raise Problem(f"无法写入 {out}：没有权限，或文件正在 Excel 中打开。") from None
+    township, _ = write_township(result, out, False, bundled.summary_template())
     errors, warnings = _show(panel, result, township, files)
     _blank(panel.sheet(SUMMARY_SHEET), "合并已更新：请点“操作”工作表上的“生成汇总”。")
     panel.set("会员总数", None)
@@ -400,20 +403,15 @@ def _summary(panel: Panel) -> str:
     township = _output(panel, folder)
     if not township.is_file():
         raise Problem(f"还没有乡镇汇总文件 {township}，请先点“合并”。")
-    try:
-        ds = from_township(township)
-    except ReadError as exc:
-        raise Problem(str(exc)) from None
+    out = summary_output(township)
+    check_outputs([out], [township])
+    ds = from_township(township)
     start, end = _period(panel)
     if start or end:
         ds.period = (start or ds.period[0], end or ds.period[1])
-    out = summary_output(township)
     if open_elsewhere(out):
         raise Problem(f"{out.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭。")
-    try:
-        path, filled = write_summary(ds, bundled.summary_template(), out)
-    except (OutputLocked, TemplateError) as exc:
-        raise Problem(str(exc)) from None
+    path, filled = write_summary(ds, bundled.summary_template(), out)
     copy_sheet(path, SUMMARY_SHEET, panel.sheet(SUMMARY_SHEET))
     values = filled.values
     panel.counts(应报村数=values["应报村数"], 报送村数=values["报送村数"], 会员总数=values["会员总数"])

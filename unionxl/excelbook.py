@@ -34,6 +34,7 @@ from xlsxwriter.utility import quote_sheetname
 
 from . import bundled
 from .excel import BUTTONS, INPUTS, ISSUES_SHEET, OPS, RESULTS, STATUS_SHEET, SUMMARY_SHEET
+from .outputs import with_extension
 from .xlsxio import atomic_write
 
 WORKBOOK_NAME = "乡镇工会汇总.xlsm"
@@ -65,15 +66,20 @@ RESULT_SHEETS = {
                     (24, 14, 10, 14, 10, 16, 10, 10, 14)),
 }
 
+INSTALL = r"pip install D:\unionxl"  # the README's line (tests/test_excel.py checks they agree)
 SETUP = (
     "首次使用（每台电脑一次，详见 unionxl 的 README）：",
-    "1. 安装 Python 3.11 或更新版本，在命令行运行：pip install unionxl xlwings",
+    f"1. 安装 Python 3.11 或更新版本，在命令行运行：{INSTALL}（unionxl 源码所在文件夹；xlwings 随之安装）",
     ("2. 打开本工作簿时点“启用内容”。若提示宏已被阻止：右键本文件 → 属性 → 勾选“解除锁定”，"
      "或在 Excel 选项 → 信任中心 → 受信任位置 中添加本文件所在的文件夹。"),
     ("3. 在“xlwings.conf”工作表的 B1 填写 python.exe 的完整路径（在命令行运行 where python 可查到）；"
      "留空则使用 PATH 中的 python。不需要安装 xlwings 加载项。"),
     "4. WPS 表格不支持 xlwings 按钮：WPS 用户请用命令行 unionxl validate / merge / summary。",
 )
+
+
+class BuildError(Exception):
+    """The workbook with buttons cannot be built here; the message is one Chinese line."""
 
 
 def read_modules(folder: Path | None = None) -> dict[str, str]:
@@ -99,7 +105,7 @@ def xlwings_quickstart() -> Path:
     try:
         import xlwings
     except ImportError:
-        raise click.ClickException("生成带按钮的工作簿需要 xlwings：pip install xlwings") from None
+        raise BuildError("生成带按钮的工作簿需要 xlwings：请先安装 unionxl（它会装上匹配的 xlwings）。") from None
     return Path(xlwings.__file__).resolve().parent / "quickstart_standalone.xlsm"
 
 
@@ -108,7 +114,7 @@ def vba_project(modules: dict[str, str] | None = None) -> bytes:
     try:
         from pyopenvba import ExcelFile
     except ImportError:
-        raise click.ClickException("生成带按钮的工作簿需要 pyOpenVBA：pip install pyOpenVBA") from None
+        raise BuildError("生成带按钮的工作簿需要 pyOpenVBA：请先安装 unionxl（它会装上 pyOpenVBA）。") from None
     modules = modules or read_modules()
     with tempfile.TemporaryDirectory(prefix="unionxl-") as tmp:
         source, target = Path(tmp) / "quickstart.xlsm", Path(tmp) / "project.xlsm"
@@ -130,8 +136,7 @@ def vba_project(modules: dict[str, str] | None = None) -> bytes:
 def build_excel_workbook(out: str | Path | None = None) -> Path:
     """Write the macro-enabled workbook (default ``workbooks/乡镇工会汇总.xlsm``); returns its path."""
     out = Path(out) if out is not None else bundled.workbooks_dir() / WORKBOOK_NAME
-    if out.suffix.lower() != ".xlsm":
-        raise click.ClickException(f"带按钮的工作簿必须以 .xlsm 结尾：{out.name}")
+    out = with_extension(out, ".xlsm")
     project = vba_project()
     return atomic_write(out, lambda tmp: _write(tmp, project))
 

@@ -130,7 +130,8 @@ class Choice(FieldType):
         return f"（可选：{shown}）"
 
     def validation(self):
-        return {"type": "list", "formula1": f"={self.codes.defined_name}"}
+        # stored without "=" (<formula1>代码_性别</formula1>), as Excel, LibreOffice and XlsxWriter write it
+        return {"type": "list", "formula1": self.codes.defined_name}
 
 
 _DATE_PATTERNS = (

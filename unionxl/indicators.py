@@ -9,6 +9,7 @@ a summary template can name; each is a small function of the dataset.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -81,7 +82,11 @@ VILLAGE_COLUMN = "村（社区）名称"
 def from_township(path: str | Path) -> Dataset:
     """From a township workbook written by ``unionxl merge`` (its 报送情况 and register sheets)."""
     path = Path(path)
-    book = open_book(path)
+    try:
+        book = open_book(path)
+    except ReadError as exc:  # its advice is for a village's file: this one comes from the township
+        reason = re.split(r"[，；。]?\s*请让村里", exc.reason)[0].rstrip("，；。")
+        raise ReadError(path, f"{reason}。请用 unionxl merge 生成的乡镇汇总工作簿（不加 --password 的一份）。") from None
     with parsing(path, "无法打开乡镇汇总工作簿，请确认它是 unionxl merge 生成的文件。"):
         grids = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
     missing = [s for s in ("报送情况", *(r.sheet for r in REGISTERS)) if s not in grids]

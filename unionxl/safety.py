@@ -20,7 +20,6 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import olefile
 
@@ -94,7 +93,9 @@ def inspect(data: bytes, name: str = "", limits: Limits = LIMITS) -> str:
         return _zip(data, limits)
     for magic, what in PICTURES.items():
         if head.startswith(magic):
-            raise UnsafeFile(f"这其实是 {what}，只是改成了表格的扩展名；{RESEND}")
+            disguised = os.path.splitext(name)[1].lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".et")
+            raise UnsafeFile(f"这其实是 {what}，只是改成了表格的扩展名；{RESEND}" if disguised
+                             else f"这是 {what}，不是 Excel 工作簿；{RESEND}")
     raise UnsafeFile(_text_kind(head))
 
 

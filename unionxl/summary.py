@@ -20,6 +20,7 @@ from typing import Any
 
 import xlsxwriter
 from openpyxl import load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 
 from . import safety
@@ -35,6 +36,31 @@ VALIGN = {"center": "vcenter", "top": "top", "bottom": "bottom", "justify": "vju
 
 class TemplateError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula the template's author wrote: written as a formula again (village text never is one)."""
+
+    text: str
+    ref: str | None = None  # the range of an array formula
+
+
+def _template_value(cell) -> Any:
+    if cell.data_type != "f":
+        return cell.value
+    if isinstance(cell.value, ArrayFormula):
+        return Formula(cell.value.text or "", cell.value.ref)
+    return Formula(cell.value) if isinstance(cell.value, str) else None
+
+
+def _write(out, r: int, c: int, value: Any, fmt) -> None:
+    if not isinstance(value, Formula):
+        write_cell(out, r, c, value, fmt)
+    elif value.ref:
+        out.write_array_formula(value.ref, value.text, fmt)
+    else:
+        out.write_formula(r, c, value.text, fmt)
 
 
 @dataclass
@@ -131,13 +157,16 @@ def render_summary(book: xlsxwriter.Workbook, template: str | Path, ds: Dataset,
     scalars, tables = compute(ds)
     names = _destinations(wb)
     known = {i.name for i in SCALARS} | {t.name for t in TABLES} | set(CHARTS)
+    if not set(names) & known:
+        raise TemplateError(f"汇总模板 {Path(template).name} 里没有任何指标的“定义的名称”（如 会员总数、分村表），"
+                            "不像汇总模板；请在 unionxl template 写出的 乡镇汇总模板.xlsx 上修改。")
     report = FillReport(sorted(set(names) - known), [n for n in (*scalars, *tables) if n not in names],
                         values=scalars)
     fmt = _Formats(book)
     kinds = {i.name: i.kind for i in SCALARS}
     grids: dict[str, dict[tuple[int, int], tuple[Any, dict]]] = {}
     for ws in wb.worksheets:
-        grids[ws.title] = {(c.row - 1, c.column - 1): (c.value, _style(c))
+        grids[ws.title] = {(c.row - 1, c.column - 1): (_template_value(c), _style(c))
                            for row in ws.iter_rows() for c in row if c.value is not None or c.has_style}
     placed: dict[str, tuple[str, int, int, int]] = {}  # table -> sheet, first data row, col, rows
     for name, (sheet, r, c) in names.items():
@@ -168,7 +197,7 @@ def render_summary(book: xlsxwriter.Workbook, template: str | Path, ds: Dataset,
             if (r, c) in merged:
                 m = merged[(r, c)]
                 out.merge_range(r, c, m.max_row - 1, m.max_col - 1, None, fmt(props))
-            write_cell(out, r, c, value, fmt(props))
+            _write(out, r, c, value, fmt(props))
         for name, table in CHARTS.items():
             if name in names and names[name][0] == ws.title and table in placed:
                 _chart(book, out, names[name][1:], placed[table], table)

@@ -36,14 +36,20 @@ OPTIONS = {
     "strings_to_numbers": False,
     "default_date_format": "yyyy-mm-dd",
 }
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])|(?<!\d)(\d{4})\d{8}(\d{3})(?!\d)")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# A run of 10 or more digits, spaces or dashes allowed between them, an X at the end: ID numbers and phones
+# as typed, valid or not (17 or 19 digits, 「ID」 in front, 4331 0119…, 138-0000-0000, a 10-digit phone).
+_DIGITS = re.compile(r"(?<!\d)\d(?:[ \-\u3000]?\d){9,}(?:[ \-\u3000]?[Xx])?(?![\dXx])")
+
+
+def _masked(match: re.Match[str]) -> str:
+    digits = re.sub(r"[ \-\u3000]", "", match[0])
+    head, tail = (4, 3 if len(digits) == 15 else 4) if len(digits) >= 15 else (3, 4)
+    return digits[:head] + "*" * (len(digits) - head - tail) + digits[-tail:]
 
 
 def mask(text: str) -> str:
-    """4331**********123X for ID numbers (18 or 15 digits), 138****0000 for mobiles."""
-    text = _ID.sub(lambda m: f"{m[1]}{'*' * 10}{m[2]}" if m[1] else f"{m[3]}{'*' * 8}{m[4]}", text)
-    return _MOBILE.sub(r"\1****\2", text)
+    """4331**********123X for ID numbers, 138****0000 for mobiles: any run of 10 or more digits."""
+    return _DIGITS.sub(_masked, text)
 
 
 class _Writer:
@@ -85,8 +91,12 @@ OWN_SHEETS = (STATUS_SHEET, *(r.sheet for r in REGISTERS), ISSUES_SHEET)
 
 
 def write_township(result: MergeResult, out: str | Path, masked: bool = False,
-                   summary_template: str | Path | None = None) -> tuple[Path, FillReport | None]:
-    """The township workbook; with ``summary_template`` its filled sheets (汇总, 图表) come first."""
+                   summary_template: str | Path | None = None,
+                   password: str | None = None) -> tuple[Path, FillReport | None]:
+    """The township workbook; with ``summary_template`` its filled sheets (汇总, 图表) come first.
+
+    With ``password`` the file is encrypted: Excel and WPS ask for the password to open it.
+    """
     filled: list[FillReport] = []
 
     def write(tmp: Path) -> None:
@@ -103,7 +113,7 @@ def write_township(result: MergeResult, out: str | Path, masked: bool = False,
             book.close()
 
     with gc_paused():  # millions of strings, no cycles
-        return atomic_write(out, write), (filled[0] if filled else None)
+        return atomic_write(out, write, password), (filled[0] if filled else None)
 
 
 def _status(w: _Writer, result: MergeResult) -> None:
