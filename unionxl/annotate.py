@@ -137,6 +137,7 @@ def escape_control_characters(wb: Workbook) -> None:
 
 
 MAX_COMMENT = 32_767  # characters Excel keeps in a comment
+COMMENTED = 2_000  # cells that get a comment; past them a problem cell is filled and listed in 问题清单 only
 
 
 def _mark_cells(wb: Workbook, findings: list[Finding], names: dict[str, str]) -> None:
@@ -147,10 +148,12 @@ def _mark_cells(wb: Workbook, findings: list[Finding], names: dict[str, str]) ->
             cell = _target(wb[sheet], f.cell)
             if cell is not None:
                 by_cell[(sheet, cell.coordinate)].append(f)
-    for (sheet, ref), found in by_cell.items():
+    for n, ((sheet, ref), found) in enumerate(by_cell.items()):
         cell = wb[sheet][ref]
         worst = ERROR if any(f.severity == ERROR for f in found) else "warning"
         cell.fill = FILLS[worst]
+        if n >= COMMENTED:  # thousands of comments make a copy slow to write and to open, and help no one
+            continue
         text = "\n".join(f"【{SEVERITY_LABEL[f.severity]}】{f.message}" for f in found)
         if cell.comment is not None:
             text = f"{cell.comment.text}\n{text}"
