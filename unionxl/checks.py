@@ -39,6 +39,10 @@ def split_cell(cell: str | None) -> tuple[int, int]:
 
 
 def structure(table: Table) -> Iterator[Finding]:
+    if table.rivals:
+        sheets = "、".join(f"“{name}”（{rows} 行）" for name, rows in [(table.sheet, len(table.numbers)), *table.rivals])
+        yield Finding("two-register-sheets", {"register": table.register.sheet, "sheets": sheets, "used": table.sheet},
+                      sheet=table.sheet)
     if not table.columns:
         yield Finding("no-header", {"sheet": table.sheet}, sheet=table.sheet)
         return
@@ -49,6 +53,10 @@ def structure(table: Table) -> Iterator[Finding]:
         yield Finding("extra-column", sheet=table.sheet, cell=cell_name(header, col), value=text)
     for row in table.total_rows:
         yield Finding("total-row", sheet=table.sheet, cell=f"A{row}")
+    for _, cell, text in table.footer_rows:
+        yield Finding("footer-row", sheet=table.sheet, cell=cell, value=text)
+    for _, cell in table.after_footer:
+        yield Finding("after-footer", {"footer": table.footer_rows[0][0]}, sheet=table.sheet, cell=cell)
 
 
 # -- cover ------------------------------------------------------------------------------

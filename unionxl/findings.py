@@ -82,6 +82,22 @@ CODES: dict[str, Code] = {
     "missing-column": Code(ERROR, "缺少必填列“{column}”，请按模板补上该列。", "required column missing"),
     "extra-column": Code(WARNING, "列“{value}”不在模板中，已忽略。", "unknown extra column (ignored)"),
     "total-row": Code(WARNING, "这一行是合计行，已跳过，不计入人数和金额。", "a 合计/总计 row (not counted)"),
+    "footer-row": Code(
+        WARNING, "这一行是表尾的签名或说明（「{value}」），已跳过，不计入人数和金额。",
+        "a footer line: 填表人/审核人/填报日期/注… (not counted)",
+    ),
+    "after-footer": Code(
+        WARNING, "这一行在表尾签名行（第 {footer} 行）之下，又没有身份证号，已跳过，不计入；如是登记内容，请移到表尾之上并填写身份证号。",
+        "a line below the footer without an ID number (not counted)",
+    ),
+    "two-register-sheets": Code(
+        WARNING, "有多张工作表像是“{register}”：{sheets}；已采用“{used}”（数据行最多），其余未读取，请删除多余的表。",
+        "two sheets could be the register: the one used is named",
+    ),
+    "village-inferred": Code(
+        WARNING, "封面没有填村名，已按{source}「{value}」认作「{village}」；请在封面“村（社区）名称”一栏填写村名。",
+        "village name taken from the cover's code, union name or title",
+    ),
     # -- the cover --
     "unknown-village": Code(ERROR, "村名「{value}」不在村名单中{suggestion}。", "village not in the village list"),
     "period-reversed": Code(ERROR, "统计期间结束 {value} 早于开始 {start}。", "report period ends before it starts"),

@@ -22,12 +22,21 @@ from defusedxml import ElementTree
 from openpyxl.utils import get_column_letter
 
 from . import safety
-from .fields import clean_text, is_blank
+from .fields import IdNumber, clean_text, is_blank
 from .schema import COVER, REGISTERS, TEMPLATE_VERSION_PROPERTY, Field, Register
 
 HEADER_SEARCH_ROWS = 15
 TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|小\s*计)")
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# A signature or note line under a register: 填表人：施建华, 单位负责人（签字）：, 注：…, 填报日期：2012年11月2日.
+# Matched on a column's distinct texts joined by NUL (one regex scan in C, not a Python loop per cell).
+FOOTER_LABELS = ("填表人|填报人|制表人|制表|统计人|审核人|审核|复核人|审批人|单位负责人|负责人|主管领导|分管领导|"
+                 "工会主席|联系人|联系电话|电话|填报日期|填表日期|报送日期|制表日期|日期|注\\d*|说明|备注|盖章|签字|签名|"
+                 "填报单位|填表单位|单位")
+_FOOTER = re.compile(
+    r"(?<![^\x00])[\s*]*(?:" + FOOTER_LABELS + r")[\s\u3000]*(?:[(（][^)）\x00]{0,12}[)）])?[\s\u3000]*"
+    r"(?:[:：][^\x00]*|(?=\x00)|\Z)"
+    r"|(?<![^\x00])[\s*]*(?:填表人|填报人|制表人|统计人|审核人|复核人|审批人|单位负责人|负责人|联系人)[\s\u3000]+[^\x00]+")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 
 
 class ReadError(Exception):
@@ -49,8 +58,9 @@ _MARKERS = re.compile(r"[\s*※★]|\(必填\)|\(选填\)")
 
 @functools.lru_cache(maxsize=4096)  # labels repeat in every file
 def header_key(text: Any) -> str:
-    """How headers are compared: NFKC, no spaces, no required-markers, ASCII parentheses."""
-    return _MARKERS.sub("", unicodedata.normalize("NFKC", str(text))).lower()
+    """How headers and labels are compared: NFKC, no spaces, no required-markers (* 必填), ASCII
+    parentheses, no leading or trailing colons (填报人：)."""
+    return _MARKERS.sub("", unicodedata.normalize("NFKC", str(text))).lower().strip(":")
 
 
 @dataclass
@@ -79,6 +89,10 @@ class Table:
     # field key -> its column's distinct raw values (None for blanks; may hold values of left-out rows)
     distinct: dict[str, set[Any]] = field(default_factory=dict)
     total_rows: list[int] = field(default_factory=list)  # 1-based rows recognised as 合计
+    footer_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (row, cell, text) of 填表人：… lines
+    after_footer: list[tuple[int, str]] = field(default_factory=list)  # (row, first cell) of lines below a footer
+    month_keys: set[str] = field(default_factory=set)
+    rivals: list[tuple[str, int]] = field(default_factory=list)  # (sheet, data rows) of other sheets that could be it  # date columns headed …年月 (出生年月): a month is enough
 
     @property
     def rows(self) -> list[Row]:
@@ -102,6 +116,7 @@ class Submission:
     tables: dict[str, Table]  # register key -> table
     missing_sheets: list[Register]
     template_version: str | None
+    cover_texts: list[tuple[str, str]] = field(default_factory=list)  # (cell, text) of cover cells that are no item
 
     @property
     def village(self) -> str | None:
@@ -134,17 +149,18 @@ def read(path: str | Path) -> Submission:
     path = Path(path)
     book = open_book(path)
     try:
-        sheets = {_sheet_key(name): name for name in book.sheet_names}
-        cover_name = _find_sheet(sheets, COVER)
-        cover = _read_cover(book.get_sheet_by_name(cover_name)) if cover_name else {}
+        names = book.sheet_names
+        cover_name = next((n for n in names if _sheet_key(n) in _names(COVER)), None)
+        cover, texts = _read_cover(book.get_sheet_by_name(cover_name)) if cover_name else ({}, [])
         tables: dict[str, Table] = {}
         missing: list[Register] = []
+        named = {n for n in names for r in REGISTERS if _sheet_key(n) in _names(r)} | {cover_name}
         for register in REGISTERS:
-            name = _find_sheet(sheets, register)
-            if name is None:
+            table = _choose_table(book, register, names, named)
+            if table is None:
                 missing.append(register)
             else:
-                tables[register.key] = _read_table(book.get_sheet_by_name(name), register)
+                tables[register.key] = table
     except ReadError:
         raise
     except MemoryError:
@@ -153,36 +169,91 @@ def read(path: str | Path) -> Submission:
         raise ReadError(path, f"工作表内容无法读取（{type(exc).__name__}），文件可能已损坏。") from None
     finally:
         book.close()
-    return Submission(path, cover_name, cover, tables, missing, template_version(path))
+    return Submission(path, cover_name, cover, tables, missing, template_version(path), texts)
 
 
 def _sheet_key(name: str) -> str:
     return header_key(name)
 
 
-def _find_sheet(sheets: dict[str, str], register: Register) -> str | None:
-    for candidate in register.sheet_names:
-        if header_key(candidate) in sheets:
-            return sheets[header_key(candidate)]
-    return None
+def _names(register: Register) -> set[str]:
+    return {header_key(n) for n in register.sheet_names}
+
+
+NOT_REGISTERS = {header_key(n) for n in ("问题清单", "填表说明", "代码表", "说明")}
+
+
+def _choose_table(book, register: Register, names: list[str], named: set[str | None]) -> Table | None:
+    """The register's table, chosen by content among the sheets that could hold it: those named after it
+    (or a synonym, also with stray spaces); when none is, any other sheet whose header row has at least
+    half the register's required columns. The one with the most data rows wins; the others are named."""
+    candidates = [n for n in names if _sheet_key(n) in _names(register)]
+    tables = [_read_table(book.get_sheet_by_name(n), register) for n in candidates]
+    if not tables:
+        required = sum(f.required for f in register.fields)
+        others = [n for n in names if n not in named and _sheet_key(n) not in NOT_REGISTERS]
+        tables = [t for t in (_read_table(book.get_sheet_by_name(n), register) for n in others)
+                  if 2 * sum(register.field(k).required for k in t.columns) >= required]
+    if not tables:
+        return None
+    best = max(tables, key=lambda t: (len(t.numbers), len(t.columns), t.sheet == register.sheet))
+    best.rivals = [(t.sheet, len(t.numbers)) for t in tables if t is not best and t.columns]
+    return best
 
 
 def _grid(sheet) -> list[list[Any]]:
     return sheet.to_python(skip_empty_area=False)
 
 
-def _read_cover(sheet) -> dict[str, CoverValue]:
+def _read_cover(sheet) -> tuple[dict[str, CoverValue], list[tuple[str, str]]]:
+    """The cover's items, each found by its label (compared without colons, asterisks, 必填 and spaces):
+    the value is after the colon in the label's cell (村名：坪朗村), else the first filled cell to its
+    right, else the cell below. Also the other texts of the cover (its title), with their cells."""
     labels = {header_key(h): f for f in COVER.fields for h in f.headers}
+    grid = _grid(sheet)
     found: dict[str, CoverValue] = {}
-    for r, row in enumerate(_grid(sheet)):
+    used: set[tuple[int, int]] = set()
+    for r, row in enumerate(grid):
         for c, value in enumerate(row):
-            f = labels.get(header_key(value)) if isinstance(value, str) else None
+            if not isinstance(value, str) or (r, c) in used:
+                continue
+            label, inline = _split_label(value)
+            f = labels.get(header_key(label))
             if f is None or f.key in found:
                 continue
+            used.add((r, c))
+            if inline is not None:
+                found[f.key] = CoverValue(inline, cell_name(r, c))
+                continue
             right = next(((cc, v) for cc, v in enumerate(row[c + 1 : c + 4], c + 1) if not is_blank(v)), None)
-            cc, raw = right if right else (c + 1, None)
-            found[f.key] = CoverValue(raw, cell_name(r, cc))
-    return found
+            below = grid[r + 1][c] if r + 1 < len(grid) and c < len(grid[r + 1]) else None
+            if right is not None and not _is_label(right[1], labels):
+                cc, raw = right
+                found[f.key] = CoverValue(raw, cell_name(r, cc))
+                used.add((r, cc))
+            elif not is_blank(below) and not _is_label(below, labels):
+                found[f.key] = CoverValue(below, cell_name(r + 1, c))
+                used.add((r + 1, c))
+            else:
+                found[f.key] = CoverValue(None, cell_name(r, c + 1))
+    texts = [(cell_name(r, c), v) for r, row in enumerate(grid) for c, v in enumerate(row)
+             if (r, c) not in used and isinstance(v, str) and not is_blank(v)]
+    return found, texts
+
+
+def _is_label(value: Any, labels: dict[str, Field]) -> bool:
+    return isinstance(value, str) and header_key(_split_label(value)[0]) in labels
+
+
+_LABEL_VALUE = re.compile(r"^([^:：]{1,20}?)\s*[:：]\s*(.*)$", re.S)
+
+
+def _split_label(text: str) -> tuple[str, Any]:
+    """(label, the value written after its colon or None): 「村名：坪朗村」 -> (村名, 坪朗村)."""
+    m = _LABEL_VALUE.match(text.strip())
+    if m is None or is_blank(m[2]):
+        return text, None
+    return m[1], m[2].strip()
 
 
 def _fill_merged(grid: list[list[Any]], merged, last_row: int) -> None:
@@ -251,7 +322,10 @@ def _read_table(sheet, register: Register) -> Table:
 
 def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
     """Fill ``table.numbers`` and ``table.raw`` from the rows below the header (``first`` is the
-    1-based row of ``body[0]``). Works on columns: a row-by-row loop over 1.7 M cells is slow."""
+    1-based row of ``body[0]``). Works on columns: a row-by-row loop over 1.7 M cells is slow.
+
+    Left out: blank rows (also rows holding only a 序号 or other pre-filled cells), 合计 rows,
+    footer lines (填表人：…, 注：…) and the lines after the first footer that carry no ID number."""
     if not body:
         table.raw, table.distinct = {key: [] for key in table.columns}, {key: set() for key in table.columns}
         return
@@ -259,7 +333,7 @@ def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
     if min(map(len, body)) < width:
         body = [line + [""] * (width - len(line)) for line in body]
     grid = list(zip(*body))  # one tuple per sheet column
-    distinct = {c: set(grid[c]) for c in {0, 1, 2, *table.columns.values()} if c < len(grid)}
+    distinct = {c: set(values) for c, values in enumerate(grid)}
     skip: set[int] = set()  # 合计 rows, recognised by a label in one of the first three columns
     for c in range(min(3, len(grid))):
         labels = {v for v in distinct[c] if v.__class__ is str and "计" in v and TOTAL_LABEL.match(clean_text(v))}
@@ -271,15 +345,46 @@ def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
         blank = {v for v in distinct[c] if v.__class__ is str and not v[:1].isalnum() and is_blank(v)}
         raw[key] = [None if v in blank else v for v in grid[c]] if blank else grid[c]
         table.distinct[key] = (distinct[c] - blank) | {None} if blank else distinct[c]
+    content = [values for key, values in raw.items() if not table.register.field(key).prefilled] or list(raw.values())
     keep = range(len(body))
-    if all(None in values for values in raw.values()):  # else no row is blank in every column
-        keep = [i for i, values in enumerate(zip(*raw.values())) if values.count(None) < len(raw)]
+    if all(None in values for values in content):  # else no row is blank in every column
+        keep = [i for i, values in enumerate(zip(*content)) if values.count(None) < len(content)]
+    skip |= _footers(table, grid, distinct, raw, first, set(keep))
     if skip:
         keep = [i for i in keep if i not in skip]
     if len(keep) < len(body):
         raw = {key: [values[i] for i in keep] for key, values in raw.items()}
     table.numbers = [first + i for i in keep]
     table.raw = raw
+
+
+def _footers(table: Table, grid: list[tuple], distinct: dict[int, set[Any]], raw: dict[str, Sequence[Any]],
+             first: int, kept: set[int]) -> set[int]:
+    """Rows (0-based in the body) of footer lines, and of the non-blank lines after the first one that
+    hold no ID number; records them on ``table``. A line with an ID number is a person, whatever it says."""
+    found: dict[int, tuple[int, str]] = {}  # body row -> (column, text) of its first footer cell
+    for c, values in distinct.items():
+        try:
+            joined = "\x00".join(values)  # a column of text: no loop in Python
+        except TypeError:
+            joined = "\x00".join([v for v in values if v.__class__ is str])
+        labels = {m[0] for m in _FOOTER.finditer(joined)} if joined else ()
+        if labels:
+            for i, v in enumerate(grid[c]):
+                if v in labels and (i not in found or c < found[i][0]):
+                    found[i] = (c, v)
+    if not found:
+        return set()
+    ids = [raw[key] for key, c in table.columns.items() if isinstance(table.register.field(key).type, IdNumber)]
+    footers = sorted(i for i in found if not any(values[i] is not None and values[i] != found[i][1] for values in ids))
+    if not footers:
+        return set()
+    table.footer_rows = [(first + i, cell_name(first + i - 1, found[i][0]), clean_text(found[i][1])) for i in footers]
+    after = [i for i in sorted(kept) if i > footers[0] and i not in found and not any(v[i] is not None for v in ids)]
+    for i in after:
+        c = next(c for c, values in enumerate(grid) if not is_blank(values[i]))
+        table.after_footer.append((first + i, cell_name(first + i - 1, c)))
+    return set(footers) | set(after)
 
 
 def template_version(path: Path) -> str | None:

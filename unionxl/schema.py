@@ -25,6 +25,7 @@ class Field:
     width: float = 12
     hint: str = ""
     example: str = ""
+    prefilled: bool = False  # templates fill it in advance (序号, 所属工会…): a value here alone makes no row
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -48,7 +49,7 @@ class Register:
         return (self.sheet, *self.sheet_synonyms)
 
 
-SEQ = Field("seq", "序号", Integer(minimum=1), width=6, hint="从 1 开始的顺序号，可不填。", example="1")
+SEQ = Field("seq", "序号", Integer(minimum=1), width=6, hint="从 1 开始的顺序号，可不填。", example="1", prefilled=True)
 REMARK = Field("remark", "备注", Text(200), width=20, hint="其他需要说明的情况。")
 ID_HINT = "18 位居民身份证号，末位 X 大写。本列已设为文本格式，请勿改为数字，否则后几位会变成 0。"
 
@@ -101,10 +102,11 @@ MEMBERS = Register(
         Field("employment", "就业状态", Choice(codes.EMPLOYMENT), True, ("身份", "人员状态"), 11, "从下拉列表选择。", "在岗"),
         Field("employer", "工作单位", Text(60), False, ("单位", "工作单位名称"), 24, "单位全称；务农可填“务农”。",
               "吉首市寨阳花卉苗木专业合作社"),
-        Field("union", "所属工会", Text(60), False, ("所在工会",), 20, "会员所在的基层工会。", "坪朗村工会联合会"),
+        Field("union", "所属工会", Text(60), False, ("所在工会",), 20, "会员所在的基层工会。", "坪朗村工会联合会",
+              prefilled=True),
         Field("join_date", "入会时间", Date(), True, ("入会日期", "入会年月"), 12, "如 2011-05-01。", "2011-05-01"),
         Field("membership", "会籍状态", Choice(codes.MEMBERSHIP), True, ("会籍",), 10,
-              "正常 / 保留会籍 / 已转出 / 已退会。", "正常"),
+              "正常 / 保留会籍 / 已转出 / 已退会。", "正常", prefilled=True),
         REMARK,
     ),
 )
@@ -129,8 +131,8 @@ AID = Register(
               "以元为单位，最多两位小数，不小于 0。", "500.00"),
         Field("fund_source", "资金来源", Choice(codes.FUND_SOURCE), True, (), 13, "从下拉列表选择。", "上级工会拨款"),
         Field("payment", "发放方式", Choice(codes.PAYMENT), True, (), 10, "从下拉列表选择。", "银行转账"),
-        Field("handler", "经办人", Text(20), True, (), 9, "经办人姓名。", "张三"),
-        Field("single_parent", "是否单亲", Choice(codes.YES_NO), False, ("单亲",), 9, "单亲职工选“是”。", "否"),
+        Field("handler", "经办人", Text(20), True, (), 9, "经办人姓名。", "张三", prefilled=True),
+        Field("single_parent", "是否单亲", Choice(codes.YES_NO), False, ("单亲",), 9, "单亲职工选“是”。", "否", prefilled=True),
         REMARK,
     ),
 )
@@ -161,7 +163,7 @@ CASES = Register(
         Field("recovered", "追回金额(元)", Money(), False, ("追回金额", "追回金额（元）", "挽回金额"), 13,
               "实际追回的金额，元；未追回填 0。", "6000.00"),
         Field("close_date", "结案日期", Date(), False, ("结案时间", "办结日期"), 12, "办结日期；办理中的案件留空。", "2012-03-20"),
-        Field("handler", "经办人", Text(20), True, (), 9, "经办人姓名。", "张三"),
+        Field("handler", "经办人", Text(20), True, (), 9, "经办人姓名。", "张三", prefilled=True),
         REMARK,
     ),
 )
