@@ -274,17 +274,34 @@ def test_aid_and_case_cross_checks(tmp_path):
 
 def test_cover_checks(tmp_path):
     path = submission(tmp_path, cover={"village": "坪郎村", "period_end": dt.date(2011, 1, 1)})
-    known = VillageList([Village("坪朗村"), Village("补点村")])
+    known = VillageList([Village("小坪村"), Village("坪朗村"), Village("补点村")])  # 坪郎村: one edit from 坪朗村
     report = validate_file(path, known)
     f = {f.code: f for f in report.findings}
-    assert f["unknown-village"].cell == "B3" and "坪朗村" in f["unknown-village"].message
+    assert f["unknown-village"].cell == "B3" and "「坪朗村」" in f["unknown-village"].message
     assert f["period-reversed"].cell == "B9"
     assert "unknown-village" not in {x.code for x in validate_file(path).findings}  # no list, no check
 
 
 def test_cover_without_village_name(tmp_path):
-    report = validate_file(submission(tmp_path, cover={"village": None}))
+    report = validate_file(submission(tmp_path, cover={"village": None, "union_name": "乡工会"}))
     assert ("required", "B3") in [(f.code, f.cell) for f in report.findings] and report.village is None
+
+
+def test_cover_without_village_name_takes_it_from_the_union_name_and_says_so(tmp_path):
+    path = submission(tmp_path, cover={"village": None, "union_name": "寨阳乡排杉村工会联合会"})
+    report = validate_file(path)
+    assert report.village == "排杉村" and "required" not in {f.code for f in report.findings}
+    inferred = next(f for f in report.findings if f.code == "village-inferred")
+    assert inferred.cell == "B5" and inferred.severity == "warning" and "排杉村" in inferred.message
+    listed = validate_file(path, VillageList([Village("排杉村", "433101206203"), Village("杉木村")]))
+    assert listed.village == "排杉村" and listed.errors == 0
+    assert validate_file(path, VillageList([Village("坪朗村")])).village is None  # only a listed village
+
+
+def test_village_suggestion_uses_the_cover_code_first(tmp_path):
+    path = submission(tmp_path, cover={"village": "新村", "village_code": "433101206205"})
+    known = VillageList([Village("新建村", "433101206201"), Village("中黄村", "433101206205")])
+    assert "「中黄村」" in next(f for f in validate_file(path, known).findings if f.code == "unknown-village").message
 
 
 # -- CLI contract --------------------------------------------------------------------------

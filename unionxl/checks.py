@@ -70,7 +70,8 @@ def cover(values: dict[str, Any], sub: Submission, villages: VillageList | None)
                       field="统计期间结束", value=end)
     village = values.get("village")
     if village and villages is not None and villages.find(village) is None:
-        yield Finding("unknown-village", {"suggestion": villages.suggest(village)}, sheet=sub.cover_sheet,
+        code = sub.cover["village_code"].raw if "village_code" in sub.cover else None
+        yield Finding("unknown-village", {"suggestion": villages.suggest(village, code)}, sheet=sub.cover_sheet,
                       cell=where["village"], field="村（社区）名称", value=village)
 
 

@@ -14,7 +14,7 @@ from rich.table import Table as RichTable
 
 from .findings import ERROR
 from .indicators import SCALARS
-from .merge import MergeResult
+from .merge import MergeResult, unknown_reason
 from .schema import REGISTERS
 from .validate import FileReport
 
@@ -63,8 +63,7 @@ def show_merge(console: Console, result: MergeResult) -> None:
             console.print(f"  {escape(e.village.name)} 报了两份，采用 {escape(e.report.path.name)}，"
                           f"未采用较早的 {escape(old.path.name)}")
     for r in result.unknown:
-        what = f"封面村名「{escape(r.village)}」不在村名单中" if r.village else "封面未填村名"
-        console.print(f"  [yellow]未合并[/] {escape(r.path.name)}：{what}")
+        console.print(f"  [yellow]未合并[/] {escape(r.path.name)}：{escape(unknown_reason(r))}")
     for r in result.unreadable:
         console.print(f"  [red]无法读取[/] {escape(r.path.name)}：{escape(r.error or '')}")
     for path, reason in result.skipped:

@@ -17,6 +17,7 @@ from typing import Any
 from . import checks
 from .fields import FieldType, is_blank
 from .findings import ERROR, WARNING, Finding, Invalid
+from .naming import infer_village
 from .reader import ReadError, Submission, Table, cell_name, read
 from .schema import COVER, REGISTERS
 from .villages import VillageList
@@ -254,6 +255,8 @@ def _validate_file(path: Path, villages: VillageList | None) -> FileReport:
     if sub.cover_sheet is None:
         findings.append(Finding("missing-cover", sheet=COVER.sheet))
     else:
+        inferred = infer_village(sub, villages)
+        findings.extend([inferred] if inferred else [])
         report.cover = convert_cover(sub, findings)
         findings.extend(checks.cover(report.cover, sub, villages))
     for register in sub.missing_sheets:
