@@ -20,6 +20,7 @@ from unionxl.fields import (
     IdNumber,
     Integer,
     Money,
+    Month,
     Phone,
     Text,
     area_known,
@@ -687,3 +688,42 @@ def test_tolerant_inputs(field_type, raw, value):
 
 def test_a_boolean_is_no_sex():
     assert rejected(Choice(codes.SEX), True).code == "not-in-list"
+
+
+# -- issue 12: provincial spellings, year-month columns ---------------------------------------
+
+
+@pytest.mark.parametrize("typed, label", [("农业户口", "农业"), ("非农业户口", "非农业"), ("农业户", "农业"),
+                                          ("城镇户口", "非农业"), ("农村户口", "农业")])
+def test_hukou_in_the_provincial_forms_wording(typed, label):
+    assert Choice(codes.HUKOU).convert(typed) == label
+
+
+def test_other_common_suffixes_are_accepted():
+    assert Choice(codes.EMPLOYMENT).convert("退休人员") == "退休"
+    assert Choice(codes.EMPLOYMENT).convert("在岗职工") == "在岗"
+    assert Choice(codes.HARDSHIP).convert("低保户") == "低保户"
+
+
+@pytest.mark.parametrize("typed, meant", [("非农业户口性质", "非农业"), ("非农业人员类", "非农业"), ("农", "农业")])
+def test_suggestion_is_the_most_specific_label_never_a_negated_one(typed, meant):
+    with pytest.raises(Invalid) as err:
+        Choice(codes.HUKOU).convert(typed)
+    assert err.value.params["suggestion"] == f"，是否应为「{meant}」"
+
+
+@pytest.mark.parametrize("raw", ["1990.02", "1990年2月", "1990年02月", "199002", "1990-2", "1990/02", 1990.02, 199002,
+                                 dt.datetime(1990, 2, 1), dt.date(1990, 2, 17)])
+def test_year_month_values_under_a_year_month_header(raw):
+    value = Date().monthly().convert(raw)
+    assert isinstance(value, Month) and (value.year, value.month) == (1990, 2) and str(value) == "1990-02"
+
+
+def test_year_month_type_still_takes_full_text_dates_and_rejects_nonsense():
+    ym = Date().monthly()
+    assert ym.convert("1990-02-15") == dt.date(1990, 2, 15) and not isinstance(ym.convert("1990-02-15"), Month)
+    for bad in ("1990.13", "19900", "abc"):
+        with pytest.raises(Invalid):
+            ym.convert(bad)
+    with pytest.raises(Invalid):
+        Date().convert("1990.02")  # a plain date column still wants a day

@@ -412,3 +412,16 @@ def test_an_invalid_cell_reports_its_error_only(tmp_path):
     messy = bad[:-4] + " " + bad[-4:]  # a space (normalised) in a number with a wrong check digit
     found = codes_at(submission(tmp_path, edit=lambda wb: wb["会员名册"].__setitem__("E2", messy)))
     assert [c for c, cell in found if cell == "E2"] == ["id-checksum"]
+
+
+def test_year_month_columns_compare_with_the_id_at_month_precision(tmp_path):
+    def edit(wb):
+        ws = wb["会员名册"]
+        ws["F1"], ws["O1"] = "出生年月", "入会年月"
+        ws["F2"], ws["O2"] = "1985.03", "2001年3月"  # WANG: born 1985-03-15, 16 on 2001-03-15: same month
+        ws["F3"], ws["O3"] = "1978.02", "199402"  # LONG: born 1978-02-11, 16 on 1994-02-11
+        ws["F4"], ws["O4"] = "1985.04", "2001.02"  # a third member: wrong month, joined a month before 16
+
+    members = [member(), member(LONG, name="龙海", sex="男"), member(make_id(order="212"), name="王芳")]
+    found = codes_at(submission(tmp_path, members=members, edit=edit))
+    assert sorted(found) == [("birth-mismatch", "F4"), ("join-too-young", "O4")]

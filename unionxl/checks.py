@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils import column_index_from_string
 
-from .fields import clean_text, id_sex, ymd_date
+from .fields import Month, clean_text, id_sex, ymd_date
 from .findings import Finding
 from .reader import Submission, Table, cell_name
 from .schema import REGISTERS
@@ -121,9 +121,10 @@ def agrees_with_id(report: FileReport, key: str) -> Iterator[Finding]:
             yield _at(report, key, row, "sex", "sex-mismatch", sex, expected=id_sex(idn))
         if birth or joined:
             born, grown = _birthdays(idn[6:14])
-            if birth and birth != born:
-                yield _at(report, key, row, "birth_date", "birth-mismatch", birth, expected=born)
-            if joined and joined < grown:
+            if birth and birth != born and not (birth.__class__ is Month and birth.same_month(born)):
+                expected = Month(born.year, born.month, 1) if birth.__class__ is Month else born
+                yield _at(report, key, row, "birth_date", "birth-mismatch", birth, expected=expected)
+            if joined and joined < grown and not (joined.__class__ is Month and joined.same_month(grown)):
                 yield _at(report, key, row, "join_date", "join-too-young", joined)
 
 

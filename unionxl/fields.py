@@ -118,12 +118,30 @@ class Choice(FieldType):
             return self._lookup[key]
         if key.isdigit() and key.zfill(2) in self._lookup:
             return self._lookup[key.zfill(2)]
+        for suffix in self.SUFFIXES:  # 农业户口 (the provincial forms' wording), 退休人员, 苗族
+            if key.endswith(suffix) and key[: -len(suffix)] in self._lookup:
+                return self._lookup[key[: -len(suffix)]]
         raise Invalid("not-in-list", suggestion=self.suggest(clean_text(raw)))
 
+    SUFFIXES = ("户口", "户籍", "人口", "人员", "职工", "户", "族", "性")
+    NEGATIONS = "非不无未没"
+
+    @classmethod
+    def _negates(cls, text: str, inner: str) -> bool:
+        """``text`` holds ``inner`` only after a negation (非农业户口 holds 农业 negated)."""
+        at = text.find(inner)
+        return at > 0 and text[at - 1] in cls.NEGATIONS
+
     def suggest(self, text: str) -> str:
+        """The label meant: the most specific label the text contains, else the closest label containing
+        it, else the nearest spelling — never a label the text negates (非农业户口 is never told 农业)."""
         labels = self.codes.labels
-        near = [label for label in labels if text and (text in label or label in text)]
-        near = near or difflib.get_close_matches(text, labels, n=1, cutoff=0.4)
+        inside = sorted((label for label in labels if text and label in text and not self._negates(text, label)),
+                        key=len, reverse=True)
+        around = sorted((label for label in labels if text and text in label and not self._negates(label, text)),
+                        key=len)
+        near = inside or around or [label for label in difflib.get_close_matches(text, labels, n=3, cutoff=0.4)
+                                    if not self._negates(text, label) and not self._negates(label, text)]
         if near:
             return f"，是否应为「{near[0]}」"
         shown = "、".join(labels[:8]) + ("等" if len(labels) > 8 else "")
@@ -178,6 +196,10 @@ class Date(FieldType):
                     break
         raise Invalid("bad-date")
 
+    def monthly(self) -> Date:
+        """This type for a column headed …年月, where a year and month is enough."""
+        return YearMonth(self.allow_future)
+
     def validation(self):
         return {
             "type": "date",
@@ -185,6 +207,45 @@ class Date(FieldType):
             "formula1": "DATE(1900,1,1)",
             "formula2": "DATE(2099,12,31)",
         }
+
+
+class Month(dt.date):
+    """A year and month (出生年月 1990.02): a date on the 1st that checks compare at month precision."""
+
+    __slots__ = ()
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    __str__ = isoformat
+
+    def same_month(self, other: dt.date) -> bool:
+        return (self.year, self.month) == (other.year, other.month)
+
+
+_MONTH_PATTERNS = (re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"), re.compile(r"^(\d{4})(\d{2})$"))
+
+
+class YearMonth(Date):
+    """A date column headed …年月 (出生年月, 入会年月): a year and month — 1990.02, 1990年2月, 199002,
+    1990-2, or a date cell (read as its month) — or a full date written as text."""
+
+    name = "year_month"
+    number_format = "yyyy-mm"
+
+    def _parse(self, raw) -> dt.date:
+        if isinstance(raw, dt.date):  # a date cell under 出生年月 is usually formatted yyyy-mm: its day means nothing
+            return Month(raw.year, raw.month, 1)
+        if isinstance(raw, float) and not raw.is_integer():
+            raw = repr(raw)  # 1990.02 typed into a number cell
+        elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            raw = str(int(raw))
+        text = clean_text(raw).replace(" ", "")
+        for pattern in _MONTH_PATTERNS:
+            m = pattern.match(text)
+            if m and 1 <= int(m[2]) <= 12:
+                return Month(int(m[1]), int(m[2]), 1)
+        return super()._parse(raw)
 
 
 TOO_LARGE = Decimal(10) ** 13  # more than any union register holds; also keeps Decimal arithmetic exact

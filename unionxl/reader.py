@@ -22,7 +22,7 @@ from defusedxml import ElementTree
 from openpyxl.utils import get_column_letter
 
 from . import safety
-from .fields import IdNumber, clean_text, is_blank
+from .fields import Date, IdNumber, clean_text, is_blank
 from .schema import COVER, REGISTERS, TEMPLATE_VERSION_PROPERTY, Field, Register
 
 HEADER_SEARCH_ROWS = 15
@@ -91,8 +91,8 @@ class Table:
     total_rows: list[int] = field(default_factory=list)  # 1-based rows recognised as 合计
     footer_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (row, cell, text) of 填表人：… lines
     after_footer: list[tuple[int, str]] = field(default_factory=list)  # (row, first cell) of lines below a footer
-    month_keys: set[str] = field(default_factory=set)
-    rivals: list[tuple[str, int]] = field(default_factory=list)  # (sheet, data rows) of other sheets that could be it  # date columns headed …年月 (出生年月): a month is enough
+    month_keys: set[str] = field(default_factory=set)  # date columns headed …年月 (出生年月): a month is enough
+    rivals: list[tuple[str, int]] = field(default_factory=list)  # (sheet, data rows) of other sheets that could be it
 
     @property
     def rows(self) -> list[Row]:
@@ -278,36 +278,41 @@ def _lookup(register: Register) -> dict[str, str]:
 _LOOKUPS: dict[str, tuple[Register, dict[str, str]]] = {}
 
 
-def _match_row(register: Register, row: list[Any], above: list[Any] | None) -> tuple[dict[str, int], list[tuple[int, str]]]:
+def _match_row(register: Register, row: list[Any], above: list[Any] | None
+               ) -> tuple[dict[str, int], list[tuple[int, str]], set[str]]:
+    """Field key -> column, the extra headers, and the date columns headed …年月."""
     lookup = _lookup(register)
     columns: dict[str, int] = {}
+    months: set[str] = set()
     extra: list[tuple[int, str]] = []
     for c, value in enumerate(row):
         candidates = [value]
         if above is not None and c < len(above):
             candidates += [above[c], f"{above[c]}{value}"]
-        keys = [lookup.get(header_key(v)) for v in candidates if not is_blank(v)]
-        key = next((k for k in keys if k and k not in columns), None)
+        keys = [(lookup.get(header_key(v)), v) for v in candidates if not is_blank(v)]
+        key, text = next(((k, v) for k, v in keys if k and k not in columns), (None, None))
         if key:
             columns[key] = c
+            if header_key(text).endswith("年月"):  # 出生年月, 入会年月: a year and month is enough
+                months.add(key)
         elif not is_blank(value):
             extra.append((c, clean_text(value)))
-    return columns, extra
+    return columns, extra, {k for k in months if isinstance(register.field(k).type, Date)}
 
 
 def _read_table(sheet, register: Register) -> Table:
     grid = _grid(sheet)
     _fill_merged(grid, sheet.merged_cell_ranges, HEADER_SEARCH_ROWS)
-    best: tuple[int, int, dict[str, int], list[tuple[int, str]]] | None = None
+    best: tuple[int, int, dict[str, int], list[tuple[int, str]], set[str]] | None = None
     for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
-        columns, extra = _match_row(register, grid[r], grid[r - 1] if r else None)
+        columns, extra, months = _match_row(register, grid[r], grid[r - 1] if r else None)
         if best is None or len(columns) > len(best[2]):
-            best = (len(columns), r, columns, extra)
+            best = (len(columns), r, columns, extra, months)
         if len(columns) == len(register.fields):  # every column found: no later row can do better
             break
     if best is None or best[0] == 0:
         return Table(register, sheet.name, 1, {}, [f for f in register.fields if f.required], [])
-    _, header, columns, extra = best
+    _, header, columns, extra, months = best
     table = Table(
         register,
         sheet.name,
@@ -315,6 +320,7 @@ def _read_table(sheet, register: Register) -> Table:
         columns,
         [f for f in register.fields if f.required and f.key not in columns],
         extra,
+        month_keys=months,
     )
     _read_body(table, grid[header + 1 :], header + 2)
     return table

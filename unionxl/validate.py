@@ -176,7 +176,8 @@ def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
     invalid: dict[int, dict[str, Any]] = {}  # data row index -> field key -> raw value (None: blank)
     for key in keys:
         f, raws, col = table.register.field(key), table.raw[key], table.columns[key]
-        values, problems = convert_column(f.type, raws, table.distinct.get(key))
+        ftype = f.type.monthly() if key in table.month_keys else f.type
+        values, problems = convert_column(ftype, raws, table.distinct.get(key))
         clean.append(values)
         for i, (problem, notes) in problems.items():
             where = {"sheet": table.sheet, "cell": cell_name(table.numbers[i] - 1, col), "field": f.label}
