@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from unionxl.reader import ReadError, read, scan, template_version
+from unionxl.reader import ReadError, folders, read, scan, template_version
 
 from .conftest import convert, make_workbook
 
@@ -81,8 +81,20 @@ def test_scan_skips_lock_files_and_other_files_with_a_note(tmp_path):
         (tmp_path / name).write_bytes(b"")
     files, skipped = scan([tmp_path / "notes.txt", tmp_path])
     assert [p.name for p in files] == ["notes.txt", "D.XLSX", "a.xls", "b.xlsx", "c.ods"]  # a named file is read
-    assert [(p.name, "锁文件" in why or "不是 Excel" in why) for p, why in skipped] == [
+    assert [(p.name, "锁文件" in why or "文本文件" in why) for p, why in skipped] == [
         ("notes.txt", True), ("~$b.xlsx", True)]
+
+
+def test_scan_reads_sub_folders_and_names_what_each_skipped_file_is(tmp_path):
+    (tmp_path / "补报" / "二次").mkdir(parents=True)
+    (tmp_path / ".git").mkdir()
+    for name in ("a.xlsx", "补报/b.xls", "补报/二次/c.et", "补报/说明.docx", "d.pdf", "e.bin", ".git/x.xlsx"):
+        (tmp_path / name).write_bytes(b"")
+    files, skipped = scan([tmp_path])
+    assert [p.relative_to(tmp_path).as_posix() for p in files] == ["a.xlsx", "补报/b.xls", "补报/二次/c.et"]
+    reasons = {p.name: why for p, why in skipped}
+    assert "PDF" in reasons["d.pdf"] and "Word" in reasons["说明.docx"] and "不是 Excel" in reasons["e.bin"]
+    assert folders([tmp_path], files) == [(tmp_path / "补报", 1), (tmp_path / "补报" / "二次", 1)]
 
 
 @pytest.mark.parametrize("fmt", ["xls", "ods"])

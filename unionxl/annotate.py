@@ -15,7 +15,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from . import safety
+from . import marks, safety
 from .findings import ERROR, Finding
 from .reader import open_book
 from .validate import FileReport
@@ -47,6 +47,7 @@ def annotate(report: FileReport, out: str | Path) -> Path:
         del wb[ISSUES_SHEET]
     _mark_cells(wb, report.findings)
     _issues_sheet(wb, report.findings)
+    marks.mark_openpyxl(wb, marks.ANNOTATED, marks.sha256(src))
     return atomic_save(wb, out)
 
 

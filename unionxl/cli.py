@@ -16,7 +16,7 @@ from .annotate import annotate, output_name
 from . import bundled, safety
 from .excelbook import command as excel_workbook_command
 from .merge import MergeResult, merge
-from .report import make_console, show_indicators, show_merge, show_report
+from .report import make_console, no_workbooks, show_folders, show_indicators, show_merge, show_report, show_skipped
 from .reader import ReadError, scan
 from .indicators import from_township
 from .summary import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
@@ -117,11 +117,17 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     --annotate / --annotate-dir 生成退回村里的标注副本：问题单元格标红（错误）或标黄（警告）
     并加批注，另附“问题清单”表；原文件不会被修改。
     """
-    files, _ = scan(list(inputs))
+    files, skipped = scan(list(inputs))
+    console = make_console()
+    if fmt == "text":
+        show_folders(console, list(inputs), files)
+        show_skipped(console, skipped)
+    if not files:
+        click.echo(no_workbooks(list(inputs), skipped), err=True)
+        raise SystemExit(2)
     if annotate_to is not None and len(files) != 1:
         raise click.UsageError("--annotate 只能用于一个文件；多个文件请用 --annotate-dir 文件夹。")
     known = load_villages(villages)
-    console = make_console()
     reports = []
     for path in files:
         report = validate_file(path, known)
@@ -138,7 +144,8 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
             show_report(console, report)
         report.release()  # keep the findings only: memory stays flat however many files
     if fmt == "json":
-        click.echo(json.dumps({"files": [r.as_dict() for r in reports]}, ensure_ascii=False, indent=2))
+        skips = [{"path": str(p), "reason": why} for p, why in skipped]
+        click.echo(json.dumps({"files": [r.as_dict() for r in reports], "skipped": skips}, ensure_ascii=False, indent=2))
     else:
         bad = sum(1 for r in reports if r.errors)
         unreadable = sum(1 for r in reports if not r.readable)
@@ -185,6 +192,11 @@ def run_merge(console: Console, inputs: list[Path], output: Path, known: Village
     if open_elsewhere(output):
         raise click.ClickException(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再合并。")
     files, skipped = scan(inputs)
+    show_folders(console, inputs, files)
+    if not files:
+        show_skipped(console, skipped)
+        click.echo(no_workbooks(inputs, skipped), err=True)
+        raise SystemExit(2)
     with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("校验各村报表", total=len(files))
         result = merge(files, known, strict, skipped, lambda done, total: bar.update(task, completed=done))

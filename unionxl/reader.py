@@ -11,17 +11,15 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import python_calamine
-from defusedxml import ElementTree
 from openpyxl.utils import get_column_letter
 
-from . import safety
+from . import marks, safety
 from .fields import Date, IdNumber, clean_text, is_blank
 from .schema import COVER, REGISTERS, TEMPLATE_VERSION_PROPERTY, Field, Register
 
@@ -124,6 +122,9 @@ class Submission:
         return None if value is None or is_blank(value.raw) else clean_text(value.raw)
 
 
+WPS_ET = "这是 WPS 表格自己的 .et 格式，无法读取；请在 WPS 中另存为 .xlsx 后重新发送。"
+
+
 def open_book(path: str | Path) -> python_calamine.CalamineWorkbook:
     """Open a workbook with python-calamine after the safety checks, whatever its file name says."""
     path = Path(path)
@@ -136,7 +137,7 @@ def open_book(path: str | Path) -> python_calamine.CalamineWorkbook:
         with open(path, "rb") as f:  # e.g. an .xls renamed .xlsx by a chat app: read by content
             return python_calamine.CalamineWorkbook.from_filelike(f)
     except safety.UnsafeFile as exc:
-        raise ReadError(path, str(exc)) from None
+        raise ReadError(path, WPS_ET if path.suffix.lower() == ".et" and "密码" not in str(exc) else str(exc)) from None
     except python_calamine.PasswordError:
         raise ReadError(path, "文件设置了打开密码，请让村里取消密码后重新发送。") from None
     except MemoryError:
@@ -395,23 +396,29 @@ def _footers(table: Table, grid: list[tuple], distinct: dict[int, set[Any]], raw
 
 def template_version(path: Path) -> str | None:
     """The template version stored as a custom document property (xlsx/xlsm only)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            xml = z.read("docProps/custom.xml")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return None
-    root = ElementTree.fromstring(xml)
-    for prop in root:
-        if prop.get("name") == TEMPLATE_VERSION_PROPERTY:
-            return "".join(prop.itertext()).strip() or None
-    return None
+    return marks.properties(path).get(TEMPLATE_VERSION_PROPERTY) or None
+
+
+OTHER_KINDS = {".pdf": "PDF 文件", ".doc": "Word 文档", ".docx": "Word 文档", ".wps": "WPS 文字文档",
+               ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".gif": "图片", ".bmp": "图片", ".heic": "图片",
+               ".zip": "压缩包", ".rar": "压缩包", ".7z": "压缩包", ".csv": "CSV 文本", ".txt": "文本文件",
+               ".ppt": "PowerPoint 文档", ".pptx": "PowerPoint 文档", ".html": "网页", ".htm": "网页"}
+
+
+def skip_reason(path: Path) -> str:
+    """Why a file found in a folder is not read (Chinese); a village that sent a PDF must be noticed."""
+    kind = OTHER_KINDS.get(path.suffix.lower())
+    what = f"这是{kind}" if kind else "不是 Excel 工作簿（.xlsx/.xlsm/.xls/.ods/.et）"
+    return f"{what}，已跳过；如是村里报来的，请让村里发送 Excel 报表"
 
 
 def scan(inputs: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Files to read, and files in the given folders that were skipped (with the reason).
+    """Files to read, and files that were skipped (with the reason).
 
-    Files named directly are always read. In a folder (not its sub-folders), workbooks are
-    taken in name order; Excel/WPS lock files ``~$…`` and other files are skipped.
+    Files named directly are always read. Folders are read with their sub-folders (补报/, one folder
+    per village), workbooks in name order, each folder's files before its sub-folders'; Excel/WPS lock
+    files ``~$…`` and other files are skipped. Workbooks unionxl wrote itself (township workbook,
+    summary, an annotated copy whose original is in the batch) are set aside by their mark.
     """
     files: list[Path] = []
     skipped: list[tuple[Path, str]] = []
@@ -419,13 +426,34 @@ def scan(inputs: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
         if not item.is_dir():
             files.append(item)
             continue
-        for p in sorted(item.iterdir()):
-            if not p.is_file() or p.name.startswith(".~unionxl-"):
+        for p in _walk(item):
+            if p.name.startswith(".~unionxl-"):
                 continue
             if p.name.startswith("~$") or p.name.startswith(".~lock."):
                 skipped.append((p, "Excel/WPS 打开文件时留下的临时锁文件，已跳过"))
             elif p.suffix.lower() in SUFFIXES:
                 files.append(p)
             else:
-                skipped.append((p, "不是 Excel 工作簿（.xlsx/.xlsm/.xls/.ods），已跳过"))
-    return files, skipped
+                skipped.append((p, skip_reason(p)))
+    files, own = marks.sort_out(files)
+    return files, skipped + own
+
+
+def _walk(folder: Path) -> list[Path]:
+    """The files of ``folder`` in name order, then those of its sub-folders (hidden ones and links left out)."""
+    entries = sorted(folder.iterdir())
+    found = [p for p in entries if p.is_file()]
+    for sub in entries:
+        if sub.is_dir() and not sub.is_symlink() and not sub.name.startswith("."):
+            found += _walk(sub)
+    return found
+
+
+def folders(inputs: list[Path], files: list[Path]) -> list[tuple[Path, int]]:
+    """(sub-folder, workbooks read from it) for the sub-folders of the given folders that held workbooks."""
+    roots = [p for p in inputs if p.is_dir()]
+    counts: dict[Path, int] = {}
+    for f in files:
+        if any(f.parent != root and root in f.parents for root in roots):
+            counts[f.parent] = counts.get(f.parent, 0) + 1
+    return list(counts.items())

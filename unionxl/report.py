@@ -7,6 +7,7 @@ Village text is escaped before printing (a village name may contain rich markup 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -15,6 +16,7 @@ from rich.table import Table as RichTable
 from .findings import ERROR
 from .indicators import SCALARS
 from .merge import MergeResult, unknown_reason
+from .reader import folders
 from .schema import REGISTERS
 from .validate import FileReport
 
@@ -36,6 +38,24 @@ def show_report(console: Console, report: FileReport) -> None:
         level = "[red]错误[/]" if f.severity == ERROR else "[yellow]警告[/]"
         value = "" if f.value is None else f"「{escape(str(f.value))}」"
         console.print(f"  {level} {escape(f.location)} {escape(f.field or '')}{value}：{escape(f.message)}")
+
+
+def show_folders(console: Console, inputs: list[Path], files: list[Path]) -> None:
+    """One line per sub-folder read (补报/, one folder per village)."""
+    for folder, count in folders(inputs, files):
+        console.print(f"读取子文件夹 {escape(str(folder))}：{count} 个工作簿")
+
+
+def show_skipped(console: Console, skipped: list[tuple[Path, str]]) -> None:
+    for path, reason in skipped:
+        console.print(f"  已跳过 {escape(str(path))}：{escape(reason)}")
+
+
+def no_workbooks(inputs: list[Path], skipped: list[tuple[Path, str]]) -> str:
+    """The one line when a batch holds no workbook at all (exit code 2)."""
+    shown = "、".join(str(p) for p in inputs)
+    other = f"（另有 {len(skipped)} 个文件已跳过，见上）" if skipped else ""
+    return f"没有找到村报表：{shown} 中没有 .xlsx/.xlsm/.xls/.ods/.et 工作簿{other}。请检查文件夹是否选对。"
 
 
 def show_merge(console: Console, result: MergeResult) -> None:
@@ -66,8 +86,7 @@ def show_merge(console: Console, result: MergeResult) -> None:
         console.print(f"  [yellow]未合并[/] {escape(r.path.name)}：{escape(unknown_reason(r))}")
     for r in result.unreadable:
         console.print(f"  [red]无法读取[/] {escape(r.path.name)}：{escape(r.error or '')}")
-    for path, reason in result.skipped:
-        console.print(f"  已跳过 {escape(path.name)}：{reason}")
+    show_skipped(console, result.skipped)
     if result.cross:
         console.print(f"  [yellow]跨村核查[/]：{len(result.cross)} 条（同一人在两个村登记或受助），见“问题清单”。")
 

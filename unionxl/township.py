@@ -17,6 +17,7 @@ from typing import Any
 
 import xlsxwriter
 
+from . import marks
 from .checks import split_cell
 from .fields import Date, IdNumber, Money, Phone
 from .findings import ERROR
@@ -99,6 +100,7 @@ def write_township(result: MergeResult, out: str | Path, masked: bool = False,
             _register(w, register, result)
         _issues(w, result)
         book.set_properties({"title": "乡镇工会汇总", "creator": "unionxl"})
+        marks.mark_xlsxwriter(book, marks.TOWNSHIP)
         with fast_zip():  # the register sheets are large: zlib level 1 halves the time of close()
             book.close()
 
