@@ -370,12 +370,14 @@ def _footers(table: Table, grid: list[tuple], distinct: dict[int, set[Any]], raw
     """Rows (0-based in the body) of footer lines, and of the non-blank lines after the first one that
     hold no ID number; records them on ``table``. A line with an ID number is a person, whatever it says."""
     found: dict[int, tuple[int, str]] = {}  # body row -> (column, text) of its first footer cell
+    every: set[str] = set()  # all footer texts
     for c, values in distinct.items():
         try:
             joined = "\x00".join(values)  # a column of text: no loop in Python
         except TypeError:
             joined = "\x00".join([v for v in values if v.__class__ is str])
         labels = {m[0] for m in _FOOTER.finditer(joined)} if joined else ()
+        every.update(labels)
         if labels:
             for i, v in enumerate(grid[c]):
                 if v in labels and (i not in found or c < found[i][0]):
@@ -383,7 +385,7 @@ def _footers(table: Table, grid: list[tuple], distinct: dict[int, set[Any]], raw
     if not found:
         return set()
     ids = [raw[key] for key, c in table.columns.items() if isinstance(table.register.field(key).type, IdNumber)]
-    footers = sorted(i for i in found if not any(values[i] is not None and values[i] != found[i][1] for values in ids))
+    footers = sorted(i for i in found if not any(values[i] is not None and values[i] not in every for values in ids))
     if not footers:
         return set()
     table.footer_rows = [(first + i, cell_name(first + i - 1, found[i][0]), clean_text(found[i][1])) for i in footers]
