@@ -26,14 +26,31 @@ from .schema import COVER, REGISTERS, TEMPLATE_VERSION_PROPERTY, Field, Register
 HEADER_SEARCH_ROWS = 15
 TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|小\s*计)")
 # A signature or note line under a register: 填表人：施建华, 单位负责人（签字）：, 注：…, 填报日期：2012年11月2日.
-# Matched on a column's distinct texts joined by NUL (one regex scan in C, not a Python loop per cell).
+# Searched in a column's distinct texts joined by NUL: one regex scan in C, not a Python loop per cell.
 FOOTER_LABELS = ("填表人|填报人|制表人|制表|统计人|审核人|审核|复核人|审批人|单位负责人|负责人|主管领导|分管领导|"
                  "工会主席|联系人|联系电话|电话|填报日期|填表日期|报送日期|制表日期|日期|注\\d*|说明|备注|盖章|签字|签名|"
                  "填报单位|填表单位|单位")
 _FOOTER = re.compile(
-    r"(?<![^\x00])[\s*]*(?:" + FOOTER_LABELS + r")[\s\u3000]*(?:[(（][^)）\x00]{0,12}[)）])?[\s\u3000]*"
-    r"(?:[:：][^\x00]*|(?=\x00)|\Z)"
-    r"|(?<![^\x00])[\s*]*(?:填表人|填报人|制表人|统计人|审核人|复核人|审批人|单位负责人|负责人|联系人)[\s\u3000]+[^\x00]+")
+    r"(?:" + FOOTER_LABELS + r")[\s\u3000]*(?:[(（][^)）\x00]{0,12}[)）])?[\s\u3000]*(?:[:：][^\x00]*|(?=\x00)|\Z)"
+    r"|(?:填表人|填报人|制表人|统计人|审核人|复核人|审批人|单位负责人|负责人|联系人)[\s\u3000]+[^\x00]+")
+_LEAD = " \t\u3000*"  # what may stand before the label in its cell
+
+
+def footer_texts(joined: str) -> set[str]:
+    """The cells of ``joined`` (texts separated by NUL) that are footer lines: a footer label at the start
+    of the cell (after spaces or *), followed by a colon, a name, or nothing."""
+    if joined.isascii():  # every label is Chinese: numbers, IDs and phones are passed over at once
+        return set()
+    found = set()
+    for m in _FOOTER.finditer(joined):
+        begin = m.start()
+        while begin and joined[begin - 1] in _LEAD:
+            begin -= 1
+        if begin == 0 or joined[begin - 1] == "\x00":
+            found.add(joined[begin : m.end()])
+    return found
+
+
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 
 
@@ -340,7 +357,7 @@ def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
     if min(map(len, body)) < width:
         body = [line + [""] * (width - len(line)) for line in body]
     grid = list(zip(*body))  # one tuple per sheet column
-    distinct = {c: set(values) for c, values in enumerate(grid)}
+    distinct = {c: set(grid[c]) for c in {0, 1, 2, *table.columns.values()} if c < len(grid)}
     skip: set[int] = set()  # 合计 rows, recognised by a label in one of the first three columns
     for c in range(min(3, len(grid))):
         labels = {v for v in distinct[c] if v.__class__ is str and "计" in v and TOTAL_LABEL.match(clean_text(v))}
@@ -356,7 +373,7 @@ def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
     keep = range(len(body))
     if all(None in values for values in content):  # else no row is blank in every column
         keep = [i for i, values in enumerate(zip(*content)) if values.count(None) < len(content)]
-    skip |= _footers(table, grid, distinct, raw, first, set(keep))
+    skip |= _footers(table, grid, raw, first, keep, skip)
     if skip:
         keep = [i for i in keep if i not in skip]
     if len(keep) < len(body):
@@ -365,35 +382,38 @@ def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
     table.raw = raw
 
 
-def _footers(table: Table, grid: list[tuple], distinct: dict[int, set[Any]], raw: dict[str, Sequence[Any]],
-             first: int, kept: set[int]) -> set[int]:
-    """Rows (0-based in the body) of footer lines, and of the non-blank lines after the first one that
-    hold no ID number; records them on ``table``. A line with an ID number is a person, whatever it says."""
+def _footers(table: Table, grid: list[tuple], raw: dict[str, Sequence[Any]], first: int, keep: Sequence[int],
+             skip: set[int]) -> set[int]:
+    """Rows (0-based in the body) of footer lines under the register, and of the non-blank lines after the
+    first one that hold no ID number; records them on ``table``. Only the rows below the last row with an
+    ID number are searched (a line with an ID number is a person, whatever it says), so the cost does not
+    grow with the register."""
+    ids = [raw[key] for key, c in table.columns.items() if isinstance(table.register.field(key).type, IdNumber)]
+    start = len(grid[0]) if grid else 0
+    while start and not any(_looks_like_id(values[start - 1]) for values in ids):
+        start -= 1
     found: dict[int, tuple[int, str]] = {}  # body row -> (column, text) of its first footer cell
-    every: set[str] = set()  # all footer texts
-    for c, values in distinct.items():
-        try:
-            joined = "\x00".join(values)  # a column of text: no loop in Python
-        except TypeError:
-            joined = "\x00".join([v for v in values if v.__class__ is str])
-        labels = {m[0] for m in _FOOTER.finditer(joined)} if joined else ()
-        every.update(labels)
-        if labels:
-            for i, v in enumerate(grid[c]):
-                if v in labels and (i not in found or c < found[i][0]):
-                    found[i] = (c, v)
+    for c, column in enumerate(grid):
+        tail = column[start:]
+        texts = [v for v in set(tail) if v.__class__ is str]
+        labels = footer_texts("\x00".join(texts)) if texts else ()
+        for i, v in enumerate(tail, start):
+            if v in labels and i not in found:
+                found[i] = (c, v)
     if not found:
         return set()
-    ids = [raw[key] for key, c in table.columns.items() if isinstance(table.register.field(key).type, IdNumber)]
-    footers = sorted(i for i in found if not any(values[i] is not None and values[i] not in every for values in ids))
-    if not footers:
-        return set()
+    footers = sorted(found)
     table.footer_rows = [(first + i, cell_name(first + i - 1, found[i][0]), clean_text(found[i][1])) for i in footers]
-    after = [i for i in sorted(kept) if i > footers[0] and i not in found and not any(v[i] is not None for v in ids)]
+    after = [i for i in keep if i > footers[0] and i not in found and i not in skip]
     for i in after:
         c = next(c for c, values in enumerate(grid) if not is_blank(values[i]))
         table.after_footer.append((first + i, cell_name(first + i - 1, c)))
     return set(footers) | set(after)
+
+
+def _looks_like_id(value: Any) -> bool:
+    """A raw ID cell that is a person's (digits, a number), not blank and not a footer's text."""
+    return value is not None and (value.__class__ is not str or value.lstrip()[:1].isdigit())
 
 
 def template_version(path: Path) -> str | None:
