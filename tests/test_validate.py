@@ -425,3 +425,12 @@ def test_year_month_columns_compare_with_the_id_at_month_precision(tmp_path):
     members = [member(), member(LONG, name="龙海", sex="男"), member(make_id(order="212"), name="王芳")]
     found = codes_at(submission(tmp_path, members=members, edit=edit))
     assert sorted(found) == [("birth-mismatch", "F4"), ("join-too-young", "O4")]
+
+
+def test_cover_without_village_name_takes_a_listed_village_by_its_code(tmp_path):
+    path = submission(tmp_path, cover={"village": None, "village_code": "433101206207", "union_name": "乡工会"})
+    known = VillageList([Village("坪朗村", "433101206202"), Village("排杉村", "433101206207")])
+    report = validate_file(path, known)
+    inferred = next(f for f in report.findings if f.code == "village-inferred")
+    assert report.village == "排杉村" and inferred.cell == "B4" and "村代码" in inferred.message
+    assert validate_file(path).village is None  # a code alone names no village without the list
