@@ -173,6 +173,15 @@ def footer(ws, row: int, cells: dict[int, str]) -> None:
         ws.cell(row, c, text)
 
 
+def ledgers(wb: Workbook, sheets: tuple, path: Path, v: Village, aids: list[Column] | None = None,
+            cases: list[Column] | None = None) -> Village:
+    """The aid and case sheets ``sheets`` from row 1, then save."""
+    register(sheets[0], 1, aids or aid_columns(), v.aids)
+    register(sheets[1], 1, cases or case_columns(), v.cases)
+    wb.save(path)
+    return v
+
+
 def book(*names: str) -> tuple[Workbook, list]:
     wb = Workbook()
     wb.remove(wb.active)
@@ -232,10 +241,8 @@ def pinglang(rng, out: Path) -> Village:
     for i in range(len(v.members) + 1, 61):  # 序号 filled down far
         ms.cell(end - 1 + i - len(v.members), 1, i)
     v.warned.append(("会员名册", "D2", "extra-column"))
-    register(ad, 1, aid_columns(day=lambda a: f"{a.day:%Y.%m.%d}"), v.aids)
-    register(cs, 1, case_columns(day=lambda d: f"{d.year}年{d.month}月{d.day}日"), v.cases)
-    wb.save(out / "坪朗村(1).xlsx")
-    return v
+    return ledgers(wb, (ad, cs), out / "坪朗村(1).xlsx", v, aid_columns(day=lambda a: f"{a.day:%Y.%m.%d}"),
+                   case_columns(day=lambda d: f"{d.year}年{d.month}月{d.day}日"))
 
 
 def budian(rng, out: Path) -> Village:
@@ -249,10 +256,7 @@ def budian(rng, out: Path) -> Village:
              v.members)
     v.planted += [("会员花名册", f"E{i + 2}", "id-as-number") for i in sorted(as_number)]
     v.warned.append(("会员花名册", None, "two-register-sheets"))
-    register(ad, 1, aid_columns(day=lambda a: f"{a.day:%Y/%m/%d}"), v.aids)
-    register(cs, 1, case_columns(), [])
-    wb.save(out / "新建 Microsoft Excel 工作表.xlsx")
-    return v
+    return ledgers(wb, (ad, cs), out / "新建 Microsoft Excel 工作表.xlsx", v, aid_columns(day=lambda a: f"{a.day:%Y/%m/%d}"))
 
 
 def paixiong(rng, out: Path) -> Village:
@@ -265,10 +269,7 @@ def paixiong(rng, out: Path) -> Village:
     register(copy, 1, member_columns(), v.members[:3])
     v.planted.append(("会员名册", "E6", "id-checksum"))
     v.warned.append(("会员名册", None, "two-register-sheets"))
-    register(ad, 1, aid_columns(), v.aids)
-    register(cs, 1, case_columns(), v.cases)
-    wb.save(out / "排兄村.xlsx")
-    return v
+    return ledgers(wb, (ad, cs), out / "排兄村.xlsx", v)
 
 
 def paishan(rng, out: Path) -> Village:
@@ -283,10 +284,7 @@ def paishan(rng, out: Path) -> Village:
     footer(ms, end + 1, {1: "注：1. 本表由村工会填写；2. 身份证号请用文本格式。"})
     ms.merge_cells(start_row=end + 1, start_column=1, end_row=end + 1, end_column=8)
     v.warned.append(("会员名册", f"A{end + 1}", "footer-row"))
-    register(ad, 1, aid_columns(), v.aids)
-    register(cs, 1, case_columns(), v.cases)
-    wb.save(out / "排杉村工作报表.xlsx")
-    return v
+    return ledgers(wb, (ad, cs), out / "排杉村工作报表.xlsx", v)
 
 
 def zhonghuang(rng, out: Path) -> tuple[Village, Village]:
@@ -297,9 +295,7 @@ def zhonghuang(rng, out: Path) -> tuple[Village, Village]:
         wb, (cv, ms, ad, cs) = book("封面", "会员名册", "帮扶台账", "维权案件")
         cover(cv, v, fill=fill)
         register(ms, 1, member_columns(), v.members)
-        register(ad, 1, aid_columns(), v.aids)
-        register(cs, 1, case_columns(), v.cases)
-        wb.save(out / name)
+        ledgers(wb, (ad, cs), out / name, v)
     return final, draft
 
 
