@@ -24,15 +24,17 @@ from .fields import Date, IdNumber, clean_text, is_blank
 from .schema import COVER, REGISTERS, TEMPLATE_VERSION_PROPERTY, Field, Register
 
 HEADER_SEARCH_ROWS = 15
-TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|小\s*计)")
+TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|小\s*计|共\s*计|累\s*计|本页小计|总人数)")
 # A signature or note line under a register: 填表人：施建华, 单位负责人（签字）：, 注：…, 填报日期：2012年11月2日.
 # Searched in a column's distinct texts joined by NUL: one regex scan in C, not a Python loop per cell.
-FOOTER_LABELS = ("填表人|填报人|制表人|制表|统计人|审核人|审核|复核人|审批人|单位负责人|负责人|主管领导|分管领导|"
-                 "工会主席|联系人|联系电话|电话|填报日期|填表日期|报送日期|制表日期|日期|注\\d*|说明|备注|盖章|签字|签名|"
-                 "填报单位|填表单位|单位")
+PEOPLE = "填表人|填报人|制表人|统计人|审核人|复核人|审批人|经办人|单位负责人|工会负责人|负责人|联系人|主管领导|分管领导|工会主席|主席|主任|书记"
+FOOTER_LABELS = (PEOPLE + "|制表|审核|审批|联系电话|电话|(?:填报|填表|报送|制表|统计|报表)(?:日期|时间)|日期|注\\d*|说明|备注|"
+                 "盖章|签字|签名|填报单位|填表单位|单位")
 _FOOTER = re.compile(
-    r"(?:" + FOOTER_LABELS + r")[\s\u3000]*(?:[(（][^)）\x00]{0,12}[)）])?[\s\u3000]*(?:[:：][^\x00]*|(?=\x00)|\Z)"
-    r"|(?:填表人|填报人|制表人|统计人|审核人|复核人|审批人|单位负责人|负责人|联系人)[\s\u3000]+[^\x00]+")
+    r"(?:" + FOOTER_LABELS + r")(?:签字|签名|签章|盖章)?[\s\u3000]*(?:[(（][^)）\x00]{0,12}[)）])?[\s\u3000]*"
+    r"(?:[:：][^\x00]*|(?=\x00)|\Z)"
+    r"|(?:" + PEOPLE + r")[\s\u3000]+[^\x00]+"
+    r"|[^\x00:：]{0,20}?[(（](?:盖章|公章|签字|签名|签章)[)）][^\x00]*")  # 村工会（盖章）, 寨阳村（公章）
 _LEAD = " \t\u3000*"  # what may stand before the label in its cell
 
 
@@ -296,6 +298,15 @@ def _lookup(register: Register) -> dict[str, str]:
 _LOOKUPS: dict[str, tuple[Register, dict[str, str]]] = {}
 
 
+_NOTE = re.compile(r"\([^()]*\)$")  # 身份证号(18位), 金额(元), 工作单位(全称), 出生日期(yyyy-mm-dd)
+
+
+def _header_field(lookup: dict[str, str], value: Any) -> str | None:
+    """The field a header names: as written, else without a note in parentheses at its end."""
+    key = header_key(value)
+    return lookup.get(key) or (lookup.get(_NOTE.sub("", key)) if key.endswith(")") else None)
+
+
 def _match_row(register: Register, row: list[Any], above: list[Any] | None
                ) -> tuple[dict[str, int], list[tuple[int, str]], set[str]]:
     """Field key -> column, the extra headers, and the date columns headed …年月."""
@@ -307,11 +318,11 @@ def _match_row(register: Register, row: list[Any], above: list[Any] | None
         candidates = [value]
         if above is not None and c < len(above):
             candidates += [above[c], f"{above[c]}{value}"]
-        keys = [(lookup.get(header_key(v)), v) for v in candidates if not is_blank(v)]
+        keys = [(_header_field(lookup, v), v) for v in candidates if not is_blank(v)]
         key, text = next(((k, v) for k, v in keys if k and k not in columns), (None, None))
         if key:
             columns[key] = c
-            if header_key(text).endswith("年月"):  # 出生年月, 入会年月: a year and month is enough
+            if _NOTE.sub("", header_key(text)).endswith("年月"):  # 出生年月, 入会年月: a year and month is enough
                 months.add(key)
         elif not is_blank(value):
             extra.append((c, clean_text(value)))
@@ -393,22 +404,31 @@ def _footers(table: Table, grid: list[tuple], raw: dict[str, Sequence[Any]], fir
     while start and not any(_looks_like_id(values[start - 1]) for values in ids):
         start -= 1
     found: dict[int, tuple[int, str]] = {}  # body row -> (column, text) of its first footer cell
+    totals: set[int] = set()  # 合计 rows whose label is not in the first three columns
     for c, column in enumerate(grid):
         tail = column[start:]
         texts = [v for v in set(tail) if v.__class__ is str]
         labels = footer_texts("\x00".join(texts)) if texts else ()
+        sums = {v for v in texts if TOTAL_LABEL.match(clean_text(v))}
         for i, v in enumerate(tail, start):
-            if v in labels and i not in found:
+            if v in sums and i not in skip:
+                totals.add(i)
+            elif v in labels and i not in found:
                 found[i] = (c, v)
+    if totals:
+        skip |= totals
+        table.total_rows = sorted({*table.total_rows, *(first + i for i in totals)})
+    for i in totals:
+        found.pop(i, None)
     if not found:
-        return set()
+        return totals
     footers = sorted(found)
     table.footer_rows = [(first + i, cell_name(first + i - 1, found[i][0]), clean_text(found[i][1])) for i in footers]
     after = [i for i in keep if i > footers[0] and i not in found and i not in skip]
     for i in after:
         c = next(c for c, values in enumerate(grid) if not is_blank(values[i]))
         table.after_footer.append((first + i, cell_name(first + i - 1, c)))
-    return set(footers) | set(after)
+    return set(footers) | set(after) | totals
 
 
 def _looks_like_id(value: Any) -> bool:

@@ -207,13 +207,14 @@ def zhaiyang(rng, out: Path, shared: Person) -> Village:
     ms.cell(end, 1, "合计")
     ms.cell(end, 2, f"{len(v.members)}人")
     footer(ms, end + 2, {1: "填表人：施建华", 5: "审核人：龙海军", 9: "填报日期：2012年11月2日"})
-    ms.cell(end + 3, 2, "（盖章）施建华")
+    ms.cell(end + 3, 2, "施建华")  # the name written under 填表人
     v.warned += [("会员名册", f"A{end}", "total-row"), ("会员名册", f"A{end + 2}", "footer-row"),
                  ("会员名册", f"B{end + 3}", "after-footer")]
     texts = ["1,500.00", "￥800", "0.5万", "300.50"]
     end = register(ad, 1, aid_columns(amount=lambda a: texts[v.aids.index(a)]), v.aids)
     footer(ad, end, {2: "单位负责人（签字）：", 6: "制表：施建华"})
-    v.warned.append(("帮扶台账", f"B{end}", "footer-row"))
+    footer(ad, end + 1, {5: "寨阳村工会（盖章）"})
+    v.warned += [("帮扶台账", f"B{end}", "footer-row"), ("帮扶台账", f"E{end + 1}", "footer-row")]
     end = register(cs, 1, case_columns(), v.cases)
     cs.cell(end, 1, "总计")
     v.warned.append(("维权案件", f"A{end}", "total-row"))
@@ -234,8 +235,9 @@ def pinglang(rng, out: Path) -> Village:
     cols = [("身份证号码", lambda p: p.idn), ("会员姓名", lambda p: p.name), ("自编号", lambda p: "ZY-" + p.idn[-4:]),
             ("性别", lambda p: p.sex), ("民族", lambda p: p.ethnicity[:-1]), ("文化程度", lambda p: p.education),
             ("户口性质", lambda p: p.hukou + "户口"), ("出生年月", lambda p: month_forms[v.members.index(p) % 4].format(p.birth, d=p.birth)),
-            ("政治面貌", lambda p: p.political), ("是否农民工", lambda p: p.migrant), ("身份", lambda p: p.employment),
-            ("入会年月", lambda p: f"{p.joined:%Y.%m}"), ("会籍", lambda p: "正常"), ("手机", lambda p: p.phone)]
+            ("政治面貌", lambda p: p.political), ("是否农民工会员", lambda p: p.migrant),
+            ("就业状况", lambda p: p.employment), ("入会年月（yyyy.mm）", lambda p: f"{p.joined:%Y.%m}"),
+            ("会籍", lambda p: "正常"), ("手机号码(11位)", lambda p: p.phone)]
     end = register(ms, 2, cols, v.members)
     ms["A1"] = "坪朗村会员花名册（2012年）"
     for i in range(len(v.members) + 1, 61):  # 序号 filled down far
@@ -327,8 +329,9 @@ def shetangpo(rng, out: Path) -> Village:
                                         (ad, aid_columns(), v.aids, "帮扶明细"), (cs, case_columns(), v.cases, "维权台账")):
         ws["A1"] = f"社塘坡村{title}"
         end = register(ws, 3, columns, records)
-        footer(ws, end, {1: "制表人", 2: "施建华", 4: "联系电话：13807431234"})
-        v.warned.append((ws.title, f"A{end}", "footer-row"))
+        ws.cell(end, 5, "共计")  # a total not in the first columns
+        footer(ws, end + 1, {1: "制表人", 2: "施建华", 4: "联系电话：13807431234"})
+        v.warned += [(ws.title, f"A{end}", "total-row"), (ws.title, f"A{end + 1}", "footer-row")]
     wb.save(out / "社塘坡村.xlsx")
     return v
 
