@@ -110,3 +110,14 @@ def test_reads_xls_and_ods_the_same_as_xlsx(examples, tmp_path, fmt):
         assert [r.values["id_number" if key != "cases" else "applicant_id"] for r in other.rows] == [
             r.values["id_number" if key != "cases" else "applicant_id"] for r in table.rows
         ]
+
+
+def test_register_chosen_by_content_also_from_an_unnamed_sheet(tmp_path):
+    header = ["序号", "姓名", "性别", "民族", "身份证号", "政治面貌", "学历", "户籍类型", "是否农民工", "就业状态",
+              "入会时间", "会籍状态"]
+    person = [1, "王秀英", "女", "苗族", ID, "群众", "初中", "农业", "是", "在岗", dt.date(2011, 5, 1), "正常"]
+    path = make_workbook(tmp_path / "s.xlsx", {"封面": COVER_ROWS, "会员名册": [header], "Sheet1": [header, person],
+                                               "填表说明": [header, person]})
+    table = read(path).tables["members"]
+    assert table.sheet == "Sheet1" and table.numbers == [2]
+    assert table.rivals == [("会员名册", 0)]
