@@ -39,6 +39,8 @@ def split_cell(cell: str | None) -> tuple[int, int]:
 
 
 def structure(table: Table) -> Iterator[Finding]:
+    if not table.named:
+        yield Finding("register-by-content", {"register": table.register.sheet, "sheet": table.sheet}, sheet=table.sheet)
     if table.rivals:
         sheets = "、".join(f"“{name}”（{rows} 行）" for name, rows in [(table.sheet, len(table.numbers)), *table.rivals])
         yield Finding("two-register-sheets", {"register": table.register.sheet, "sheets": sheets, "used": table.sheet},

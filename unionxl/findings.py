@@ -94,6 +94,10 @@ CODES: dict[str, Code] = {
         WARNING, "有多张工作表像是“{register}”：{sheets}；已采用“{used}”（数据行最多），其余未读取，请删除多余的表。",
         "two sheets could be the register: the one used is named",
     ),
+    "register-by-content": Code(
+        WARNING, "没有名为“{register}”的工作表，已按列标题采用工作表“{sheet}”；请把它改名为“{register}”。",
+        "register taken from a sheet of another name, by its header",
+    ),
     "village-inferred": Code(
         WARNING, "封面没有填村名，已按{source}「{value}」认作「{village}」；请在封面“村（社区）名称”一栏填写村名。",
         "village name taken from the cover's code, union name or title",

@@ -17,6 +17,7 @@ from .villages import VillageList
 # 寨阳乡排杉村工会2012年1—10月工作报表 -> 排杉村; the name ends in 村 or 社区 and is followed by what a title says next
 _NAMED = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:村|社区))(?=工会|村委|委员会|居委|联合会|\d|年|[(（]|工作|报表|$)")
 _PLACE = re.compile(r"^.*(?:[乡镇]|街道|办事处)")
+_NOT_NAMES = {"本村", "该村", "各村", "全村", "行政村", "自然村", "农村", "社区", "本社区", "各社区"}
 
 
 def village_in_text(text: str, villages: VillageList | None) -> str | None:
@@ -27,7 +28,7 @@ def village_in_text(text: str, villages: VillageList | None) -> str | None:
         return villages.named_in(text)
     for m in _NAMED.finditer(text):
         name = _PLACE.sub("", m[1])
-        if len(name) >= 2 and name not in ("本村", "该村", "社区"):
+        if len(name) >= 2 and name not in _NOT_NAMES:
             return name
     return None
 

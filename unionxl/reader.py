@@ -110,6 +110,7 @@ class Table:
     after_footer: list[tuple[int, str]] = field(default_factory=list)  # (row, first cell) of lines below a footer
     month_keys: set[str] = field(default_factory=set)  # date columns headed …年月 (出生年月): a month is enough
     rivals: list[tuple[str, int]] = field(default_factory=list)  # (sheet, data rows) of other sheets that could be it
+    named: bool = True  # the sheet's name is the register's (or a synonym); else it was taken by its header
 
     @property
     def rows(self) -> list[Row]:
@@ -219,6 +220,7 @@ def _choose_table(book, register: Register, names: list[str], named: set[str | N
         return None
     best = max(tables, key=lambda t: (len(t.numbers), len(t.columns), t.sheet == register.sheet))
     best.rivals = [(t.sheet, len(t.numbers)) for t in tables if t is not best and t.columns]
+    best.named = _sheet_key(best.sheet) in _names(register)
     named.add(best.sheet)
     return best
 
