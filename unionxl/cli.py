@@ -112,7 +112,7 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     """校验村报表：每个问题定位到工作表和单元格。Validate village submissions.
 
     \b
-    INPUTS 是村报表文件（.xlsx/.xlsm/.xls/.ods）或包含它们的文件夹。
+    INPUTS 是村报表文件（.xlsx/.xlsm/.xls/.ods/.et）或包含它们的文件夹（含子文件夹）。
     退出码 / exit code: 0 无错误（可有警告）; 1 有错误; 2 有文件无法读取。
     --annotate / --annotate-dir 生成退回村里的标注副本：问题单元格标红（错误）或标黄（警告）
     并加批注，另附“问题清单”表；原文件不会被修改。
@@ -122,9 +122,7 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     if fmt == "text":
         show_folders(console, list(inputs), files)
         show_skipped(console, skipped)
-    if not files:
-        click.echo(no_workbooks(list(inputs), skipped), err=True)
-        raise SystemExit(2)
+    require_workbooks(list(inputs), files, skipped)
     if annotate_to is not None and len(files) != 1:
         raise click.UsageError("--annotate 只能用于一个文件；多个文件请用 --annotate-dir 文件夹。")
     known = load_villages(villages)
@@ -153,6 +151,13 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     raise SystemExit(exit_status(reports))
 
 
+def require_workbooks(inputs: list[Path], files: list[Path], skipped: list[tuple[Path, str]]) -> None:
+    """No workbook at all in the inputs: one Chinese line, exit code 2."""
+    if not files:
+        click.echo(no_workbooks(inputs, skipped), err=True)
+        raise SystemExit(2)
+
+
 def exit_status(reports: list[FileReport]) -> int:
     if any(not r.readable for r in reports):
         return 2
@@ -174,7 +179,7 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
     """合并各村报表为乡镇汇总工作簿。Merge village submissions into the township workbook.
 
     \b
-    INPUTS 是村报表文件或文件夹，.xlsx/.xlsm/.xls/.ods 均可，文件名随意：村名取自每个文件的封面。
+    INPUTS 是村报表文件或文件夹（含子文件夹），.xlsx/.xlsm/.xls/.ods/.et 均可，文件名随意：村名取自每个文件的封面。
     汇总工作簿含：汇总（各项指标、分村表）、图表、报送情况（应报、已报、未报、重复报送、
     无法读取）、会员名册、帮扶台账、维权案件（每行注明村名、来源文件和单元格）、
     问题清单（含跨村重复登记、重复帮扶）。
@@ -195,8 +200,7 @@ def run_merge(console: Console, inputs: list[Path], output: Path, known: Village
     show_folders(console, inputs, files)
     if not files:
         show_skipped(console, skipped)
-        click.echo(no_workbooks(inputs, skipped), err=True)
-        raise SystemExit(2)
+    require_workbooks(inputs, files, skipped)
     with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("校验各村报表", total=len(files))
         result = merge(files, known, strict, skipped, lambda done, total: bar.update(task, completed=done))
