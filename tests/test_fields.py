@@ -727,3 +727,10 @@ def test_year_month_type_still_takes_full_text_dates_and_rejects_nonsense():
             ym.convert(bad)
     with pytest.raises(Invalid):
         Date().convert("1990.02")  # a plain date column still wants a day
+
+
+@pytest.mark.parametrize("codes_list, typed, label", [
+    (codes.EDUCATION, "小学及以下", "小学"), (codes.EMPLOYMENT, "待（下）岗", "下岗待岗"),
+    (codes.EMPLOYMENT, "退养（内退）", "内退"), (codes.MEMBERSHIP, "保留", "保留会籍")])
+def test_the_provincial_member_forms_lists_are_read(codes_list, typed, label):
+    assert Choice(codes_list).convert(typed) == label
