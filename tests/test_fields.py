@@ -734,3 +734,14 @@ def test_year_month_type_still_takes_full_text_dates_and_rejects_nonsense():
     (codes.EMPLOYMENT, "退养（内退）", "内退"), (codes.MEMBERSHIP, "保留", "保留会籍")])
 def test_the_provincial_member_forms_lists_are_read(codes_list, typed, label):
     assert Choice(codes_list).convert(typed) == label
+
+
+@pytest.mark.parametrize("text", ["2012年1月1日至2012年10月31日", "2012.1.1-2012.10.31", "2012年1—10月", "2012年1月至10月",
+                                  "2012-01-01-2012-10-31", "2012年1月-2012年10月", "2012.01～2012.10"])
+def test_a_report_period_in_one_cell(text):
+    assert fields.period(text) == (dt.date(2012, 1, 1), dt.date(2012, 10, 31))
+
+
+@pytest.mark.parametrize("text", ["坪朗村", "2012-01-01", "2012年13月至14月", None, ""])
+def test_no_period(text):
+    assert fields.period(text) is None

@@ -248,6 +248,43 @@ class YearMonth(Date):
         return super()._parse(raw)
 
 
+_SAME_YEAR = re.compile(r"^(\d{4})年(\d{1,2})月?(?:份)?[—–\-~～至到]+(\d{1,2})月(?:份)?$")
+_RANGE = re.compile(r"^(.+?)(?:至|到|~|～|—+|–|－|--?)(.+)$")
+
+
+def period(text: Any) -> tuple[dt.date, dt.date] | None:
+    """The report period one cell gives (统计期间：2012年1月1日至2012年10月31日, 2012.1.1-2012.10.31,
+    2012年1—10月, 2012年1月至10月): (start, end), a month-only end meaning its last day; None if it is no period."""
+    if isinstance(text, dt.date) or is_blank(text):
+        return None
+    text = clean_text(text).replace(" ", "")
+    m = _SAME_YEAR.match(text)
+    if m:
+        year, first, last = (int(g) for g in m.groups())
+        parts: tuple[str, str] = (f"{year}年{first}月", f"{year}年{last}月")
+    else:
+        m = re.match(r"^(\d{4}-\d{1,2}-\d{1,2})-(\d{4}-\d{1,2}-\d{1,2})$", text) or _RANGE.match(text)
+        if not m:
+            return None
+        parts = (m[1], m[2])
+    try:
+        start, end = (_month_or_day(part, last=i == 1) for i, part in enumerate(parts))
+    except (Invalid, ValueError):
+        return None
+    return start, end
+
+
+def _month_or_day(text: str, last: bool) -> dt.date:
+    """A date, or a month (2012年10月, 2012.10) as its first or last day."""
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})月?(?:份)?", text)
+    if m is None:
+        return Date(allow_future=True)._parse(text)
+    year, month = int(m[1]), int(m[2])
+    if not last:
+        return dt.date(year, month, 1)
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
 TOO_LARGE = Decimal(10) ** 13  # more than any union register holds; also keeps Decimal arithmetic exact
 
 

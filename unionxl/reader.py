@@ -20,7 +20,7 @@ import python_calamine
 from openpyxl.utils import get_column_letter
 
 from . import marks, safety
-from .fields import Date, IdNumber, clean_text, is_blank
+from .fields import Date, IdNumber, clean_text, is_blank, period
 from .schema import COVER, REGISTERS, TEMPLATE_VERSION_PROPERTY, Field, Register
 
 HEADER_SEARCH_ROWS = 15
@@ -229,44 +229,65 @@ def _grid(sheet) -> list[list[Any]]:
     return sheet.to_python(skip_empty_area=False)
 
 
+PERIOD_LABELS = {header_key(h) for h in ("统计期间", "报表期间", "报告期", "报告期间", "所属期间", "填报期间", "统计时段",
+                                         "统计时间", "报表所属期")}
+
+
 def _read_cover(sheet) -> tuple[dict[str, CoverValue], list[tuple[str, str]]]:
     """The cover's items, each found by its label (compared without colons, asterisks, 必填 and spaces):
     the value is after the colon in the label's cell (村名：坪朗村), else the first filled cell to its
-    right, else the cell below. Also the other texts of the cover (its title), with their cells."""
+    right, else the cell below. A 统计期间 given in one cell (2012年1月1日至2012年10月31日) gives both
+    period items. Also the other texts of the cover (its title), with their cells."""
     labels = {header_key(h): f for f in COVER.fields for h in f.headers}
     grid = _grid(sheet)
     found: dict[str, CoverValue] = {}
     used: set[tuple[int, int]] = set()
+    periods: list[CoverValue] = []
     for r, row in enumerate(grid):
         for c, value in enumerate(row):
             if not isinstance(value, str) or (r, c) in used:
                 continue
             label, inline = _split_label(value)
-            f = labels.get(header_key(label))
-            if f is None or f.key in found:
+            key = header_key(label)
+            f = labels.get(key)
+            if (f is None or f.key in found) and key not in PERIOD_LABELS:
                 continue
             used.add((r, c))
-            if inline is not None:
-                found[f.key] = CoverValue(inline, cell_name(r, c))
-                continue
-            right = next(((cc, v) for cc, v in enumerate(row[c + 1 : c + 4], c + 1) if not is_blank(v)), None)
-            below = grid[r + 1][c] if r + 1 < len(grid) and c < len(grid[r + 1]) else None
-            if right is not None and not _is_label(right[1], labels):
-                cc, raw = right
-                found[f.key] = CoverValue(raw, cell_name(r, cc))
-                used.add((r, cc))
-            elif not is_blank(below) and not _is_label(below, labels):
-                found[f.key] = CoverValue(below, cell_name(r + 1, c))
-                used.add((r + 1, c))
+            item = CoverValue(inline, cell_name(r, c)) if inline is not None else _value_right_or_below(grid, r, c, labels, used)
+            if f is None:
+                periods.append(item)
             else:
-                found[f.key] = CoverValue(None, cell_name(r, c + 1))
+                found[f.key] = item
+    for item in periods:  # only where the two items are not given on their own
+        both = period(item.raw)
+        if both and all(found.get(k) is None or is_blank(found[k].raw) for k in ("period_start", "period_end")):
+            found["period_start"], found["period_end"] = (CoverValue(day, item.cell) for day in both)
     texts = [(cell_name(r, c), v) for r, row in enumerate(grid) for c, v in enumerate(row)
              if (r, c) not in used and isinstance(v, str) and not is_blank(v)]
     return found, texts
 
 
+def _value_right_or_below(grid: list[list[Any]], r: int, c: int, labels: dict[str, Field],
+                          used: set[tuple[int, int]]) -> CoverValue:
+    """The value of the label at (r, c): the first filled cell of the next three to its right unless that
+    is another label, else the cell below unless that is a label; an empty value at the cell to the right."""
+    row = grid[r]
+    right = next(((cc, v) for cc, v in enumerate(row[c + 1 : c + 4], c + 1) if not is_blank(v)), None)
+    below = grid[r + 1][c] if r + 1 < len(grid) and c < len(grid[r + 1]) else None
+    if right is not None and not _is_label(right[1], labels):
+        used.add((r, right[0]))
+        return CoverValue(right[1], cell_name(r, right[0]))
+    if not is_blank(below) and not _is_label(below, labels):
+        used.add((r + 1, c))
+        return CoverValue(below, cell_name(r + 1, c))
+    return CoverValue(None, cell_name(r, c + 1))
+
+
 def _is_label(value: Any, labels: dict[str, Field]) -> bool:
-    return isinstance(value, str) and header_key(_split_label(value)[0]) in labels
+    if not isinstance(value, str):
+        return False
+    key = header_key(_split_label(value)[0])
+    return key in labels or key in PERIOD_LABELS
 
 
 _LABEL_VALUE = re.compile(r"^([^:：]{1,20}?)\s*[:：]\s*(.*)$", re.S)

@@ -306,7 +306,7 @@ def yangliuping(rng, out: Path, shared: Person) -> Village:
     v = village(rng, "杨柳坪村", "433101206206", 6, 1, 0, shared=(2, shared))
     wb, (cv, ms, ad, cs) = book("封面", "会员信息", "困难职工帮扶台账", "维权台账")
     items = [("村（社区）名称：", v.name), ("工会名称：", "寨阳乡杨柳坪村工会"), ("填表人：", "杨海"),
-             ("联系电话：", "13807431299"), ("起始日期", PERIOD[0]), ("截止日期", PERIOD[1]), ("填报日期", dt.date(2012, 11, 1))]
+             ("联系电话：", "13807431299"), ("统计期间", "2012年1月1日至2012年10月31日"), ("填报日期", dt.date(2012, 11, 1))]
     cv["A1"] = "工会工作报表"
     for c, (label, value) in enumerate(items, start=1):  # labels across row 3, values below them
         cv.cell(3, c, label)
@@ -324,6 +324,7 @@ def shetangpo(rng, out: Path) -> Village:
     v = village(rng, "社塘坡村", "433101206208", 5, 2, 1)
     wb, (cv, ms, ad, cs) = book("封面", "会员名册", "帮扶明细", "维权案件登记表")
     cover(cv, v, {"village": "村名", "union": "基层工会名称", "preparer": "经办人", "fill": "报送日期"})
+    cv["A7"], cv["B7"], cv["A8"], cv["B8"] = "统计期间：", "2012年1—10月", None, None  # one cell for the period
     for ws, columns, records, title in ((ms, member_columns(birth=lambda p: dt.date(p.birth.year, p.birth.month, 1),
                                                             birth_header="出生年月"), v.members, "会员名册"),
                                         (ad, aid_columns(), v.aids, "帮扶明细"), (cs, case_columns(), v.cases, "维权台账")):
