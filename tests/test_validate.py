@@ -434,3 +434,19 @@ def test_cover_without_village_name_takes_a_listed_village_by_its_code(tmp_path)
     inferred = next(f for f in report.findings if f.code == "village-inferred")
     assert report.village == "排杉村" and inferred.cell == "B4" and "村代码" in inferred.message
     assert validate_file(path).village is None  # a code alone names no village without the list
+
+
+@pytest.mark.parametrize("written", ["寨阳乡排杉村", "排杉村村民委员会", "排杉"])
+def test_a_cover_name_written_otherwise_is_read_as_the_listed_village(tmp_path, written):
+    path = submission(tmp_path, cover={"village": written})
+    known = VillageList([Village("排杉村"), Village("杉木村"), Village("坪朗村")])
+    report = validate_file(path, known)
+    assert report.village == "排杉村" and report.errors == 0
+    assert [(f.code, f.cell) for f in report.findings] == [("village-as-listed", "B3")]
+    assert validate_file(path).village == written  # without the list the name is kept as written
+
+
+def test_a_different_village_containing_a_listed_name_stays_unknown(tmp_path):
+    path = submission(tmp_path, cover={"village": "新排杉村"})
+    report = validate_file(path, VillageList([Village("排杉村")]))
+    assert report.village == "新排杉村" and "unknown-village" in {f.code for f in report.findings}

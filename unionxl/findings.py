@@ -98,6 +98,10 @@ CODES: dict[str, Code] = {
         WARNING, "没有名为“{register}”的工作表，已按列标题采用工作表“{sheet}”；请把它改名为“{register}”。",
         "register taken from a sheet of another name, by its header",
     ),
+    "village-as-listed": Code(
+        WARNING, "封面村名「{value}」与村名单的写法不同，已认作「{village}」；请在封面填写村名单中的村名。",
+        "cover village written otherwise (寨阳乡坪朗村村委会), read as the listed name",
+    ),
     "village-inferred": Code(
         WARNING, "封面没有填村名，已按{source}「{value}」认作「{village}」；请在封面“村（社区）名称”一栏填写村名。",
         "village name taken from the cover's code, union name or title",
