@@ -55,6 +55,8 @@ def structure(table: Table) -> Iterator[Finding]:
         yield Finding("extra-column", sheet=table.sheet, cell=cell_name(header, col), value=text)
     for row in table.total_rows:
         yield Finding("total-row", sheet=table.sheet, cell=f"A{row}")
+    for row in table.header_again:
+        yield Finding("header-again", sheet=table.sheet, cell=f"A{row}")
     for _, cell, text in table.footer_rows:
         yield Finding("footer-row", sheet=table.sheet, cell=cell, value=text)
     for _, cell in table.after_footer:

@@ -82,6 +82,7 @@ CODES: dict[str, Code] = {
     "missing-column": Code(ERROR, "缺少必填列“{column}”，请按模板补上该列。", "required column missing"),
     "extra-column": Code(WARNING, "列“{value}”不在模板中，已忽略。", "unknown extra column (ignored)"),
     "total-row": Code(WARNING, "这一行是合计行，已跳过，不计入人数和金额。", "a 合计/总计 row (not counted)"),
+    "header-again": Code(WARNING, "这一行重复了列标题（打印分页时复制的？），已跳过。", "the header row written again (not counted)"),
     "footer-row": Code(
         WARNING, "这一行是表尾的签名或说明（「{value}」），已跳过，不计入人数和金额。",
         "a footer line: 填表人/审核人/填报日期/注… (not counted)",

@@ -106,6 +106,7 @@ class Table:
     # field key -> its column's distinct raw values (None for blanks; may hold values of left-out rows)
     distinct: dict[str, set[Any]] = field(default_factory=dict)
     total_rows: list[int] = field(default_factory=list)  # 1-based rows recognised as 合计
+    header_again: list[int] = field(default_factory=list)  # 1-based rows repeating the header row
     footer_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (row, cell, text) of 填表人：… lines
     after_footer: list[tuple[int, str]] = field(default_factory=list)  # (row, first cell) of lines below a footer
     month_keys: set[str] = field(default_factory=set)  # date columns headed …年月 (出生年月): a month is enough
@@ -376,16 +377,17 @@ def _read_table(sheet, register: Register) -> Table:
         extra,
         month_keys=months,
     )
-    _read_body(table, grid[header + 1 :], header + 2)
+    _read_body(table, grid[header + 1 :], header + 2, grid[header])
     return table
 
 
-def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
+def _read_body(table: Table, body: list[list[Any]], first: int, heads: Sequence[Any] = ()) -> None:
     """Fill ``table.numbers`` and ``table.raw`` from the rows below the header (``first`` is the
     1-based row of ``body[0]``). Works on columns: a row-by-row loop over 1.7 M cells is slow.
 
-    Left out: blank rows (also rows holding only a 序号 or other pre-filled cells), 合计 rows,
-    footer lines (填表人：…, 注：…) and the lines after the first footer that carry no ID number."""
+    Left out: blank rows (also rows holding only a 序号 or other pre-filled cells), 合计 rows, the
+    header row written again (``heads``, at page breaks), footer lines (填表人：…, 注：…) and the lines
+    after the first footer that carry no ID number."""
     if not body:
         table.raw, table.distinct = {key: [] for key in table.columns}, {key: set() for key in table.columns}
         return
@@ -400,6 +402,9 @@ def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
         if labels:
             skip.update(i for i, v in enumerate(grid[c]) if v in labels)
     table.total_rows = sorted(first + i for i in skip)
+    again = _headers_again(table, grid, distinct, heads)
+    table.header_again = [first + i for i in sorted(again)]
+    skip |= again
     raw: dict[str, Sequence[Any]] = {}
     for key, c in table.columns.items():
         blank = {v for v in distinct[c] if v.__class__ is str and not v[:1].isalnum() and is_blank(v)}
@@ -416,6 +421,19 @@ def _read_body(table: Table, body: list[list[Any]], first: int) -> None:
         raw = {key: [values[i] for i in keep] for key, values in raw.items()}
     table.numbers = [first + i for i in keep]
     table.raw = raw
+
+
+def _headers_again(table: Table, grid: list[tuple], distinct: dict[int, set[Any]], heads: Sequence[Any]) -> set[int]:
+    """Rows that repeat the header (copied at every printed page): at least half their columns hold the
+    column's own header text. Looked for only in columns whose header text occurs below it."""
+    seen: dict[int, int] = {}
+    for c in table.columns.values():
+        head = heads[c] if c < len(heads) else None
+        if isinstance(head, str) and head in distinct.get(c, ()):
+            for i, v in enumerate(grid[c]):
+                if v == head:
+                    seen[i] = seen.get(i, 0) + 1
+    return {i for i, n in seen.items() if 2 * n >= len(table.columns)}
 
 
 def _footers(table: Table, grid: list[tuple], raw: dict[str, Sequence[Any]], first: int, keep: Sequence[int],

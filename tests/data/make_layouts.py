@@ -297,6 +297,11 @@ def zhonghuang(rng, out: Path) -> tuple[Village, Village]:
         wb, (cv, ms, ad, cs) = book("封面", "会员名册", "帮扶台账", "维权案件")
         cover(cv, v, fill=fill)
         register(ms, 1, member_columns(), v.members)
+        if v is final:  # the header copied again at a page break
+            ms.insert_rows(7)
+            for c in range(1, ms.max_column + 1):
+                ms.cell(7, c, ms.cell(1, c).value)
+            v.warned.append(("会员名册", "A7", "header-again"))
         ledgers(wb, (ad, cs), out / name, v)
     return final, draft
 
