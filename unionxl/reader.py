@@ -469,14 +469,15 @@ def _footers(table: Table, grid: list[tuple], raw: dict[str, Sequence[Any]], fir
     table.footer_rows = [(first + i, cell_name(first + i - 1, found[i][0]), clean_text(found[i][1])) for i in footers]
     after = [i for i in keep if i > footers[0] and i not in found and i not in skip]
     for i in after:
-        c = next(c for c, values in enumerate(grid) if not is_blank(values[i]))
+        c = next((c for c, values in enumerate(grid) if not is_blank(values[i])), 0)
         table.after_footer.append((first + i, cell_name(first + i - 1, c)))
     return set(footers) | set(after) | totals
 
 
 def _looks_like_id(value: Any) -> bool:
-    """A raw ID cell that is a person's (digits, a number), not blank and not a footer's text."""
-    return value is not None and (value.__class__ is not str or value.lstrip()[:1].isdigit())
+    """A raw ID cell that is a person's (a number, or text of 15 or more characters starting with a digit),
+    not blank and not a footer's text (填报日期 2012年11月2日 under the ID column)."""
+    return value is not None and (value.__class__ is not str or len(value) >= 15 and value.lstrip()[:1].isdigit())
 
 
 def template_version(path: Path) -> str | None:

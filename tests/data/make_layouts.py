@@ -206,7 +206,7 @@ def zhaiyang(rng, out: Path, shared: Person) -> Village:
     end = register(ms, 4, member_columns(), v.members)
     ms.cell(end, 1, "合计")
     ms.cell(end, 2, f"{len(v.members)}人")
-    footer(ms, end + 2, {1: "填表人：施建华", 5: "审核人：龙海军", 9: "填报日期：2012年11月2日"})
+    footer(ms, end + 2, {1: "填表人：施建华", 3: "审核人：龙海军", 4: "填报日期", 5: "2012年11月2日"})  # E: the ID column
     ms.cell(end + 3, 2, "施建华")  # the name written under 填表人
     v.warned += [("会员名册", f"A{end}", "total-row"), ("会员名册", f"A{end + 2}", "footer-row"),
                  ("会员名册", f"B{end + 3}", "after-footer")]
