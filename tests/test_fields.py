@@ -745,3 +745,8 @@ def test_a_report_period_in_one_cell(text):
 @pytest.mark.parametrize("text", ["坪朗村", "2012-01-01", "2012年13月至14月", None, ""])
 def test_no_period(text):
     assert fields.period(text) is None
+
+
+def test_everyday_spellings_of_dates_and_amounts():
+    assert Date().convert("2012年3月5号") == dt.date(2012, 3, 5)
+    assert Money().convert("500元整") == Decimal("500.00")

@@ -152,7 +152,7 @@ class Choice(FieldType):
 
 
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?:[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
     re.compile(r"^(\d{2})[-/.](\d{1,2})[-/.](\d{1,2})$"),
 )
@@ -305,7 +305,7 @@ def _number(raw) -> Decimal:
 
 
 def _parse_number(raw) -> Decimal:
-    text = clean_text(raw).replace(",", "").replace(" ", "")
+    text = clean_text(raw).replace(",", "").replace(" ", "").removesuffix("整")  # 500元整
     scale = Decimal(1)
     for unit, factor in (("万元", 10000), ("万", 10000), ("元", 1)):
         if text.endswith(unit):
