@@ -67,6 +67,8 @@ def structure(table: Table) -> Iterator[Finding]:
 
 
 def cover(values: dict[str, Any], sub: Submission, villages: VillageList | None) -> Iterator[Finding]:
+    if sub.cover_by_content:
+        yield Finding("cover-by-content", {"sheet": sub.cover_sheet}, sheet=sub.cover_sheet)
     where = {key: v.cell for key, v in sub.cover.items()}
     start, end = values.get("period_start"), values.get("period_end")
     if start and end and end < start:

@@ -76,6 +76,10 @@ CODES: dict[str, Code] = {
     "text-too-long": Code(ERROR, "内容超过 {maximum} 个字，请精简。", "text too long"),
     # -- the workbook's structure --
     "missing-cover": Code(ERROR, "缺少“封面”工作表，无法确定是哪个村的报表。请使用统一模板。", "no cover sheet"),
+    "cover-by-content": Code(
+        WARNING, "没有“封面”工作表，已在工作表“{sheet}”中按项目名称找到村名等封面内容；建议按模板加上“封面”表。",
+        "no sheet named 封面: the cover items were found on another sheet",
+    ),
     "missing-cover-field": Code(ERROR, "封面缺少“{column}”一项，请按模板补上。", "cover item missing"),
     "missing-sheet": Code(ERROR, "缺少“{sheet}”工作表（没有数据也请保留空表）。", "register sheet missing"),
     "no-header": Code(ERROR, "“{sheet}”前 15 行中找不到列标题，请按模板第 1 行的列名填写。", "no header row found"),

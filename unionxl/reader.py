@@ -136,6 +136,7 @@ class Submission:
     missing_sheets: list[Register]
     template_version: str | None
     cover_texts: list[tuple[str, str]] = field(default_factory=list)  # (cell, text) of cover cells that are no item
+    cover_by_content: bool = False  # no sheet is named 封面: the items were found on ``cover_sheet`` by their labels
 
     @property
     def village(self) -> str | None:
@@ -183,6 +184,9 @@ def read(path: str | Path) -> Submission:
                 missing.append(register)
             else:
                 tables[register.key] = table
+        guessed = cover_name is None
+        if guessed:
+            cover_name, cover, texts = _cover_by_content(book, names, tables)
     except ReadError:
         raise
     except MemoryError:
@@ -191,7 +195,22 @@ def read(path: str | Path) -> Submission:
         raise ReadError(path, f"工作表内容无法读取（{type(exc).__name__}），文件可能已损坏。") from None
     finally:
         book.close()
-    return Submission(path, cover_name, cover, tables, missing, template_version(path), texts)
+    return Submission(path, cover_name, cover, tables, missing, template_version(path), texts,
+                      cover_by_content=guessed and cover_name is not None)
+
+
+def _cover_by_content(book, names: list[str], tables: dict[str, Table]
+                      ) -> tuple[str | None, dict[str, CoverValue], list[tuple[str, str]]]:
+    """With no sheet named 封面: the first sheet holding the village's name item, or three cover items, by
+    their labels; on a register's sheet only the rows above its header (村名：坪朗村 in a title line)."""
+    headers = {t.sheet: t.header_row - 1 for t in tables.values()}
+    for name in names:
+        if _sheet_key(name) in NOT_REGISTERS or headers.get(name, 1) == 0:
+            continue
+        found, texts = _read_cover(book.get_sheet_by_name(name), headers.get(name))
+        if "village" in found or len(found) >= 3:
+            return name, found, texts
+    return None, {}, []
 
 
 def _sheet_key(name: str) -> str:
@@ -234,13 +253,13 @@ PERIOD_LABELS = {header_key(h) for h in ("统计期间", "报表期间", "报告
                                          "统计时间", "报表所属期")}
 
 
-def _read_cover(sheet) -> tuple[dict[str, CoverValue], list[tuple[str, str]]]:
+def _read_cover(sheet, rows: int | None = None) -> tuple[dict[str, CoverValue], list[tuple[str, str]]]:
     """The cover's items, each found by its label (compared without colons, asterisks, 必填 and spaces):
     the value is after the colon in the label's cell (村名：坪朗村), else the first filled cell to its
     right, else the cell below. A 统计期间 given in one cell (2012年1月1日至2012年10月31日) gives both
-    period items. Also the other texts of the cover (its title), with their cells."""
+    period items. Also the other texts of the cover (its title), with their cells. ``rows``: only the first rows."""
     labels = {header_key(h): f for f in COVER.fields for h in f.headers}
-    grid = _grid(sheet)
+    grid = _grid(sheet)[:rows]
     found: dict[str, CoverValue] = {}
     used: set[tuple[int, int]] = set()
     periods: list[CoverValue] = []
@@ -248,17 +267,18 @@ def _read_cover(sheet) -> tuple[dict[str, CoverValue], list[tuple[str, str]]]:
         for c, value in enumerate(row):
             if not isinstance(value, str) or (r, c) in used:
                 continue
-            label, inline = _split_label(value)
-            key = header_key(label)
-            f = labels.get(key)
-            if (f is None or f.key in found) and key not in PERIOD_LABELS:
-                continue
-            used.add((r, c))
-            item = CoverValue(inline, cell_name(r, c)) if inline is not None else _value_right_or_below(grid, r, c, labels, used)
-            if f is None:
-                periods.append(item)
-            else:
-                found[f.key] = item
+            for label, inline in _items(value):  # 村名：坪朗村　填报人：施建华 holds two items
+                key = header_key(label)
+                f = labels.get(key)
+                if (f is None or f.key in found) and key not in PERIOD_LABELS:
+                    continue
+                used.add((r, c))
+                item = (CoverValue(inline, cell_name(r, c)) if inline is not None
+                        else _value_right_or_below(grid, r, c, labels, used))
+                if f is None:
+                    periods.append(item)
+                else:
+                    found[f.key] = item
     for item in periods:  # only where the two items are not given on their own
         both = period(item.raw)
         if both and all(found.get(k) is None or is_blank(found[k].raw) for k in ("period_start", "period_end")):
@@ -292,14 +312,24 @@ def _is_label(value: Any, labels: dict[str, Field]) -> bool:
 
 
 _LABEL_VALUE = re.compile(r"^([^:：]{1,20}?)\s*[:：]\s*(.*)$", re.S)
+_LABEL = r"[^\d\s:：][^:：\s]{0,15}"
+_ITEM = re.compile(rf"({_LABEL})\s*[:：]\s*(.*?)\s*(?=\s+{_LABEL}\s*[:：]|$)", re.S)
+
+
+def _items(text: str) -> list[tuple[str, Any]]:
+    """(label, the value written after its colon or None) for each item of a cell: 「村名：坪朗村」 ->
+    [(村名, 坪朗村)]; 「村名：坪朗村　填报人：施建华」 -> two items; a cell without a colon is one label."""
+    text = text.strip()
+    if text.count(":") + text.count("：") > 1:
+        found = [(m[1], None if is_blank(m[2]) else m[2]) for m in _ITEM.finditer(text)]
+        if len(found) > 1:
+            return found
+    m = _LABEL_VALUE.match(text)  # one item: its label may have spaces (填 表 人：)
+    return [(text, None) if m is None or is_blank(m[2]) else (m[1], m[2].strip())]
 
 
 def _split_label(text: str) -> tuple[str, Any]:
-    """(label, the value written after its colon or None): 「村名：坪朗村」 -> (村名, 坪朗村)."""
-    m = _LABEL_VALUE.match(text.strip())
-    if m is None or is_blank(m[2]):
-        return text, None
-    return m[1], m[2].strip()
+    return _items(text)[0]
 
 
 def _fill_merged(grid: list[list[Any]], merged, last_row: int) -> None:

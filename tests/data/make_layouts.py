@@ -265,7 +265,7 @@ def paixiong(rng, out: Path) -> Village:
     """A copy of the roster named 「会员名册 」 (trailing space) holding 3 rows; one wrong check digit (planted)."""
     v = village(rng, "排兄村", "433101206204", 9, 1, 1)
     wb, (cv, ms, copy, ad, cs) = book("封面", "会员名册", "会员名册 ", "帮扶台账", "维权案件")
-    cover(cv, v)
+    cover(cv, v, {"preparer": "填 表 人：", "phone": "联系电话（必填）："})
     bad = v.members[4].idn[:17] + ("0" if v.members[4].idn[17] != "0" else "1")
     register(ms, 1, member_columns(idn=lambda p: bad if p is v.members[4] else p.idn), v.members)
     register(copy, 1, member_columns(), v.members[:3])
@@ -342,6 +342,19 @@ def shetangpo(rng, out: Path) -> Village:
     return v
 
 
+def yaliu(rng, out: Path) -> Village:
+    """No cover sheet: the cover's items in the roster's title lines, several in one cell."""
+    v = village(rng, "雅留村", "433101206210", 6, 1, 1)
+    wb, (ms, ad, cs) = book("会员名册", "帮扶台账", "维权案件")
+    ms["A1"] = "雅留村工会会员名册"
+    ms["A2"] = "村名：雅留村　　填报人：杨海　　联系电话：13807431299"
+    ms["A3"] = "统计期间：2012年1月1日至2012年10月31日　　填报日期：2012年11月1日"
+    ms["A4"] = "工会名称：寨阳乡雅留村工会联合会"
+    register(ms, 5, member_columns(), v.members)
+    v.warned.append(("会员名册", None, "cover-by-content"))
+    return ledgers(wb, (ad, cs), out / "雅留村会员.xlsx", v)
+
+
 def build(out: Path) -> tuple[list[Village], list[Village]]:
     """Write the corpus into ``out``; the villages as they count (final versions) and the superseded drafts."""
     out.mkdir(parents=True, exist_ok=True)
@@ -349,7 +362,7 @@ def build(out: Path) -> tuple[list[Village], list[Village]]:
     shared = people(rng, 1)[0]
     final, draft = zhonghuang(rng, out)
     villages = [zhaiyang(rng, out, shared), pinglang(rng, out), budian(rng, out), paixiong(rng, out),
-                paishan(rng, out), final, yangliuping(rng, out, shared), shetangpo(rng, out)]
+                paishan(rng, out), final, yangliuping(rng, out, shared), shetangpo(rng, out), yaliu(rng, out)]
     return villages, [draft]
 
 
