@@ -121,3 +121,10 @@ def test_register_chosen_by_content_also_from_an_unnamed_sheet(tmp_path):
     table = read(path).tables["members"]
     assert table.sheet == "Sheet1" and table.numbers == [2]
     assert table.rivals == [("会员名册", 0)]
+
+
+def test_placeholder_dashes_and_slashes_are_blank(tmp_path):
+    path = make_workbook(tmp_path / "p.xlsx", {"封面": COVER_ROWS, "会员名册": [
+        ["姓名", "身份证号", "手机号码", "备注"], ["王秀英", ID, "/", "—"], ["/", "/", "/", "/"]]})
+    table = read(path).tables["members"]
+    assert table.numbers == [2] and table.raw["phone"] == [None] and table.raw["remark"] == [None]

@@ -15,7 +15,8 @@ from .reader import CoverValue, Submission
 from .villages import VillageList
 
 # 寨阳乡排杉村工会2012年1—10月工作报表 -> 排杉村; the name ends in 村 or 社区 and is followed by what a title says next
-_NAMED = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:村|社区))(?=工会|村委|委员会|居委|联合会|\d|年|[(（]|工作|报表|$)")
+_NAMED = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:村|社区))"
+                    r"(?=工会|村委|委员会|居委|联合会|会员|帮扶|维权|困难|基本|统计|花名册|名册|台账|情况|\d|年|[(（]|工作|报表|$)")
 _PLACE = re.compile(r"^.*(?:[乡镇]|街道|办事处)")
 _SUFFIX = re.compile(r"(?:村民委员会|居民委员会|村委会|居委会|工会联合会|工会委员会|工会|联合会|委员会)$")
 _NOT_NAMES = {"本村", "该村", "各村", "全村", "行政村", "自然村", "农村", "社区", "本社区", "各社区"}

@@ -53,6 +53,7 @@ def footer_texts(joined: str) -> set[str]:
     return found
 
 
+PLACEHOLDERS = {"/", "／", "\\", "-", "－", "--", "—", "——", "–"}  # written in a cell meaning "nothing here"
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 
 
@@ -437,7 +438,8 @@ def _read_body(table: Table, body: list[list[Any]], first: int, heads: Sequence[
     skip |= again
     raw: dict[str, Sequence[Any]] = {}
     for key, c in table.columns.items():
-        blank = {v for v in distinct[c] if v.__class__ is str and not v[:1].isalnum() and is_blank(v)}
+        blank = {v for v in distinct[c] if v.__class__ is str and not v[:1].isalnum()
+                 and (is_blank(v) or v.strip() in PLACEHOLDERS)}
         raw[key] = [None if v in blank else v for v in grid[c]] if blank else grid[c]
         table.distinct[key] = (distinct[c] - blank) | {None} if blank else distinct[c]
     content = [values for key, values in raw.items() if not table.register.field(key).prefilled] or list(raw.values())
