@@ -526,7 +526,7 @@ OTHER_KINDS = {".pdf": "PDF 文件", ".doc": "Word 文档", ".docx": "Word 文�
 def skip_reason(path: Path) -> str:
     """Why a file found in a folder is not read (Chinese); a village that sent a PDF must be noticed."""
     kind = OTHER_KINDS.get(path.suffix.lower())
-    what = f"这是{kind}" if kind else "不是 Excel 工作簿（.xlsx/.xlsm/.xls/.ods/.et）"
+    what = f"这是{' ' if kind[0].isascii() else ''}{kind}" if kind else "不是 Excel 工作簿（.xlsx/.xlsm/.xls/.ods/.et）"
     return f"{what}，已跳过；如是村里报来的，请让村里发送 Excel 报表"
 
 
