@@ -465,7 +465,7 @@ class IdNumber(FieldType):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raise Invalid("id-as-number")
         original = str(raw).strip()
-        number = _SPACE.sub("", clean_text(raw)).upper()
+        number = _SPACE.sub("", clean_text(raw)).upper().lstrip("'`‘’")  # '433101… typed to force text
         if _SCIENTIFIC.fullmatch(number):  # 4.33101E+17 typed or pasted as text
             raise Invalid("id-as-number")
         self._note(notes, original != number, "id-normalised", clean=number)

@@ -251,7 +251,7 @@ def _grid(sheet) -> list[list[Any]]:
 
 
 PERIOD_LABELS = {header_key(h) for h in ("统计期间", "报表期间", "报告期", "报告期间", "所属期间", "填报期间", "统计时段",
-                                         "统计时间", "报表所属期")}
+                                         "统计时间", "报表所属期", "起止日期", "起止时间", "统计起止日期")}
 
 
 def _read_cover(sheet, rows: int | None = None) -> tuple[dict[str, CoverValue], list[tuple[str, str]]]:
