@@ -731,7 +731,8 @@ def test_year_month_type_still_takes_full_text_dates_and_rejects_nonsense():
 
 @pytest.mark.parametrize("codes_list, typed, label", [
     (codes.EDUCATION, "小学及以下", "小学"), (codes.EMPLOYMENT, "待（下）岗", "下岗待岗"),
-    (codes.EMPLOYMENT, "退养（内退）", "内退"), (codes.MEMBERSHIP, "保留", "保留会籍")])
+    (codes.EMPLOYMENT, "退养（内退）", "内退"), (codes.MEMBERSHIP, "保留", "保留会籍"), (codes.MEMBERSHIP, "转入", "正常"),
+    (codes.MEMBERSHIP, "除名", "已退会")])
 def test_the_provincial_member_forms_lists_are_read(codes_list, typed, label):
     assert Choice(codes_list).convert(typed) == label
 

@@ -107,7 +107,7 @@ MEMBERS = Register(
         Field("union", "所属工会", Text(60), False, ("所在工会",), 20, "会员所在的基层工会。", "坪朗村工会联合会",
               prefilled=True),
         Field("join_date", "入会时间", Date(), True, ("入会日期", "入会年月"), 12, "如 2011-05-01。", "2011-05-01"),
-        Field("membership", "会籍状态", Choice(codes.MEMBERSHIP), True, ("会籍",), 10,
+        Field("membership", "会籍状态", Choice(codes.MEMBERSHIP), True, ("会籍", "会籍变化类型"), 10,
               "正常 / 保留会籍 / 已转出 / 已退会。", "正常", prefilled=True),
         REMARK,
     ),
