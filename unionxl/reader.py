@@ -1,9 +1,11 @@
-"""Read a village submission (.xlsx, .xlsm, .xls, .ods) with python-calamine.
+"""Read a village submission (.xlsx, .xlsm, .xls, .ods, WPS .et) with python-calamine.
 
-Finds the cover and each register by sheet name (or synonym), the header row by the
-schema's labels and synonyms (anywhere in the first rows, merged or two-row headers
-included), and returns raw values with their cell positions. Nothing is converted here:
-that is the validator's job.
+Finds the cover and each register by sheet name (or synonym) and, where names do not tell,
+by content (the sheet with the most data rows, the sheet holding the cover's items); the
+header row by the schema's labels and synonyms (anywhere in the first rows, merged or
+two-row headers included); leaves out blank, pre-numbered, 合计, repeated-header and footer
+lines; and returns raw values with their cell positions. Nothing is converted here: that is
+the validator's job. :func:`scan` lists the files of a batch.
 """
 
 from __future__ import annotations
