@@ -128,3 +128,12 @@ def test_placeholder_dashes_and_slashes_are_blank(tmp_path):
         ["姓名", "身份证号", "手机号码", "备注"], ["王秀英", ID, "/", "—"], ["/", "/", "/", "/"]]})
     table = read(path).tables["members"]
     assert table.numbers == [2] and table.raw["phone"] == [None] and table.raw["remark"] == [None]
+
+
+def test_header_cells_merged_down_over_two_rows(tmp_path):
+    path = make_workbook(tmp_path / "m.xlsx", {"封面": COVER_ROWS, "会员名册": [
+        ["会员名册"], ["姓名", "身份证号", "联系方式", None], [None, None, "手机", "固定电话"],
+        ["王秀英", ID, "13907431234", None]]}, merged={"会员名册": ["A2:A3", "B2:B3", "C2:D2"]})
+    table = read(path).tables["members"]
+    assert table.header_row == 3 and table.numbers == [4] and not table.header_again
+    assert table.columns == {"name": 0, "id_number": 1, "phone": 2}

@@ -401,6 +401,7 @@ def _read_table(sheet, register: Register) -> Table:
     if best is None or best[0] == 0:
         return Table(register, sheet.name, 1, {}, [f for f in register.fields if f.required], [])
     _, header, columns, extra, months = best
+    header = _header_end(sheet.merged_cell_ranges, header, columns)
     table = Table(
         register,
         sheet.name,
@@ -412,6 +413,14 @@ def _read_table(sheet, register: Register) -> Table:
     )
     _read_body(table, grid[header + 1 :], header + 2, grid[header])
     return table
+
+
+def _header_end(merged, header: int, columns: dict[str, int]) -> int:
+    """The last row of a header whose cells are merged down over more rows (序号 in A3:A4): the data
+    start below it, not in its merged copy."""
+    spans = [r1 for (r0, c0), (r1, c1) in merged or () if r0 <= header < r1 < HEADER_SEARCH_ROWS
+             and any(c0 <= c <= c1 for c in columns.values())]
+    return max(spans, default=header)
 
 
 def _read_body(table: Table, body: list[list[Any]], first: int, heads: Sequence[Any] = ()) -> None:
