@@ -231,19 +231,21 @@ def _choose_table(book, register: Register, names: list[str], named: set[str | N
     """The register's table, chosen by content among the sheets that could hold it: those named after it
     (or a synonym, also with stray spaces); when none is, or none has data rows, also any other sheet
     whose header row has at least half the register's required columns (Sheet1). The one with the most
-    data rows wins; the others are named. ``named`` (sheets taken) gets the one chosen."""
+    data rows wins (then a named one, then the most columns); the others are named. ``named`` (sheets
+    taken) gets the one chosen."""
     candidates = [n for n in names if _sheet_key(n) in _names(register)]
     tables = [_read_table(book.get_sheet_by_name(n), register) for n in candidates]
     if not any(t.numbers for t in tables):
         required = sum(f.required for f in register.fields)
         others = [n for n in names if n not in named and _sheet_key(n) not in NOT_REGISTERS]
         tables += [t for t in (_read_table(book.get_sheet_by_name(n), register) for n in others)
-                   if t.numbers and 2 * sum(register.field(k).required for k in t.columns) >= required]
+                   if 2 * sum(register.field(k).required for k in t.columns) >= required]
     if not tables:
         return None
-    best = max(tables, key=lambda t: (len(t.numbers), len(t.columns), t.sheet == register.sheet))
+    for t in tables:
+        t.named = _sheet_key(t.sheet) in _names(register)
+    best = max(tables, key=lambda t: (len(t.numbers), t.named, len(t.columns), t.sheet == register.sheet))
     best.rivals = [(t.sheet, len(t.numbers)) for t in tables if t is not best and t.columns]
-    best.named = _sheet_key(best.sheet) in _names(register)
     named.add(best.sheet)
     return best
 
