@@ -732,8 +732,9 @@ def test_year_month_type_still_takes_full_text_dates_and_rejects_nonsense():
 @pytest.mark.parametrize("codes_list, typed, label", [
     (codes.EDUCATION, "小学及以下", "小学"), (codes.EMPLOYMENT, "待（下）岗", "下岗待岗"),
     (codes.EMPLOYMENT, "退养（内退）", "内退"), (codes.MEMBERSHIP, "保留", "保留会籍"), (codes.MEMBERSHIP, "转入", "正常"),
-    (codes.MEMBERSHIP, "除名", "已退会")])
-def test_the_provincial_member_forms_lists_are_read(codes_list, typed, label):
+    (codes.MEMBERSHIP, "除名", "已退会"), (codes.CASE_RESULT, "处理中", "办理中"), (codes.CASE_TYPE, "拖欠工资", "追索劳动报酬"),
+    (codes.HARDSHIP, "低保边缘", "低保边缘户"), (codes.PAYMENT, "现金发放", "现金"), (codes.AID_TYPE, "助学金", "子女助学")])
+def test_the_provincial_forms_and_everyday_wordings_are_read(codes_list, typed, label):
     assert Choice(codes_list).convert(typed) == label
 
 
