@@ -615,6 +615,7 @@ NOTED = [
     (IdNumber(), "433101850315202", "id-15-digit"),
     (IdNumber(), WITH_X[:17] + "x", "id-normalised"),
     (IdNumber(), make_id("99010119850315202"), "id-unknown-area"),
+    (Date(), 40909, "date-serial"),
 ]
 
 
@@ -752,3 +753,10 @@ def test_no_period(text):
 def test_everyday_spellings_of_dates_and_amounts():
     assert Date().convert("2012年3月5号") == dt.date(2012, 3, 5)
     assert Money().convert("500元整") == Decimal("500.00")
+
+
+def test_a_date_pasted_as_its_excel_day_number_is_read_with_a_warning():
+    notes: list[Invalid] = []
+    assert Date().convert(40909, notes) == dt.date(2012, 1, 1) and [n.code for n in notes] == ["date-serial"]
+    assert Date().monthly().convert(32911.0, []) == dt.date(1990, 2, 7).replace(day=1)
+    assert Date().convert(20121101) == dt.date(2012, 11, 1)  # YYYYMMDD typed as a number is no day number

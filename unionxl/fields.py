@@ -158,6 +158,9 @@ _DATE_PATTERNS = (
 )
 
 
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's date numbers (1900 system, after its 29 Feb 1900)
+
+
 class Date(FieldType):
     """A calendar date: a real date cell, or text such as 2012.11.1, 2012年11月1日, 20121101."""
 
@@ -169,6 +172,11 @@ class Date(FieldType):
         self.allow_future = allow_future
 
     def convert(self, raw, notes=None):
+        if raw.__class__ in (int, float) and 10000 <= raw < 100000:  # a date pasted as its number (40909)
+            day = EXCEL_EPOCH + dt.timedelta(days=int(raw))
+            if notes is not None:
+                notes.append(Invalid("date-serial", date=day.isoformat()))
+            raw = day
         value = self._parse(raw)
         if value < self.EARLIEST:
             raise Invalid("too-old-date")

@@ -30,6 +30,10 @@ CODES: dict[str, Code] = {
     "bad-date": Code(
         ERROR, "「{value}」不是有效日期，请按 2012-11-01 的格式填写。", "not a date"
     ),
+    "date-serial": Code(
+        WARNING, "日期被存成了数字 {value}，已按 Excel 的日期序号读作 {date}；请把该列设为日期格式。",
+        "a date stored as its Excel day number, read as that date",
+    ),
     "future-date": Code(ERROR, "日期 {value} 晚于今天，请核对。", "date in the future"),
     "too-old-date": Code(ERROR, "日期 {value} 早于 1900 年，请核对。", "date before 1900"),
     "bad-number": Code(ERROR, "「{value}」不是数字，请只填数字。", "not a number"),
