@@ -137,3 +137,11 @@ def test_header_cells_merged_down_over_two_rows(tmp_path):
     table = read(path).tables["members"]
     assert table.header_row == 3 and table.numbers == [4] and not table.header_again
     assert table.columns == {"name": 0, "id_number": 1, "phone": 2}
+
+
+def test_a_report_period_over_three_cells(tmp_path):
+    path = make_workbook(tmp_path / "pp.xlsx", {"封面": [
+        ["村名", "坪朗村"], ["统计期间", dt.date(2012, 1, 1), "至", dt.date(2012, 10, 31)], ["报表期间：2011年1—12月"]]})
+    cover = read(path).cover
+    assert (cover["period_start"].raw, cover["period_start"].cell) == (dt.date(2012, 1, 1), "B2")
+    assert (cover["period_end"].raw, cover["period_end"].cell) == (dt.date(2012, 10, 31), "D2")

@@ -267,7 +267,7 @@ def _read_cover(sheet, rows: int | None = None) -> tuple[dict[str, CoverValue], 
     grid = _grid(sheet)[:rows]
     found: dict[str, CoverValue] = {}
     used: set[tuple[int, int]] = set()
-    periods: list[CoverValue] = []
+    periods: list[tuple[int, int, CoverValue]] = []  # (row, column) of a 统计期间 label, its value
     for r, row in enumerate(grid):
         for c, value in enumerate(row):
             if not isinstance(value, str) or (r, c) in used:
@@ -281,13 +281,19 @@ def _read_cover(sheet, rows: int | None = None) -> tuple[dict[str, CoverValue], 
                 item = (CoverValue(inline, cell_name(r, c)) if inline is not None
                         else _value_right_or_below(grid, r, c, labels, used))
                 if f is None:
-                    periods.append(item)
+                    periods.append((r, c, item))
                 else:
                     found[f.key] = item
-    for item in periods:  # only where the two items are not given on their own
+    for r, c, item in periods:  # only where the two items are not given on their own
+        if not all(found.get(k) is None or is_blank(found[k].raw) for k in ("period_start", "period_end")):
+            break
         both = period(item.raw)
-        if both and all(found.get(k) is None or is_blank(found[k].raw) for k in ("period_start", "period_end")):
+        if both:
             found["period_start"], found["period_end"] = (CoverValue(day, item.cell) for day in both)
+            continue
+        days = [(cc, v) for cc, v in enumerate(grid[r][c + 1 : c + 7], c + 1) if not is_blank(v) and v != "至"]
+        if len(days) >= 2:  # 统计期间 | 2012-01-01 | 至 | 2012-10-31
+            found["period_start"], found["period_end"] = (CoverValue(v, cell_name(r, cc)) for cc, v in days[:2])
     texts = [(cell_name(r, c), v) for r, row in enumerate(grid) for c, v in enumerate(row)
              if (r, c) not in used and isinstance(v, str) and not is_blank(v)]
     return found, texts
