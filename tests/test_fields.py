@@ -20,6 +20,7 @@ from unionxl.fields import (
     IdNumber,
     Integer,
     Money,
+    Month,
     Phone,
     Text,
     area_known,
@@ -614,6 +615,7 @@ NOTED = [
     (IdNumber(), "433101850315202", "id-15-digit"),
     (IdNumber(), WITH_X[:17] + "x", "id-normalised"),
     (IdNumber(), make_id("99010119850315202"), "id-unknown-area"),
+    (Date(), 40909, "date-serial"),
 ]
 
 
@@ -687,3 +689,74 @@ def test_tolerant_inputs(field_type, raw, value):
 
 def test_a_boolean_is_no_sex():
     assert rejected(Choice(codes.SEX), True).code == "not-in-list"
+
+
+# -- issue 12: provincial spellings, year-month columns ---------------------------------------
+
+
+@pytest.mark.parametrize("typed, label", [("农业户口", "农业"), ("非农业户口", "非农业"), ("农业户", "农业"),
+                                          ("城镇户口", "非农业"), ("农村户口", "农业")])
+def test_hukou_in_the_provincial_forms_wording(typed, label):
+    assert Choice(codes.HUKOU).convert(typed) == label
+
+
+def test_other_common_suffixes_are_accepted():
+    assert Choice(codes.EMPLOYMENT).convert("退休人员") == "退休"
+    assert Choice(codes.EMPLOYMENT).convert("在岗职工") == "在岗"
+    assert Choice(codes.HARDSHIP).convert("低保户") == "低保户"
+
+
+@pytest.mark.parametrize("typed, meant", [("非农业户口性质", "非农业"), ("非农业人员类", "非农业"), ("农", "农业")])
+def test_suggestion_is_the_most_specific_label_never_a_negated_one(typed, meant):
+    with pytest.raises(Invalid) as err:
+        Choice(codes.HUKOU).convert(typed)
+    assert err.value.params["suggestion"] == f"，是否应为「{meant}」"
+
+
+@pytest.mark.parametrize("raw", ["1990.02", "1990年2月", "1990年02月", "199002", "1990-2", "1990/02", 1990.02, 199002,
+                                 dt.datetime(1990, 2, 1), dt.date(1990, 2, 17)])
+def test_year_month_values_under_a_year_month_header(raw):
+    value = Date().monthly().convert(raw)
+    assert isinstance(value, Month) and (value.year, value.month) == (1990, 2) and str(value) == "1990-02"
+
+
+def test_year_month_type_still_takes_full_text_dates_and_rejects_nonsense():
+    ym = Date().monthly()
+    assert ym.convert("1990-02-15") == dt.date(1990, 2, 15) and not isinstance(ym.convert("1990-02-15"), Month)
+    for bad in ("1990.13", "19900", "abc"):
+        with pytest.raises(Invalid):
+            ym.convert(bad)
+    with pytest.raises(Invalid):
+        Date().convert("1990.02")  # a plain date column still wants a day
+
+
+@pytest.mark.parametrize("codes_list, typed, label", [
+    (codes.EDUCATION, "小学及以下", "小学"), (codes.EMPLOYMENT, "待（下）岗", "下岗待岗"),
+    (codes.EMPLOYMENT, "退养（内退）", "内退"), (codes.MEMBERSHIP, "保留", "保留会籍"), (codes.MEMBERSHIP, "转入", "正常"),
+    (codes.MEMBERSHIP, "除名", "已退会"), (codes.CASE_RESULT, "处理中", "办理中"), (codes.CASE_TYPE, "拖欠工资", "追索劳动报酬"),
+    (codes.HARDSHIP, "低保边缘", "低保边缘户"), (codes.PAYMENT, "现金发放", "现金"), (codes.AID_TYPE, "助学金", "子女助学")])
+def test_the_provincial_forms_and_everyday_wordings_are_read(codes_list, typed, label):
+    assert Choice(codes_list).convert(typed) == label
+
+
+@pytest.mark.parametrize("text", ["2012年1月1日至2012年10月31日", "2012.1.1-2012.10.31", "2012年1—10月", "2012年1月至10月",
+                                  "2012-01-01-2012-10-31", "2012年1月-2012年10月", "2012.01～2012.10"])
+def test_a_report_period_in_one_cell(text):
+    assert fields.period(text) == (dt.date(2012, 1, 1), dt.date(2012, 10, 31))
+
+
+@pytest.mark.parametrize("text", ["坪朗村", "2012-01-01", "2012年13月至14月", None, ""])
+def test_no_period(text):
+    assert fields.period(text) is None
+
+
+def test_everyday_spellings_of_dates_and_amounts():
+    assert Date().convert("2012年3月5号") == dt.date(2012, 3, 5)
+    assert Money().convert("500元整") == Decimal("500.00")
+
+
+def test_a_date_pasted_as_its_excel_day_number_is_read_with_a_warning():
+    notes: list[Invalid] = []
+    assert Date().convert(40909, notes) == dt.date(2012, 1, 1) and [n.code for n in notes] == ["date-serial"]
+    assert Date().monthly().convert(32911.0, []) == dt.date(1990, 2, 7).replace(day=1)
+    assert Date().convert(20121101) == dt.date(2012, 11, 1)  # YYYYMMDD typed as a number is no day number

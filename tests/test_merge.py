@@ -274,3 +274,16 @@ def test_a_village_submission_given_as_the_village_list_is_refused(tmp_path, exa
     wb.save(rows)
     result = CliRunner().invoke(main, ["validate", str(examples[0]), "--villages", str(rows)])
     assert result.exit_code == 2 and "“填报人”这样的栏目名，不像村名单" in result.output, result.output
+
+
+def test_an_unknown_village_gets_the_nearest_listed_name_in_merge_too(tmp_path):
+    box = tmp_path / "in"
+    box.mkdir()
+    submission(box, cover={"village": "坪郎村"}, name="a.xlsx")
+    known = tmp_path / "村名单.xlsx"
+    from .conftest import make_workbook
+    make_workbook(known, {"村名单": [["村名"], ["小坪村"], ["坪朗村"]]})
+    out = CliRunner().invoke(main, ["merge", str(box), "-o", str(tmp_path / "t.xlsx"), "--villages", str(known)])
+    assert out.exit_code == 1 and "坪郎村" in out.output and "是否应为「坪朗村」" in out.output, out.output
+    others = [r for r in sheets(tmp_path / "t.xlsx")["报送情况"] if "a.xlsx" in r]
+    assert others and "是否应为「坪朗村」" in others[0][3]

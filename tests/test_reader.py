@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from unionxl.reader import ReadError, read, scan, template_version
+from unionxl.reader import ReadError, folders, read, scan, template_version
 
 from .conftest import convert, make_workbook
 
@@ -81,8 +81,20 @@ def test_scan_skips_lock_files_and_other_files_with_a_note(tmp_path):
         (tmp_path / name).write_bytes(b"")
     files, skipped = scan([tmp_path / "notes.txt", tmp_path])
     assert [p.name for p in files] == ["notes.txt", "D.XLSX", "a.xls", "b.xlsx", "c.ods"]  # a named file is read
-    assert [(p.name, "锁文件" in why or "不是 Excel" in why) for p, why in skipped] == [
+    assert [(p.name, "锁文件" in why or "文本文件" in why) for p, why in skipped] == [
         ("notes.txt", True), ("~$b.xlsx", True)]
+
+
+def test_scan_reads_sub_folders_and_names_what_each_skipped_file_is(tmp_path):
+    (tmp_path / "补报" / "二次").mkdir(parents=True)
+    (tmp_path / ".git").mkdir()
+    for name in ("a.xlsx", "补报/b.xls", "补报/二次/c.et", "补报/说明.docx", "d.pdf", "e.bin", ".git/x.xlsx"):
+        (tmp_path / name).write_bytes(b"")
+    files, skipped = scan([tmp_path])
+    assert [p.relative_to(tmp_path).as_posix() for p in files] == ["a.xlsx", "补报/b.xls", "补报/二次/c.et"]
+    reasons = {p.name: why for p, why in skipped}
+    assert "PDF" in reasons["d.pdf"] and "Word" in reasons["说明.docx"] and "不是 Excel" in reasons["e.bin"]
+    assert folders([tmp_path], files) == [(tmp_path / "补报", 1), (tmp_path / "补报" / "二次", 1)]
 
 
 @pytest.mark.parametrize("fmt", ["xls", "ods"])
@@ -98,3 +110,38 @@ def test_reads_xls_and_ods_the_same_as_xlsx(examples, tmp_path, fmt):
         assert [r.values["id_number" if key != "cases" else "applicant_id"] for r in other.rows] == [
             r.values["id_number" if key != "cases" else "applicant_id"] for r in table.rows
         ]
+
+
+def test_register_chosen_by_content_also_from_an_unnamed_sheet(tmp_path):
+    header = ["序号", "姓名", "性别", "民族", "身份证号", "政治面貌", "学历", "户籍类型", "是否农民工", "就业状态",
+              "入会时间", "会籍状态"]
+    person = [1, "王秀英", "女", "苗族", ID, "群众", "初中", "农业", "是", "在岗", dt.date(2011, 5, 1), "正常"]
+    path = make_workbook(tmp_path / "s.xlsx", {"封面": COVER_ROWS, "会员名册": [header], "Sheet1": [header, person],
+                                               "填表说明": [header, person]})
+    table = read(path).tables["members"]
+    assert table.sheet == "Sheet1" and table.numbers == [2]
+    assert table.rivals == [("会员名册", 0)]
+
+
+def test_placeholder_dashes_and_slashes_are_blank(tmp_path):
+    path = make_workbook(tmp_path / "p.xlsx", {"封面": COVER_ROWS, "会员名册": [
+        ["姓名", "身份证号", "手机号码", "备注"], ["王秀英", ID, "/", "—"], ["/", "/", "/", "/"]]})
+    table = read(path).tables["members"]
+    assert table.numbers == [2] and table.raw["phone"] == [None] and table.raw["remark"] == [None]
+
+
+def test_header_cells_merged_down_over_two_rows(tmp_path):
+    path = make_workbook(tmp_path / "m.xlsx", {"封面": COVER_ROWS, "会员名册": [
+        ["会员名册"], ["姓名", "身份证号", "联系方式", None], [None, None, "手机", "固定电话"],
+        ["王秀英", ID, "13907431234", None]]}, merged={"会员名册": ["A2:A3", "B2:B3", "C2:D2"]})
+    table = read(path).tables["members"]
+    assert table.header_row == 3 and table.numbers == [4] and not table.header_again
+    assert table.columns == {"name": 0, "id_number": 1, "phone": 2}
+
+
+def test_a_report_period_over_three_cells(tmp_path):
+    path = make_workbook(tmp_path / "pp.xlsx", {"封面": [
+        ["村名", "坪朗村"], ["统计期间", dt.date(2012, 1, 1), "至", dt.date(2012, 10, 31)], ["报表期间：2011年1—12月"]]})
+    cover = read(path).cover
+    assert (cover["period_start"].raw, cover["period_start"].cell) == (dt.date(2012, 1, 1), "B2")
+    assert (cover["period_end"].raw, cover["period_end"].cell) == (dt.date(2012, 10, 31), "D2")

@@ -274,17 +274,34 @@ def test_aid_and_case_cross_checks(tmp_path):
 
 def test_cover_checks(tmp_path):
     path = submission(tmp_path, cover={"village": "坪郎村", "period_end": dt.date(2011, 1, 1)})
-    known = VillageList([Village("坪朗村"), Village("补点村")])
+    known = VillageList([Village("小坪村"), Village("坪朗村"), Village("补点村")])  # 坪郎村: one edit from 坪朗村
     report = validate_file(path, known)
     f = {f.code: f for f in report.findings}
-    assert f["unknown-village"].cell == "B3" and "坪朗村" in f["unknown-village"].message
+    assert f["unknown-village"].cell == "B3" and "「坪朗村」" in f["unknown-village"].message
     assert f["period-reversed"].cell == "B9"
     assert "unknown-village" not in {x.code for x in validate_file(path).findings}  # no list, no check
 
 
 def test_cover_without_village_name(tmp_path):
-    report = validate_file(submission(tmp_path, cover={"village": None}))
+    report = validate_file(submission(tmp_path, cover={"village": None, "union_name": "乡工会"}))
     assert ("required", "B3") in [(f.code, f.cell) for f in report.findings] and report.village is None
+
+
+def test_cover_without_village_name_takes_it_from_the_union_name_and_says_so(tmp_path):
+    path = submission(tmp_path, cover={"village": None, "union_name": "寨阳乡排杉村工会联合会"})
+    report = validate_file(path)
+    assert report.village == "排杉村" and "required" not in {f.code for f in report.findings}
+    inferred = next(f for f in report.findings if f.code == "village-inferred")
+    assert inferred.cell == "B5" and inferred.severity == "warning" and "排杉村" in inferred.message
+    listed = validate_file(path, VillageList([Village("排杉村", "433101206203"), Village("杉木村")]))
+    assert listed.village == "排杉村" and listed.errors == 0
+    assert validate_file(path, VillageList([Village("坪朗村")])).village is None  # only a listed village
+
+
+def test_village_suggestion_uses_the_cover_code_first(tmp_path):
+    path = submission(tmp_path, cover={"village": "新村", "village_code": "433101206205"})
+    known = VillageList([Village("新建村", "433101206201"), Village("中黄村", "433101206205")])
+    assert "「中黄村」" in next(f for f in validate_file(path, known).findings if f.code == "unknown-village").message
 
 
 # -- CLI contract --------------------------------------------------------------------------
@@ -395,3 +412,41 @@ def test_an_invalid_cell_reports_its_error_only(tmp_path):
     messy = bad[:-4] + " " + bad[-4:]  # a space (normalised) in a number with a wrong check digit
     found = codes_at(submission(tmp_path, edit=lambda wb: wb["会员名册"].__setitem__("E2", messy)))
     assert [c for c, cell in found if cell == "E2"] == ["id-checksum"]
+
+
+def test_year_month_columns_compare_with_the_id_at_month_precision(tmp_path):
+    def edit(wb):
+        ws = wb["会员名册"]
+        ws["F1"], ws["O1"] = "出生年月", "入会年月"
+        ws["F2"], ws["O2"] = "1985.03", "2001年3月"  # WANG: born 1985-03-15, 16 on 2001-03-15: same month
+        ws["F3"], ws["O3"] = "1978.02", "199402"  # LONG: born 1978-02-11, 16 on 1994-02-11
+        ws["F4"], ws["O4"] = "1985.04", "2001.02"  # a third member: wrong month, joined a month before 16
+
+    members = [member(), member(LONG, name="龙海", sex="男"), member(make_id(order="212"), name="王芳")]
+    found = codes_at(submission(tmp_path, members=members, edit=edit))
+    assert sorted(found) == [("birth-mismatch", "F4"), ("join-too-young", "O4")]
+
+
+def test_cover_without_village_name_takes_a_listed_village_by_its_code(tmp_path):
+    path = submission(tmp_path, cover={"village": None, "village_code": "433101206207", "union_name": "乡工会"})
+    known = VillageList([Village("坪朗村", "433101206202"), Village("排杉村", "433101206207")])
+    report = validate_file(path, known)
+    inferred = next(f for f in report.findings if f.code == "village-inferred")
+    assert report.village == "排杉村" and inferred.cell == "B4" and "村代码" in inferred.message
+    assert validate_file(path).village is None  # a code alone names no village without the list
+
+
+@pytest.mark.parametrize("written", ["寨阳乡排杉村", "排杉村村民委员会", "排杉"])
+def test_a_cover_name_written_otherwise_is_read_as_the_listed_village(tmp_path, written):
+    path = submission(tmp_path, cover={"village": written})
+    known = VillageList([Village("排杉村"), Village("杉木村"), Village("坪朗村")])
+    report = validate_file(path, known)
+    assert report.village == "排杉村" and report.errors == 0
+    assert [(f.code, f.cell) for f in report.findings] == [("village-as-listed", "B3")]
+    assert validate_file(path).village == written  # without the list the name is kept as written
+
+
+def test_a_different_village_containing_a_listed_name_stays_unknown(tmp_path):
+    path = submission(tmp_path, cover={"village": "新排杉村"})
+    report = validate_file(path, VillageList([Village("排杉村")]))
+    assert report.village == "新排杉村" and "unknown-village" in {f.code for f in report.findings}

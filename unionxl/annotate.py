@@ -7,6 +7,7 @@ they were, and the input file is only read. .xlsx/.xlsm are annotated in place o
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
@@ -19,7 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from . import safety
+from . import marks, safety
 from .findings import ERROR, Finding
 from .reader import ReadError, load, open_book, parsing
 from .validate import FileReport
@@ -65,10 +66,11 @@ def annotate(report: FileReport, out: str | Path, data: bytes | None = None) -> 
         kind = report.kind or safety.inspect(data, src.name)
     except (ReadError, safety.UnsafeFile) as exc:
         raise AnnotateError(f"无法生成标注副本：{exc}") from None
+    source = hashlib.sha256(data).hexdigest()
     if kind == "xlsx" and src.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             wb = load_workbook(io.BytesIO(data), keep_vba=src.suffix.lower() == ".xlsm", keep_links=True)
-            return _write(wb, report.findings, out, {})
+            return _write(wb, report.findings, out, {}, source)
         except (OutputLocked, AnnotateError):
             raise
         except MemoryError:
@@ -79,15 +81,17 @@ def annotate(report: FileReport, out: str | Path, data: bytes | None = None) -> 
         wb, names = _copy_values(src, data)
     except ReadError as exc:
         raise AnnotateError(f"无法生成标注副本：{exc.reason}") from None
-    return _write(wb, report.findings, out.with_suffix(".xlsx"), names)
+    return _write(wb, report.findings, out.with_suffix(".xlsx"), names, source)
 
 
-def _write(wb: Workbook, findings: list[Finding], out: Path, names: dict[str, str]) -> Path:
+def _write(wb: Workbook, findings: list[Finding], out: Path, names: dict[str, str], source: str) -> Path:
+    """Mark ``wb`` and save it to ``out``; ``source`` is the sha256 of the file it was made from."""
     if ISSUES_SHEET in wb.sheetnames:  # a file annotated before and sent back again
         del wb[ISSUES_SHEET]
     escape_control_characters(wb)
     _mark_cells(wb, findings, names)
     _issues_sheet(wb, findings, names)
+    marks.mark_openpyxl(wb, marks.ANNOTATED, source)
 
     def save(tmp: Path) -> None:
         with unique_shape_ids(wb):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .extent import column
-from .fields import clean_text, id_sex, ymd_date
+from .fields import Month, clean_text, id_sex, ymd_date
 from .findings import Finding
 from .reader import Submission, Table, cell_name
 from .schema import REGISTERS
@@ -38,6 +38,12 @@ def split_cell(cell: str | None) -> tuple[int, int]:
 
 
 def structure(table: Table) -> Iterator[Finding]:
+    if not table.named:
+        yield Finding("register-by-content", {"register": table.register.sheet, "sheet": table.sheet}, sheet=table.sheet)
+    if table.rivals:
+        sheets = "、".join(f"“{name}”（{rows} 行）" for name, rows in [(table.sheet, len(table.numbers)), *table.rivals])
+        yield Finding("two-register-sheets", {"register": table.register.sheet, "sheets": sheets, "used": table.sheet},
+                      sheet=table.sheet)
     if not table.columns:
         yield Finding("no-header", {"sheet": table.sheet}, sheet=table.sheet)
         return
@@ -48,12 +54,20 @@ def structure(table: Table) -> Iterator[Finding]:
         yield Finding("extra-column", sheet=table.sheet, cell=cell_name(header, col), value=text)
     for row in table.total_rows:
         yield Finding("total-row", sheet=table.sheet, cell=f"A{row}")
+    for row in table.header_again:
+        yield Finding("header-again", sheet=table.sheet, cell=f"A{row}")
+    for _, cell, text in table.footer_rows:
+        yield Finding("footer-row", sheet=table.sheet, cell=cell, value=text)
+    for _, cell in table.after_footer:
+        yield Finding("after-footer", {"footer": table.footer_rows[0][0]}, sheet=table.sheet, cell=cell)
 
 
 # -- cover ------------------------------------------------------------------------------
 
 
 def cover(values: dict[str, Any], sub: Submission, villages: VillageList | None) -> Iterator[Finding]:
+    if sub.cover_by_content:
+        yield Finding("cover-by-content", {"sheet": sub.cover_sheet}, sheet=sub.cover_sheet)
     where = {key: v.cell for key, v in sub.cover.items()}
     start, end = values.get("period_start"), values.get("period_end")
     if start and end and end < start:
@@ -61,7 +75,8 @@ def cover(values: dict[str, Any], sub: Submission, villages: VillageList | None)
                       field="统计期间结束", value=end)
     village = values.get("village")
     if village and villages is not None and villages.find(village) is None:
-        yield Finding("unknown-village", {"suggestion": villages.suggest(village)}, sheet=sub.cover_sheet,
+        code = sub.cover["village_code"].raw if "village_code" in sub.cover else None
+        yield Finding("unknown-village", {"suggestion": villages.suggest(village, code)}, sheet=sub.cover_sheet,
                       cell=where["village"], field="村（社区）名称", value=village)
 
 
@@ -111,9 +126,10 @@ def agrees_with_id(report: FileReport, key: str) -> Iterator[Finding]:
             yield _at(report, key, row, "sex", "sex-mismatch", sex, expected=id_sex(idn))
         if birth or joined:
             born, grown = _birthdays(idn[6:14])
-            if birth and birth != born:
-                yield _at(report, key, row, "birth_date", "birth-mismatch", birth, expected=born)
-            if joined and joined < grown:
+            if birth and birth != born and not (birth.__class__ is Month and birth.same_month(born)):
+                expected = Month(born.year, born.month, 1) if birth.__class__ is Month else born
+                yield _at(report, key, row, "birth_date", "birth-mismatch", birth, expected=expected)
+            if joined and joined < grown and not (joined.__class__ is Month and joined.same_month(grown)):
                 yield _at(report, key, row, "join_date", "join-too-young", joined)
 
 

@@ -19,7 +19,8 @@ from .batch import annotation_targets, check_all
 from .clicn import ChineseGroup
 from .excelbook import BuildError, command as excel_workbook_command
 from .merge import MergeResult, merge
-from .report import CleanStream, make_console, safe, show_indicators, show_merge, show_report
+from .report import (CleanStream, make_console, no_workbooks, safe, show_folders, show_indicators, show_merge,
+                     show_report, show_skipped)
 from .reader import ReadError, scan
 from .indicators import from_township
 from .summary import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
@@ -122,11 +123,18 @@ def load_villages(path: Path | None) -> VillageList | None:
     return None if path is None else read_villages(path)
 
 
-def workbooks(inputs: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The files to read in ``inputs``; an empty folder is refused (exit code 2)."""
+def workbooks(inputs: list[Path], console: Console | None = None, skips: bool = True
+              ) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to read in ``inputs`` (sub-folders included) and the files skipped, with why; the
+    sub-folders read and (``skips``) the skipped files shown on ``console``. No workbook at all is
+    refused (exit code 2)."""
     files, skipped = scan(inputs)
+    if console is not None:
+        show_folders(console, inputs, files)
+        if skips or not files:
+            show_skipped(console, skipped)
     if not files:
-        raise Refused(f"没有找到村报表（.xlsx/.xlsm/.xls/.ods）：{'、'.join(str(p) for p in inputs)}")
+        raise Refused(no_workbooks(inputs, skipped))
     return files, skipped
 
 
@@ -144,12 +152,13 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     """校验村报表：每个问题定位到工作表和单元格。Validate village submissions.
 
     \b
-    INPUTS 是村报表文件（.xlsx/.xlsm/.xls/.ods）或包含它们的文件夹。
+    INPUTS 是村报表文件（.xlsx/.xlsm/.xls/.ods/.et）或包含它们的文件夹（含子文件夹）。
     退出码 / exit code: 0 无错误（可有警告）; 1 有错误; 2 有文件无法读取，或命令被拒绝（见 README）。
     --annotate / --annotate-dir 生成退回村里的标注副本：问题单元格标红（错误）或标黄（警告）
     并加批注，另附“问题清单”表；原文件不会被修改。
     """
-    files, _ = workbooks(list(inputs))
+    console = make_console()
+    files, skipped = workbooks(list(inputs), console if fmt == "text" else None)
     if annotate_to is not None and len(files) != 1:
         raise click.UsageError("--annotate 只能用于一个文件；多个文件请用 --annotate-dir 文件夹。")
     if annotate_to is not None:
@@ -157,7 +166,6 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     targets = {files[0]: annotate_to} if annotate_to else annotation_targets(files, annotate_dir) if annotate_dir else {}
     check_outputs(targets.values(), [*files, villages])
     known = load_villages(villages)
-    console = make_console()
     reports = []
     for report in check_all(files, known, targets):  # each file in a worker: one bad file costs only itself
         reports.append(report)
@@ -168,7 +176,8 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
                 console.print(f"[red]✗ {safe(report.path.name)}[/]：{safe(report.annotate_error)}")
             show_report(console, report)
     if fmt == "json":
-        click.echo(json_text({"files": [r.as_dict() for r in reports]}))
+        skips = [{"path": str(p), "reason": why} for p, why in skipped]
+        click.echo(json_text({"files": [r.as_dict() for r in reports], "skipped": skips}))
     else:
         bad = sum(1 for r in reports if r.errors)
         unreadable = sum(1 for r in reports if not r.readable)
@@ -207,7 +216,7 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
     """合并各村报表为乡镇汇总工作簿。Merge village submissions into the township workbook.
 
     \b
-    INPUTS 是村报表文件或文件夹，.xlsx/.xlsm/.xls/.ods 均可，文件名随意：村名取自每个文件的封面。
+    INPUTS 是村报表文件或文件夹（含子文件夹），.xlsx/.xlsm/.xls/.ods/.et 均可，文件名随意：村名取自每个文件的封面。
     汇总工作簿含：汇总（各项指标、分村表）、图表、报送情况（应报、已报、未报、重复报送、
     无法读取）、会员名册、帮扶台账、维权案件（每行注明村名、来源文件和单元格）、
     问题清单（含跨村重复登记、重复帮扶）。
@@ -219,7 +228,7 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
     output = with_extension(output, ".xlsx")
     if password is not None and not password.strip():
         raise Refused("--password 的密码不能为空。")
-    files, skipped = workbooks(list(inputs))
+    files, skipped = workbooks(list(inputs), console, skips=False)
     check_outputs([output], [*files, villages, summary_template])
     result, _ = run_merge(console, files, skipped, output, load_villages(villages), strict, mask, template, password)
     raise SystemExit(merge_status(result))

@@ -299,7 +299,7 @@ def _output(panel: Panel, folder: Path | None) -> Path:
 def _files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     files, skipped = scan([folder])
     if not files:
-        raise Problem(f"文件夹里没有村报表（.xlsx/.xlsm/.xls/.ods）：{folder}")
+        raise Problem(f"文件夹里没有村报表（含子文件夹，.xlsx/.xlsm/.xls/.ods/.et）：{folder}")
     return files, skipped
 
 

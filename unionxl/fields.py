@@ -118,12 +118,30 @@ class Choice(FieldType):
             return self._lookup[key]
         if key.isdigit() and key.zfill(2) in self._lookup:
             return self._lookup[key.zfill(2)]
+        for suffix in self.SUFFIXES:  # 农业户口 (the provincial forms' wording), 退休人员, 苗族
+            if key.endswith(suffix) and key[: -len(suffix)] in self._lookup:
+                return self._lookup[key[: -len(suffix)]]
         raise Invalid("not-in-list", suggestion=self.suggest(clean_text(raw)))
 
+    SUFFIXES = ("户口", "户籍", "人口", "人员", "职工", "户", "族", "性")
+    NEGATIONS = "非不无未没"
+
+    @classmethod
+    def _negates(cls, text: str, inner: str) -> bool:
+        """``text`` holds ``inner`` only after a negation (非农业户口 holds 农业 negated)."""
+        at = text.find(inner)
+        return at > 0 and text[at - 1] in cls.NEGATIONS
+
     def suggest(self, text: str) -> str:
+        """The label meant: the most specific label the text contains, else the closest label containing
+        it, else the nearest spelling — never a label the text negates (非农业户口 is never told 农业)."""
         labels = self.codes.labels
-        near = [label for label in labels if text and (text in label or label in text)]
-        near = near or difflib.get_close_matches(text, labels, n=1, cutoff=0.4)
+        inside = sorted((label for label in labels if text and label in text and not self._negates(text, label)),
+                        key=len, reverse=True)
+        around = sorted((label for label in labels if text and text in label and not self._negates(label, text)),
+                        key=len)
+        near = inside or around or [label for label in difflib.get_close_matches(text, labels, n=3, cutoff=0.4)
+                                    if not self._negates(text, label) and not self._negates(label, text)]
         if near:
             return f"，是否应为「{near[0]}」"
         shown = "、".join(labels[:8]) + ("等" if len(labels) > 8 else "")
@@ -135,10 +153,13 @@ class Choice(FieldType):
 
 
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?:[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
     re.compile(r"^(\d{2})[-/.](\d{1,2})[-/.](\d{1,2})$"),
 )
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's date numbers (1900 system, after its 29 Feb 1900)
 
 
 class Date(FieldType):
@@ -152,6 +173,11 @@ class Date(FieldType):
         self.allow_future = allow_future
 
     def convert(self, raw, notes=None):
+        if raw.__class__ in (int, float) and 10000 <= raw < 100000:  # a date pasted as its number (40909)
+            day = EXCEL_EPOCH + dt.timedelta(days=int(raw))
+            if notes is not None:
+                notes.append(Invalid("date-serial", date=day.isoformat()))
+            raw = day
         value = self._parse(raw)
         if value < self.EARLIEST:
             raise Invalid("too-old-date")
@@ -179,6 +205,10 @@ class Date(FieldType):
                     break
         raise Invalid("bad-date")
 
+    def monthly(self) -> Date:
+        """This type for a column headed …年月, where a year and month is enough."""
+        return YearMonth(self.allow_future)
+
     def validation(self):
         return {
             "type": "date",
@@ -186,6 +216,82 @@ class Date(FieldType):
             "formula1": "DATE(1900,1,1)",
             "formula2": "DATE(2099,12,31)",
         }
+
+
+class Month(dt.date):
+    """A year and month (出生年月 1990.02): a date on the 1st that checks compare at month precision."""
+
+    __slots__ = ()
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    __str__ = isoformat
+
+    def same_month(self, other: dt.date) -> bool:
+        return (self.year, self.month) == (other.year, other.month)
+
+
+_MONTH_PATTERNS = (re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"), re.compile(r"^(\d{4})(\d{2})$"))
+
+
+class YearMonth(Date):
+    """A date column headed …年月 (出生年月, 入会年月): a year and month — 1990.02, 1990年2月, 199002,
+    1990-2, or a date cell (read as its month) — or a full date written as text."""
+
+    name = "year_month"
+    number_format = "yyyy-mm"
+
+    def _parse(self, raw) -> dt.date:
+        if isinstance(raw, dt.date):  # a date cell under 出生年月 is usually formatted yyyy-mm: its day means nothing
+            return Month(raw.year, raw.month, 1)
+        if isinstance(raw, float) and not raw.is_integer():
+            raw = repr(raw)  # 1990.02 typed into a number cell
+        elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            raw = str(int(raw))
+        text = clean_text(raw).replace(" ", "")
+        for pattern in _MONTH_PATTERNS:
+            m = pattern.match(text)
+            if m and 1 <= int(m[2]) <= 12:
+                return Month(int(m[1]), int(m[2]), 1)
+        return super()._parse(raw)
+
+
+_SAME_YEAR = re.compile(r"^(\d{4})年(\d{1,2})月?(?:份)?[—–\-~～至到]+(\d{1,2})月(?:份)?$")
+_RANGE = re.compile(r"^(.+?)(?:至|到|~|～|—+|–|－|--?)(.+)$")
+
+
+def period(text: Any) -> tuple[dt.date, dt.date] | None:
+    """The report period one cell gives (统计期间：2012年1月1日至2012年10月31日, 2012.1.1-2012.10.31,
+    2012年1—10月, 2012年1月至10月): (start, end), a month-only end meaning its last day; None if it is no period."""
+    if isinstance(text, dt.date) or is_blank(text):
+        return None
+    text = clean_text(text).replace(" ", "")
+    m = _SAME_YEAR.match(text)
+    if m:
+        year, first, last = (int(g) for g in m.groups())
+        parts: tuple[str, str] = (f"{year}年{first}月", f"{year}年{last}月")
+    else:
+        m = re.match(r"^(\d{4}-\d{1,2}-\d{1,2})-(\d{4}-\d{1,2}-\d{1,2})$", text) or _RANGE.match(text)
+        if not m:
+            return None
+        parts = (m[1], m[2])
+    try:
+        start, end = (_month_or_day(part, last=i == 1) for i, part in enumerate(parts))
+    except (Invalid, ValueError):
+        return None
+    return start, end
+
+
+def _month_or_day(text: str, last: bool) -> dt.date:
+    """A date, or a month (2012年10月, 2012.10) as its first or last day."""
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})月?(?:份)?", text)
+    if m is None:
+        return Date(allow_future=True)._parse(text)
+    year, month = int(m[1]), int(m[2])
+    if not last:
+        return dt.date(year, month, 1)
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 TOO_LARGE = Decimal(10) ** 13  # more than any union register holds; also keeps Decimal arithmetic exact
@@ -208,7 +314,7 @@ def _number(raw) -> Decimal:
 
 
 def _parse_number(raw) -> Decimal:
-    text = clean_text(raw).replace(",", "").replace(" ", "")
+    text = clean_text(raw).replace(",", "").replace(" ", "").removesuffix("整")  # 500元整
     scale = Decimal(1)
     for unit, factor in (("万元", 10000), ("万", 10000), ("元", 1)):
         if text.endswith(unit):
@@ -368,7 +474,7 @@ class IdNumber(FieldType):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raise Invalid("id-as-number")
         original = str(raw).strip()
-        number = _SPACE.sub("", clean_text(raw)).upper()
+        number = _SPACE.sub("", clean_text(raw)).upper().lstrip("'`‘’")  # '433101… typed to force text
         if _SCIENTIFIC.fullmatch(number):  # 4.33101E+17 typed or pasted as text
             raise Invalid("id-as-number")
         self._note(notes, original != number, "id-normalised", clean=number)

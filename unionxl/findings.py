@@ -30,6 +30,10 @@ CODES: dict[str, Code] = {
     "bad-date": Code(
         ERROR, "「{value}」不是有效日期，请按 2012-11-01 的格式填写。", "not a date"
     ),
+    "date-serial": Code(
+        WARNING, "日期被存成了数字 {value}，已按 Excel 的日期序号读作 {date}；请把该列设为日期格式。",
+        "a date stored as its Excel day number, read as that date",
+    ),
     "future-date": Code(ERROR, "日期 {value} 晚于今天，请核对。", "date in the future"),
     "too-old-date": Code(ERROR, "日期 {value} 早于 1900 年，请核对。", "date before 1900"),
     "bad-number": Code(ERROR, "「{value}」不是数字，请只填数字。", "not a number"),
@@ -76,6 +80,10 @@ CODES: dict[str, Code] = {
     "text-too-long": Code(ERROR, "内容超过 {maximum} 个字，请精简。", "text too long"),
     # -- the workbook's structure --
     "missing-cover": Code(ERROR, "缺少“封面”工作表，无法确定是哪个村的报表。请使用统一模板。", "no cover sheet"),
+    "cover-by-content": Code(
+        WARNING, "没有“封面”工作表，已在工作表“{sheet}”中按项目名称找到村名等封面内容；建议按模板加上“封面”表。",
+        "no sheet named 封面: the cover items were found on another sheet",
+    ),
     "missing-cover-field": Code(ERROR, "封面缺少“{column}”一项，请按模板补上。", "cover item missing"),
     "missing-sheet": Code(ERROR, "缺少“{sheet}”工作表（没有数据也请保留空表）。", "register sheet missing"),
     "no-header": Code(ERROR, "“{sheet}”前 15 行中找不到列标题，请按模板第 1 行的列名填写。", "no header row found"),
@@ -85,6 +93,31 @@ CODES: dict[str, Code] = {
     "more-findings": Code(
         WARNING, "这一列还有 {count} 处同样的问题（{first}）未逐一列出，请一并修改。",
         "more of one problem in one column than are listed (1,000 are)",
+    ),
+    "header-again": Code(WARNING, "这一行重复了列标题（打印分页时复制的？），已跳过。", "the header row written again (not counted)"),
+    "footer-row": Code(
+        WARNING, "这一行是表尾的签名或说明（「{value}」），已跳过，不计入人数和金额。",
+        "a footer line: 填表人/审核人/填报日期/注… (not counted)",
+    ),
+    "after-footer": Code(
+        WARNING, "这一行在表尾签名行（第 {footer} 行）之下，又没有身份证号，已跳过，不计入；如是登记内容，请移到表尾之上并填写身份证号。",
+        "a line below the footer without an ID number (not counted)",
+    ),
+    "two-register-sheets": Code(
+        WARNING, "有多张工作表像是“{register}”：{sheets}；已采用“{used}”（数据行最多），其余未读取，请删除多余的表。",
+        "two sheets could be the register: the one used is named",
+    ),
+    "register-by-content": Code(
+        WARNING, "没有名为“{register}”的工作表，已按列标题采用工作表“{sheet}”；请把它改名为“{register}”。",
+        "register taken from a sheet of another name, by its header",
+    ),
+    "village-as-listed": Code(
+        WARNING, "封面村名「{value}」与村名单的写法不同，已认作「{village}」；请在封面填写村名单中的村名。",
+        "cover village written otherwise (寨阳乡坪朗村村委会), read as the listed name",
+    ),
+    "village-inferred": Code(
+        WARNING, "封面没有填村名，已按{source}「{value}」认作「{village}」；请在封面“村（社区）名称”一栏填写村名。",
+        "village name taken from the cover's code, union name or title",
     ),
     # -- the cover --
     "unknown-village": Code(ERROR, "村名「{value}」不在村名单中{suggestion}。", "village not in the village list"),

@@ -128,6 +128,14 @@ def _merge(
     return result
 
 
+def unknown_reason(report: FileReport) -> str:
+    """Why a readable file was not merged, with the listed village it probably means (Chinese, one line)."""
+    if not report.village:
+        return "封面未填村名，未合并"
+    hint = next((f.params.get("suggestion", "") for f in report.findings if f.code == "unknown-village"), "")
+    return f"封面村名「{report.village}」不在村名单中{hint}，未合并"
+
+
 def cross_village(used: list[tuple[str, FileReport]]) -> list[Located]:
     """The same ID in two villages' rosters; the same person aided by two villages."""
     findings: list[Located] = []

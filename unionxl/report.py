@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -17,7 +18,8 @@ from rich.table import Table as RichTable
 
 from .findings import ERROR
 from .indicators import SCALARS
-from .merge import MergeResult
+from .merge import MergeResult, unknown_reason
+from .reader import folders
 from .schema import REGISTERS
 from .validate import FileReport
 
@@ -67,6 +69,24 @@ def show_report(console: Console, report: FileReport) -> None:
         console.print(f"  {level} {safe(f.location)} {safe(f.field or '')}{value}：{safe(f.message)}")
 
 
+def show_folders(console: Console, inputs: list[Path], files: list[Path]) -> None:
+    """One line per sub-folder read (补报/, one folder per village)."""
+    for folder, count in folders(inputs, files):
+        console.print(f"读取子文件夹 {safe(folder)}：{count} 个工作簿")
+
+
+def show_skipped(console: Console, skipped: list[tuple[Path, str]]) -> None:
+    for path, reason in skipped:
+        console.print(f"  已跳过 {safe(path)}：{safe(reason)}")
+
+
+def no_workbooks(inputs: list[Path], skipped: list[tuple[Path, str]]) -> str:
+    """The one line when a batch holds no workbook at all (exit code 2)."""
+    shown = "、".join(str(p) for p in inputs)
+    other = f"（另有 {len(skipped)} 个文件已跳过，见上）" if skipped else ""
+    return f"没有找到村报表：{shown} 中没有 .xlsx/.xlsm/.xls/.ods/.et 工作簿{other}。请检查文件夹是否选对。"
+
+
 def show_merge(console: Console, result: MergeResult) -> None:
     """One line per expected village: status, file, rows per register, errors, warnings; then the rest."""
     table = RichTable(title=f"报送情况（应报 {len(result.entries)} 个村）")
@@ -92,12 +112,10 @@ def show_merge(console: Console, result: MergeResult) -> None:
             console.print(f"  {safe(e.village.name)} 报了两份，采用 {safe(e.report.path.name)}，"
                           f"未采用较早的 {safe(old.path.name)}")
     for r in result.unknown:
-        what = f"封面村名「{safe(r.village)}」不在村名单中" if r.village else "封面未填村名"
-        console.print(f"  [yellow]未合并[/] {safe(r.path.name)}：{what}")
+        console.print(f"  [yellow]未合并[/] {safe(r.path.name)}：{safe(unknown_reason(r))}")
     for r in result.unreadable:
         console.print(f"  [red]无法读取[/] {safe(r.path.name)}：{safe(r.error or '')}")
-    for path, reason in result.skipped:
-        console.print(f"  已跳过 {safe(path.name)}：{reason}")
+    show_skipped(console, result.skipped)
     if result.cross:
         console.print(f"  [yellow]跨村核查[/]：{len(result.cross)} 条（同一人在两个村登记或受助），见“问题清单”。")
 

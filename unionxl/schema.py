@@ -25,6 +25,7 @@ class Field:
     width: float = 12
     hint: str = ""
     example: str = ""
+    prefilled: bool = False  # templates fill it in advance (序号, 所属工会…): a value here alone makes no row
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -48,7 +49,7 @@ class Register:
         return (self.sheet, *self.sheet_synonyms)
 
 
-SEQ = Field("seq", "序号", Integer(minimum=1), width=6, hint="从 1 开始的顺序号，可不填。", example="1")
+SEQ = Field("seq", "序号", Integer(minimum=1), width=6, hint="从 1 开始的顺序号，可不填。", example="1", prefilled=True)
 REMARK = Field("remark", "备注", Text(200), width=20, hint="其他需要说明的情况。")
 ID_HINT = "18 位居民身份证号，末位 X 大写。本列已设为文本格式，请勿改为数字，否则后几位会变成 0。"
 
@@ -58,21 +59,23 @@ COVER = Register(
     sheet="封面",
     title="封面",
     description="填写本村（社区）工会的基本信息和本期报表的统计期间。乡镇按封面上的村名识别报表，与文件名无关。",
+    sheet_synonyms=("封面信息", "报表封面", "封皮", "首页", "基本情况", "基本信息"),
     fields=(
-        Field("village", "村（社区）名称", Text(50), True, ("村名", "村名称", "村(社区)", "单位名称", "村"),
+        Field("village", "村（社区）名称", Text(50), True, ("村名", "村名称", "村(社区)", "单位名称", "村", "社区名称", "村委会名称", "村(居)名称",
+                                                  "村居名称", "行政村名称", "村(社区)名"),
               hint="填写村（社区）全称，如：坪朗村。", example="坪朗村"),
         Field("village_code", "村（社区）代码", Text(20), False, ("村代码", "区划代码", "统计用区划代码"),
               hint="12 位统计用区划代码，不清楚可不填。", example="433101206201"),
-        Field("union_name", "工会名称", Text(60), True, ("村工会名称", "基层工会名称"),
+        Field("union_name", "工会名称", Text(60), True, ("村工会名称", "基层工会名称", "工会全称", "工会组织名称"),
               hint="如：寨阳乡坪朗村工会联合会。", example="寨阳乡坪朗村工会联合会"),
-        Field("preparer", "填报人", Text(20), True, ("填表人", "经办人"), hint="填表人姓名。", example="张三"),
-        Field("preparer_phone", "填报人电话", Phone(), True, ("联系电话", "电话", "手机"),
+        Field("preparer", "填报人", Text(20), True, ("填表人", "经办人", "制表人", "填报人姓名", "联系人"), hint="填表人姓名。", example="张三"),
+        Field("preparer_phone", "填报人电话", Phone(), True, ("联系电话", "电话", "手机", "填报人联系电话", "联系人电话", "填报人手机"),
               hint="手机号码 11 位，或带区号的固定电话。", example="13807431234"),
-        Field("period_start", "统计期间开始", Date(allow_future=True), True, ("起始日期", "开始日期"),
+        Field("period_start", "统计期间开始", Date(allow_future=True), True, ("起始日期", "开始日期", "统计起始日期", "起始时间", "开始时间"),
               hint="本期报表统计的开始日期，如 2012-01-01。", example="2012-01-01"),
-        Field("period_end", "统计期间结束", Date(allow_future=True), True, ("截止日期", "结束日期"),
+        Field("period_end", "统计期间结束", Date(allow_future=True), True, ("截止日期", "结束日期", "统计截止日期", "截止时间", "结束时间"),
               hint="本期报表统计的结束日期，如 2012-10-31。", example="2012-10-31"),
-        Field("fill_date", "填报日期", Date(), True, ("填表日期", "报送日期"),
+        Field("fill_date", "填报日期", Date(), True, ("填表日期", "报送日期", "填报时间", "报表日期", "制表日期"),
               hint="填写本表的日期。", example="2012-11-01"),
     ),
 )
@@ -89,22 +92,23 @@ MEMBERS = Register(
         Field("name", "姓名", Text(30), True, ("会员姓名",), 10, "会员本人姓名。", "王秀英"),
         Field("sex", "性别", Choice(codes.SEX), True, (), 6, "从下拉列表选择：男 / 女。", "女"),
         Field("ethnicity", "民族", Choice(codes.ETHNICITY), True, (), 9, "从下拉列表选择，如：汉族、苗族、土家族。", "苗族"),
-        Field("id_number", "身份证号", IdNumber(), True, ("身份证号码", "公民身份号码", "身份证"), 21, ID_HINT,
-              "433101198503152024"),
-        Field("birth_date", "出生日期", Date(), False, ("出生年月",), 12, "可不填；填写时须与身份证号一致。", "1985-03-15"),
-        Field("phone", "手机号码", Phone(), False, ("手机", "联系电话", "电话"), 14, "11 位手机号码，文本格式。",
+        Field("id_number", "身份证号", IdNumber(), True, ("身份证号码", "公民身份号码", "身份证", "证件号码", "居民身份证号"), 21,
+              ID_HINT, "433101198503152024"),
+        Field("birth_date", "出生日期", Date(), False, ("出生年月", "出生年月日"), 12, "可不填；填写时须与身份证号一致。", "1985-03-15"),
+        Field("phone", "手机号码", Phone(), False, ("手机", "联系电话", "电话", "移动电话", "手机号", "联系方式"), 14, "11 位手机号码，文本格式。",
               "13907431234"),
         Field("political", "政治面貌", Choice(codes.POLITICAL), True, (), 12, "从下拉列表选择。", "群众"),
-        Field("education", "学历", Choice(codes.EDUCATION), True, ("文化程度",), 11, "从下拉列表选择最高学历。", "初中"),
-        Field("hukou", "户籍类型", Choice(codes.HUKOU), True, ("户口性质", "户籍性质"), 10, "农业 / 非农业 / 农转居。", "农业"),
-        Field("migrant", "是否农民工", Choice(codes.YES_NO), True, ("农民工",), 10, "是 / 否。", "是"),
-        Field("employment", "就业状态", Choice(codes.EMPLOYMENT), True, ("身份", "人员状态"), 11, "从下拉列表选择。", "在岗"),
+        Field("education", "学历", Choice(codes.EDUCATION), True, ("文化程度", "最高学历"), 11, "从下拉列表选择最高学历。", "初中"),
+        Field("hukou", "户籍类型", Choice(codes.HUKOU), True, ("户口性质", "户籍性质", "户口类型", "户籍", "户口"), 10, "农业 / 非农业 / 农转居。", "农业"),
+        Field("migrant", "是否农民工", Choice(codes.YES_NO), True, ("农民工", "是否农民工会员"), 10, "是 / 否。", "是"),
+        Field("employment", "就业状态", Choice(codes.EMPLOYMENT), True, ("身份", "人员状态", "就业状况", "工作状态"), 11, "从下拉列表选择。", "在岗"),
         Field("employer", "工作单位", Text(60), False, ("单位", "工作单位名称"), 24, "单位全称；务农可填“务农”。",
               "吉首市寨阳花卉苗木专业合作社"),
-        Field("union", "所属工会", Text(60), False, ("所在工会",), 20, "会员所在的基层工会。", "坪朗村工会联合会"),
+        Field("union", "所属工会", Text(60), False, ("所在工会",), 20, "会员所在的基层工会。", "坪朗村工会联合会",
+              prefilled=True),
         Field("join_date", "入会时间", Date(), True, ("入会日期", "入会年月"), 12, "如 2011-05-01。", "2011-05-01"),
-        Field("membership", "会籍状态", Choice(codes.MEMBERSHIP), True, ("会籍",), 10,
-              "正常 / 保留会籍 / 已转出 / 已退会。", "正常"),
+        Field("membership", "会籍状态", Choice(codes.MEMBERSHIP), True, ("会籍", "会籍变化类型"), 10,
+              "正常 / 保留会籍 / 已转出 / 已退会。", "正常", prefilled=True),
         REMARK,
     ),
 )
@@ -123,14 +127,14 @@ AID = Register(
         Field("hardship", "困难类别", Choice(codes.HARDSHIP), True, ("困难类型", "类别"), 12, "从下拉列表选择。", "低保户"),
         Field("cause", "主要致困原因", Choice(codes.HARDSHIP_CAUSE), True, ("致困原因", "困难原因"), 16,
               "从下拉列表选择主要原因。", "患重特大疾病"),
-        Field("aid_type", "帮扶类型", Choice(codes.AID_TYPE), True, ("帮扶方式", "救助类型"), 12, "从下拉列表选择。", "生活救助"),
-        Field("aid_date", "帮扶日期", Date(), True, ("发放日期", "日期"), 12, "实际发放日期，如 2012-01-18。", "2012-01-18"),
-        Field("amount", "金额(元)", Money(), True, ("金额", "帮扶金额", "金额（元）", "发放金额"), 12,
+        Field("aid_type", "帮扶类型", Choice(codes.AID_TYPE), True, ("帮扶方式", "救助类型", "帮扶项目", "帮扶内容", "救助方式"), 12, "从下拉列表选择。", "生活救助"),
+        Field("aid_date", "帮扶日期", Date(), True, ("发放日期", "日期", "帮扶时间", "发放时间"), 12, "实际发放日期，如 2012-01-18。", "2012-01-18"),
+        Field("amount", "金额(元)", Money(), True, ("金额", "帮扶金额", "金额（元）", "发放金额", "救助金额", "慰问金额"), 12,
               "以元为单位，最多两位小数，不小于 0。", "500.00"),
         Field("fund_source", "资金来源", Choice(codes.FUND_SOURCE), True, (), 13, "从下拉列表选择。", "上级工会拨款"),
         Field("payment", "发放方式", Choice(codes.PAYMENT), True, (), 10, "从下拉列表选择。", "银行转账"),
-        Field("handler", "经办人", Text(20), True, (), 9, "经办人姓名。", "张三"),
-        Field("single_parent", "是否单亲", Choice(codes.YES_NO), False, ("单亲",), 9, "单亲职工选“是”。", "否"),
+        Field("handler", "经办人", Text(20), True, (), 9, "经办人姓名。", "张三", prefilled=True),
+        Field("single_parent", "是否单亲", Choice(codes.YES_NO), False, ("单亲",), 9, "单亲职工选“是”。", "否", prefilled=True),
         REMARK,
     ),
 )
@@ -148,20 +152,20 @@ CASES = Register(
         Field("applicant_id", "申请人身份证号", IdNumber(), True, ("身份证号", "身份证号码"), 21, ID_HINT,
               "433101198811230039"),
         Field("phone", "联系电话", Phone(), False, ("手机号码", "电话", "手机"), 14, "申请人联系电话。", "13974361234"),
-        Field("respondent", "被申请单位", Text(60), True, ("被申请人", "用人单位", "被诉单位"), 26, "单位全称。",
+        Field("respondent", "被申请单位", Text(60), True, ("被申请人", "用人单位", "被诉单位", "被投诉单位", "用人单位名称"), 26, "单位全称。",
               "吉首市某某建筑劳务有限公司"),
         Field("credit_code", "统一社会信用代码", CreditCode(), False, ("信用代码", "社会信用代码"), 21,
               "18 位统一社会信用代码，不清楚可不填。", "91433101MA4L0XXXX1"),
-        Field("case_type", "案件类型", Choice(codes.CASE_TYPE), True, ("案由", "类型"), 14, "从下拉列表选择。", "追索劳动报酬"),
+        Field("case_type", "案件类型", Choice(codes.CASE_TYPE), True, ("案由", "类型", "案件类别", "纠纷类型"), 14, "从下拉列表选择。", "追索劳动报酬"),
         Field("people", "涉及人数", Integer(minimum=1), True, ("涉及职工人数", "人数"), 9, "本案涉及的职工人数，至少 1。", "3"),
-        Field("claimed", "诉求金额(元)", Money(), False, ("诉求金额", "诉求金额（元）", "标的金额"), 13,
+        Field("claimed", "诉求金额(元)", Money(), False, ("诉求金额", "诉求金额（元）", "标的金额", "涉案金额"), 13,
               "职工主张的金额，元，最多两位小数。", "6000.00"),
         Field("method", "处理方式", Choice(codes.CASE_METHOD), True, (), 10, "从下拉列表选择。", "调解"),
         Field("result", "处理结果", Choice(codes.CASE_RESULT), True, ("办理结果", "结果"), 10, "从下拉列表选择。", "调解成功"),
-        Field("recovered", "追回金额(元)", Money(), False, ("追回金额", "追回金额（元）", "挽回金额"), 13,
+        Field("recovered", "追回金额(元)", Money(), False, ("追回金额", "追回金额（元）", "挽回金额", "挽回经济损失"), 13,
               "实际追回的金额，元；未追回填 0。", "6000.00"),
         Field("close_date", "结案日期", Date(), False, ("结案时间", "办结日期"), 12, "办结日期；办理中的案件留空。", "2012-03-20"),
-        Field("handler", "经办人", Text(20), True, (), 9, "经办人姓名。", "张三"),
+        Field("handler", "经办人", Text(20), True, (), 9, "经办人姓名。", "张三", prefilled=True),
         REMARK,
     ),
 )

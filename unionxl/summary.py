@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 
-from . import safety
+from . import marks, safety
 from .indicators import SCALARS, TABLES, Dataset, compute
 from .summary_template import CHARTS, FORMATS
 from .xlsxio import atomic_write, write_cell
@@ -266,6 +266,7 @@ def write_summary(ds: Dataset, template: str | Path, out: str | Path) -> tuple[P
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         result.append(render_summary(book, template, ds))
         book.set_properties({"title": "乡镇工会工作统计汇总表", "creator": "unionxl"})
+        marks.mark_xlsxwriter(book, marks.SUMMARY)
         book.close()
 
     return atomic_write(out, write), result[0]

@@ -17,10 +17,11 @@ from typing import Any
 
 import xlsxwriter
 
+from . import marks
 from .checks import split_cell
 from .fields import Date, IdNumber, Money, Phone
 from .findings import ERROR
-from .merge import MergeResult, gc_paused
+from .merge import MergeResult, gc_paused, unknown_reason
 from .indicators import PERIOD_COLUMNS, from_merge
 from .schema import REGISTERS, Register
 from .summary import FillReport, render_summary
@@ -109,6 +110,7 @@ def write_township(result: MergeResult, out: str | Path, masked: bool = False,
             _register(w, register, result)
         _issues(w, result)
         book.set_properties({"title": "乡镇工会汇总", "creator": "unionxl"})
+        marks.mark_xlsxwriter(book, marks.TOWNSHIP)
         with fast_zip():  # the register sheets are large: zlib level 1 halves the time of close()
             book.close()
 
@@ -142,8 +144,7 @@ def _status(w: _Writer, result: MergeResult) -> None:
             fmt = (w.bad if r is None or e.excluded or r.errors else None) if col == 3 else None
             w.cell(ws, row, col, value, fmt)
     others = [(r.path.name, r.village, "另一份较早的报表，未采用") for e in result.entries for r in e.superseded]
-    others += [(r.path.name, r.village, "封面村名不在村名单中，未合并" if r.village else "封面未填村名，未合并")
-               for r in result.unknown]
+    others += [(r.path.name, r.village, unknown_reason(r)) for r in result.unknown]
     others += [(r.path.name, None, f"无法读取：{r.error}") for r in result.unreadable]
     others += [(p.name, None, reason) for p, reason in result.skipped]
     if others:

@@ -17,6 +17,7 @@ from typing import Any
 from . import checks
 from .fields import FieldType, is_blank
 from .findings import ERROR, LISTED, WARNING, Finding, Invalid, capped, more
+from .naming import infer_village
 from .reader import ReadError, Submission, Table, cell_name, read
 from .schema import COVER, REGISTERS
 from .villages import VillageList
@@ -182,7 +183,8 @@ def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
     invalid: dict[int, dict[str, Any]] = {}  # data row index -> field key -> raw value (None: blank)
     for key in keys:
         f, raws, col = table.register.field(key), table.raw[key], table.columns[key]
-        values, problems = convert_column(f.type, raws, table.distinct.get(key))
+        ftype = f.type.monthly() if key in table.month_keys else f.type
+        values, problems = convert_column(ftype, raws, table.distinct.get(key))
         clean.append(values)
         column = _Column(findings, table.sheet, col, f.label)
         for i, (problem, notes) in problems.items():
@@ -282,6 +284,8 @@ def _validate_file(path: Path, villages: VillageList | None, data: bytes | None)
     if sub.cover_sheet is None:
         findings.append(Finding("missing-cover", sheet=COVER.sheet))
     else:
+        inferred = infer_village(sub, villages)
+        findings.extend([inferred] if inferred else [])
         report.cover = convert_cover(sub, findings)
         findings.extend(checks.cover(report.cover, sub, villages))
     for register in sub.missing_sheets:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from .fields import clean_text, is_blank
 from .reader import ReadError, header_key, open_book, parsing
@@ -37,9 +40,33 @@ class VillageList:
         wanted = _key(name)
         return next((v for v in self.villages if _key(v.name) == wanted), None)
 
-    def suggest(self, name: str) -> str:
-        near = difflib.get_close_matches(_key(name), [_key(v.name) for v in self.villages], n=1, cutoff=0.5)
-        return f"，是否应为「{near[0]}」" if near else ""
+    def by_code(self, code: Any) -> Village | None:
+        """The listed village with this 村代码 (a code stored as a number included)."""
+        if isinstance(code, float) and code.is_integer():
+            code = int(code)
+        wanted = _key(str(code))
+        return next((v for v in self.villages if v.code and _key(v.code) == wanted), None) if wanted else None
+
+    def named_in(self, text: str) -> str | None:
+        """The longest listed village name that ``text`` contains (工会名称, a title)."""
+        text = _key(text)
+        named = [v.name for v in self.villages if _key(v.name) in text]
+        return max(named, key=len) if named else None
+
+    def nearest(self, name: str, code: Any = None) -> Village | None:
+        """The village probably meant: the one with the cover's 村代码, else the closest name by edit
+        distance (坪郎村 -> 坪朗村, not 小坪村), if it is close enough."""
+        if code is not None and not is_blank(code):
+            listed = self.by_code(code)
+            if listed is not None:
+                return listed
+        keys = [_key(v.name) for v in self.villages]
+        best = process.extractOne(_key(name), keys, scorer=Levenshtein.normalized_similarity, score_cutoff=0.5)
+        return self.villages[best[2]] if best else None
+
+    def suggest(self, name: str, code: Any = None) -> str:
+        near = self.nearest(name, code)
+        return f"，是否应为「{near.name}」" if near else ""
 
     @property
     def names(self) -> list[str]:

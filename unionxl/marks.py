@@ -1,0 +1,97 @@
+"""The mark unionxl puts on every workbook it writes, so that its own outputs are known in an inbox.
+
+A custom document property ``unionxl输出`` says what the file is (乡镇汇总 township workbook,
+汇总表 summary, 已标注 annotated copy); an annotated copy also records ``unionxl原文件SHA256``,
+the hash of the file it was made from. Recognised by the mark, never by the file name.
+Reading is defensive: a missing, empty or broken ``docProps/custom.xml`` is no mark.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from defusedxml import ElementTree
+from openpyxl.packaging.custom import StringProperty
+
+KIND = "unionxl输出"
+SOURCE = "unionxl原文件SHA256"
+TOWNSHIP, SUMMARY, ANNOTATED = "乡镇汇总", "汇总表", "已标注"
+MAX_XML = 1024 * 1024  # docProps/custom.xml of a real workbook is a few hundred bytes
+
+
+@dataclass(frozen=True)
+class Mark:
+    kind: str
+    source: str = ""  # sha256 of the original (annotated copies)
+
+
+def properties(path: str | Path) -> dict[str, str]:
+    """The custom document properties of an .xlsx/.xlsm (name -> text); {} for anything else or when broken."""
+    try:
+        with zipfile.ZipFile(path) as z, z.open("docProps/custom.xml") as f:
+            xml = f.read(MAX_XML + 1)
+        if len(xml) > MAX_XML:
+            return {}
+        root = ElementTree.fromstring(xml)
+        return {prop.get("name"): "".join(prop.itertext()).strip() for prop in root if prop.get("name")}
+    except Exception:  # not a zip, no custom.xml, empty or broken XML, entity declarations
+        return {}
+
+
+def read(path: str | Path) -> Mark | None:
+    props = properties(path)
+    return Mark(props[KIND], props.get(SOURCE, "")) if props.get(KIND) else None
+
+
+def sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def mark_xlsxwriter(book, kind: str) -> None:
+    """Mark a workbook being written with XlsxWriter (township workbook, summary)."""
+    book.set_custom_property(KIND, kind)
+
+
+def mark_openpyxl(wb, kind: str, source: str = "") -> None:
+    """Mark an openpyxl workbook (annotated copy), replacing an older unionxl mark it may carry."""
+    props = wb.custom_doc_props
+    for name in (KIND, SOURCE):
+        if name in props.names:
+            del props[name]
+    props.append(StringProperty(name=KIND, value=kind))
+    if source:
+        props.append(StringProperty(name=SOURCE, value=source))
+
+
+def sort_out(files: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files of a batch that are village submissions, and unionxl's own outputs set aside (with why).
+
+    A township workbook or summary is skipped. An annotated copy is skipped when the file it was
+    made from is in the batch; otherwise it is the village's resubmission (villages fix the marked
+    copy and send it back) and is read like any submission."""
+    found = {p: read(p) for p in files}
+    if not any(found.values()):
+        return files, []
+    sources = {m.source for m in found.values() if m and m.kind == ANNOTATED and m.source}
+    originals = {sha256(p): p for p, m in found.items() if m is None and sources} if sources else {}
+    kept: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for p, m in found.items():
+        if m is None:
+            kept.append(p)
+        elif m.kind == TOWNSHIP:
+            skipped.append((p, "这是 unionxl 生成的乡镇汇总工作簿，不是村报表，已跳过"))
+        elif m.kind == SUMMARY:
+            skipped.append((p, "这是 unionxl 生成的汇总表，不是村报表，已跳过"))
+        elif m.kind == ANNOTATED and m.source in originals:
+            skipped.append((p, f"这是 {originals[m.source].name} 的标注副本，原文件也在其中，已跳过"))
+        else:
+            kept.append(p)  # a marked copy sent back: the village's resubmission
+    return kept, skipped
