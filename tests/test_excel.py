@@ -567,3 +567,30 @@ def test_cli_command_builds_the_workbook(tmp_path):
     result = CliRunner().invoke(main, ["excel-workbook", "-o", str(tmp_path / "按钮.xlsx")])
     assert result.exit_code == 2 and ".xlsm" in result.output and result.output.startswith("错误：")
     assert not (tmp_path / "按钮.xlsx").exists()
+
+
+def test_the_buttons_finish_the_batch_past_files_that_crash_the_parser(book, inbox, tmp_path):
+    """A file that makes python-calamine panic and one whose merged range would exhaust openpyxl:
+    校验 (with marked-up copies) and 合并 still handle the 13 villages; each bad file is 无法读取."""
+    from .data.make_corpus import _rezip
+
+    with zipfile.ZipFile(inbox / "大坪村.xlsx") as z:
+        roster = z.read("xl/worksheets/sheet3.xml")
+    dated = re.sub(rb'(<c r="O\d+" s="\d+" t="n"><v>)\d+(</v>)', rb"\g<1>-1e15\g<2>", roster, count=1)
+    assert dated != roster
+    _rezip(inbox / "大坪村.xlsx", inbox / "日期溢出.xlsx", {"xl/worksheets/sheet3.xml": dated})
+    merged = roster.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/>'
+                            b"</mergeCells>")
+    _rezip(inbox / "大坪村.xlsx", inbox / "全表合并.xlsx", {"xl/worksheets/sheet3.xml": merged})
+    book.fill(退回文件夹=tmp_path / "退回")
+    press("校验")
+    status = book.value("状态")
+    assert status.startswith("校验完成：收到 16 个文件，应报 13 个村，已报 13 个") and "3 个文件无法读取" in status, status
+    assert "标注副本 13 个在：" in status
+    rows = book.sheets["报送情况"].rows()
+    for bad in ("日期溢出.xlsx", "全表合并.xlsx"):
+        assert any(r[1] == bad and str(r[3]).startswith("无法读取") for r in rows), bad
+    book.fill(输出文件=tmp_path / "乡镇汇总.xlsx")
+    press("合并")
+    assert book.value("状态").startswith("合并完成：应报 13 个村，已报 13 个"), book.value("状态")
+    assert (tmp_path / "乡镇汇总.xlsx").is_file()
