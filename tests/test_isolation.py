@@ -334,6 +334,16 @@ def test_a_worker_has_its_own_memory_cap(monkeypatch):
     assert isinstance(results[1], isolation.Crashed) and "内存" in results[1].reason
 
 
+def test_the_windows_memory_cap_uses_the_sdk_layout():
+    """No Windows here: at least the job-limit structure must be the SDK's (64-bit: 144 bytes, the
+    memory limit at offset 112), or SetInformationJobObject would read garbage."""
+    import ctypes
+
+    layout = isolation.job_limits()
+    if ctypes.sizeof(ctypes.c_void_p) == 8:
+        assert ctypes.sizeof(layout) == 144 and layout.ProcessMemoryLimit.offset == 112
+
+
 WATCHED = """
 import multiprocessing, sys, time
 from unionxl import isolation

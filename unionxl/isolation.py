@@ -58,7 +58,10 @@ def _start_worker(megabytes: int) -> None:
     silenced, and an exit when the parent goes away (kill -9 of unionxl must leave no worker)."""
     gc.enable()
     faulthandler.disable()  # a test runner's crash report would print what a crash costs anyway
-    safety.limit_memory(megabytes)
+    if sys.platform == "win32":
+        _windows_memory_cap(megabytes)
+    else:
+        safety.limit_memory(megabytes)
     try:  # a Rust panic prints its own report to stderr before Python sees it: not for the user's terminal
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
@@ -82,6 +85,48 @@ def _start_worker(megabytes: int) -> None:
                     os._exit(1)
 
         threading.Thread(target=watch, daemon=True).start()
+
+
+def job_limits():
+    """ctypes layout of Windows' JOBOBJECT_EXTENDED_LIMIT_INFORMATION (144 bytes on 64-bit Windows)."""
+    import ctypes
+
+    class Basic(ctypes.Structure):
+        _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64), ("PerJobUserTimeLimit", ctypes.c_int64),
+                    ("LimitFlags", ctypes.c_uint32), ("MinimumWorkingSetSize", ctypes.c_size_t),
+                    ("MaximumWorkingSetSize", ctypes.c_size_t), ("ActiveProcessLimit", ctypes.c_uint32),
+                    ("Affinity", ctypes.c_size_t), ("PriorityClass", ctypes.c_uint32),
+                    ("SchedulingClass", ctypes.c_uint32)]
+
+    class Extended(ctypes.Structure):
+        _fields_ = [("BasicLimitInformation", Basic), ("IoInfo", ctypes.c_uint64 * 6),
+                    ("ProcessMemoryLimit", ctypes.c_size_t), ("JobMemoryLimit", ctypes.c_size_t),
+                    ("PeakProcessMemoryUsed", ctypes.c_size_t), ("PeakJobMemoryUsed", ctypes.c_size_t)]
+
+    return Extended
+
+
+def _windows_memory_cap(megabytes: int) -> None:
+    """Windows has no RLIMIT_AS: put this worker in a job object whose per-process memory limit
+    makes allocations past it fail (MemoryError, or calamine's abort: this worker's death)."""
+    if megabytes <= 0:
+        return
+    try:
+        import ctypes
+        from ctypes import wintypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32.CreateJobObjectW.restype = wintypes.HANDLE
+        kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+        job = kernel32.CreateJobObjectW(None, None)
+        info = job_limits()()
+        info.BasicLimitInformation.LimitFlags = 0x100  # JOB_OBJECT_LIMIT_PROCESS_MEMORY
+        info.ProcessMemoryLimit = megabytes * safety.MiB
+        limits = 9  # JobObjectExtendedLimitInformation
+        if job and kernel32.SetInformationJobObject(wintypes.HANDLE(job), limits, ctypes.byref(info), ctypes.sizeof(info)):
+            kernel32.AssignProcessToJobObject(wintypes.HANDLE(job), wintypes.HANDLE(kernel32.GetCurrentProcess()))
+    except Exception:  # pragma: no cover - the cap is a backstop; without it the worker still runs
+        pass
 
 
 def _context():
