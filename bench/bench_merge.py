@@ -42,7 +42,7 @@ def run_unionxl(paths: list[Path], out: Path) -> dict[str, Any]:
     """``unionxl merge`` as the CLI does it: scan, merge (validates every file), write with the summary."""
     from unionxl.bundled import summary_template
     from unionxl.merge import merge
-    from unionxl.reader import scan
+    from unionxl.inbox import scan
     from unionxl.township import write_township
 
     start = time.perf_counter()

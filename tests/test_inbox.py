@@ -12,7 +12,8 @@ from unionxl import marks
 from unionxl.annotate import annotate
 from unionxl.cli import main
 from unionxl.merge import merge
-from unionxl.reader import ReadError, read, scan
+from unionxl.inbox import scan
+from unionxl.reader import ReadError, read
 from unionxl.summary import write_summary
 from unionxl.township import write_township
 from unionxl.indicators import from_township

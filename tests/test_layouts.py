@@ -16,7 +16,7 @@ from unionxl.bundled import village_list
 from unionxl.cli import main
 from unionxl.findings import ERROR
 from unionxl.merge import merge
-from unionxl.reader import scan
+from unionxl.inbox import scan
 from unionxl.validate import validate_file
 from unionxl.villages import read_villages
 

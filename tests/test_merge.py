@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from unionxl.bundled import village_list
 from unionxl.cli import main
 from unionxl.merge import merge
-from unionxl.reader import read, scan
+from unionxl.inbox import scan
+from unionxl.reader import read
 from unionxl.township import mask, write_township
 from unionxl.villages import Village, VillageList, read_villages
 

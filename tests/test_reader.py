@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from unionxl.reader import ReadError, folders, read, scan, template_version
+from unionxl.inbox import folders, scan
+from unionxl.reader import ReadError, read, template_version
 
 from .conftest import convert, make_workbook
 

@@ -21,7 +21,8 @@ from .excelbook import BuildError, command as excel_workbook_command
 from .merge import MergeResult, merge
 from .report import (CleanStream, make_console, no_workbooks, safe, show_folders, show_indicators, show_merge,
                      show_report, show_skipped)
-from .reader import ReadError, scan
+from .inbox import scan
+from .reader import ReadError
 from .indicators import from_township
 from .summary import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
 from .summary_template import write_summary_template

@@ -36,7 +36,8 @@ from .findings import ERROR, Invalid
 from .indicators import from_township
 from .merge import MergeResult
 from .merge import merge as merge_files
-from .reader import ReadError, scan
+from .inbox import scan
+from .reader import ReadError
 from .summary import TemplateError, summary_output, write_summary
 from .township import write_township
 from .villages import VillageList, read_villages

@@ -19,7 +19,7 @@ from rich.table import Table as RichTable
 from .findings import ERROR
 from .indicators import SCALARS
 from .merge import MergeResult, unknown_reason
-from .reader import folders
+from .inbox import folders
 from .schema import REGISTERS
 from .validate import FileReport
 
