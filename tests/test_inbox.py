@@ -20,7 +20,7 @@ from unionxl.indicators import from_township
 from unionxl.bundled import summary_template
 from unionxl.validate import validate_file
 
-from .conftest import convert
+from .conftest import EXAMPLES, convert
 from .data.make_corpus import _rezip
 
 
@@ -111,3 +111,20 @@ def test_wps_et_read_when_it_holds_a_workbook_else_asked_to_save_as_xlsx(example
     with pytest.raises(ReadError) as err:
         read(odd)
     assert "请在 WPS 中另存为 .xlsx" in str(err.value)
+
+
+def test_a_sub_folder_that_cannot_be_listed_is_noted_and_the_rest_read(tmp_path, monkeypatch):
+    box = tmp_path / "收件箱"
+    (box / "锁住的").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "排兄村.xlsx", box / "排兄村.xlsx")
+    real = Path.iterdir
+
+    def iterdir(self):
+        if self.name == "锁住的":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    files, skipped = scan([box])
+    assert [p.name for p in files] == ["排兄村.xlsx"]
+    assert [(p.name, "无法打开" in why) for p, why in skipped] == [("锁住的", True)]
