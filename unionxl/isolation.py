@@ -37,11 +37,11 @@ class Crashed:
 
 
 def _seconds() -> float:
-    return float(safety._env("UNIONXL_FILE_TIMEOUT", 600))
+    return float(safety.env_int("UNIONXL_FILE_TIMEOUT", 600))
 
 
 def _worker_megabytes() -> int:
-    return safety._env("UNIONXL_WORKER_MEMORY_MB", 4096)
+    return safety.env_int("UNIONXL_WORKER_MEMORY_MB", 4096)
 
 
 def _signal_name(code: int | None) -> str:

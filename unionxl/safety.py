@@ -28,7 +28,7 @@ from . import extent
 MiB = 1024 * 1024
 
 
-def _env(name: str, default: int) -> int:
+def env_int(name: str, default: int) -> int:
     try:
         return int(os.environ.get(name, default))
     except ValueError:
@@ -39,16 +39,16 @@ def _env(name: str, default: int) -> int:
 class Limits:
     """Generous for real village files (a 100,000-row register is about 2 M cells, 100 MiB of XML)."""
 
-    file_bytes: int = _env("UNIONXL_MAX_FILE_MB", 200) * MiB
-    part_bytes: int = _env("UNIONXL_MAX_PART_MB", 1024) * MiB
-    total_bytes: int = _env("UNIONXL_MAX_TOTAL_MB", 2048) * MiB
-    ratio: int = _env("UNIONXL_MAX_RATIO", 400)  # inflated / compressed, for parts over 1 MiB
+    file_bytes: int = env_int("UNIONXL_MAX_FILE_MB", 200) * MiB
+    part_bytes: int = env_int("UNIONXL_MAX_PART_MB", 1024) * MiB
+    total_bytes: int = env_int("UNIONXL_MAX_TOTAL_MB", 2048) * MiB
+    ratio: int = env_int("UNIONXL_MAX_RATIO", 400)  # inflated / compressed, for parts over 1 MiB
     parts: int = 10_000
-    cells: int = _env("UNIONXL_MAX_CELLS", 20_000_000)  # rows x columns of one sheet's used range
+    cells: int = env_int("UNIONXL_MAX_CELLS", 20_000_000)  # rows x columns of one sheet's used range
     # a used range above this must be mostly filled: at most `sparse` times the cells the sheet holds
     dense_from: int = 4_000_000
     sparse: int = 16
-    merged_cells: int = _env("UNIONXL_MAX_MERGED_CELLS", 1_000_000)  # openpyxl makes an object for each
+    merged_cells: int = env_int("UNIONXL_MAX_MERGED_CELLS", 1_000_000)  # openpyxl makes an object for each
     ods_spaces: int = 32_767  # one <text:s text:c="…"/> (a cell holds at most 32,767 characters)
 
 
@@ -283,7 +283,7 @@ def limit_memory(megabytes: int | None = None) -> None:
         import resource
     except ImportError:  # pragma: no cover - Windows
         return
-    mb = _env("UNIONXL_MAX_MEMORY_MB", 8192) if megabytes is None else megabytes
+    mb = env_int("UNIONXL_MAX_MEMORY_MB", 8192) if megabytes is None else megabytes
     if mb <= 0:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
