@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from unionxl import cli, isolation
-from unionxl.annotate import annotate, output_name
+from unionxl.annotate import AnnotateError, annotate, output_name
 from unionxl.batch import annotation_targets, check
 from unionxl.validate import validate_file
 from unionxl.xlsxio import TEMP_PREFIX, atomic_write
@@ -428,3 +428,18 @@ def test_merge_writes_the_township_workbook_past_every_hostile_file(tmp_path):
     assert len(sent) == 13, status
     text = " ".join(str(v) for row in status for v in row if v)
     assert "日期溢出.xlsx" in text and "全表合并.xlsx" in text
+
+
+def test_a_values_copy_of_an_xlsm_never_replaces_a_file_of_that_name(tmp_path):
+    """An .xlsm openpyxl cannot load is copied by value as .xlsx: a user's file of that name stays."""
+    workbook = part("xl/workbook.xml").replace("name=\"填表说明\"".encode(), "name=\"填表/说明\"".encode())
+    src = altered(tmp_path, "排兄村.xlsm", {"xl/workbook.xml": workbook})
+    report = validate_file(src)
+    theirs = tmp_path / "排兄村_已标注.xlsx"
+    theirs.write_bytes(b"a file of the township's own")
+    with pytest.raises(AnnotateError, match="已存在"):
+        annotate(report, tmp_path / "排兄村_已标注.xlsm")
+    assert theirs.read_bytes() == b"a file of the township's own"
+    theirs.unlink()
+    written = annotate(report, tmp_path / "排兄村_已标注.xlsm")
+    assert written == theirs and load_workbook(written)["问题清单"] is not None

@@ -81,7 +81,10 @@ def annotate(report: FileReport, out: str | Path, data: bytes | None = None) -> 
         wb, names = _copy_values(src, data)
     except ReadError as exc:
         raise AnnotateError(f"无法生成标注副本：{exc.reason}") from None
-    return _write(wb, report.findings, out.with_suffix(".xlsx"), names, source)
+    values = out.with_suffix(".xlsx")
+    if values != out and values.exists() and marks.read(values) is None:  # a name nobody checked: never over a user's file
+        raise AnnotateError(f"无法生成标注副本：{values.name} 已存在，且不是 unionxl 写的标注副本。")
+    return _write(wb, report.findings, values, names, source)
 
 
 def _write(wb: Workbook, findings: list[Finding], out: Path, names: dict[str, str], source: str) -> Path:
