@@ -69,9 +69,11 @@ def main() -> None:
     start = time.perf_counter()
     outcomes = collections.Counter()
     slow = []
+    crashed = []  # files whose worker died: each is a failure the checks before parsing do not yet catch
     for path, result in zip(files, run_each(timed, [(p, work / "out" / f"{p.stem}_已标注.xlsx") for p in files])):
         if isinstance(result, Crashed):
             outcomes[f"工作进程：{result.reason[:40]}"] += 1
+            crashed.append(path.name)
             continue
         seconds, peak, outcome = result
         outcomes[re.sub(r"[0-9]+", "N", outcome)] += 1
@@ -83,6 +85,8 @@ def main() -> None:
     print("slowest (seconds, worker peak MiB, file):")
     for seconds, peak, name in sorted(slow, reverse=True)[:10]:
         print(f"  {seconds:6.2f} {peak:6d}  {name}")
+    if crashed:
+        print("worker died on (keep them with --keep):", " ".join(crashed))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

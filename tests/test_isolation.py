@@ -293,6 +293,19 @@ def test_an_ods_with_half_a_billion_spaces_is_refused(tmp_path):
     assert_one_bad_file(tmp_path, bad, "空格")
 
 
+def test_an_xls_used_range_that_starts_after_it_ends_is_refused(tmp_path, xls):
+    """DIMENSIONS with its first row past its last: calamine's 32-bit subtraction wraps and it
+    reserves hundreds of gigabytes (an abort found by bench/fuzz.py)."""
+    def dimensions(record: int, body: bytes) -> bytes:
+        if record == 0x0200:
+            first, last, first_col, last_col = struct.unpack_from("<IIHH", body)
+            return struct.pack("<IIHH", 0x7FFF0000, last, first_col, last_col) + body[12:]
+        return body
+
+    bad = _xls_records(xls, tmp_path / "范围颠倒.xls", dimensions)
+    assert_one_bad_file(tmp_path, bad, "使用范围")
+
+
 def test_an_xls_cell_moved_to_the_last_row_and_column_is_refused(tmp_path, xls):
     moved = [False]
 

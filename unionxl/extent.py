@@ -181,13 +181,24 @@ def biff(stream: bytes) -> tuple[int, int, int]:
             row, col = unpack("<H", stream, body)[0], unpack("<H", stream, pos - 2)[0]
             cells += max(col - unpack("<H", stream, body + 2)[0] + 1, 1)
         elif record == _BIFF_DIMENSIONS and length >= 8:  # its last row and column are one past the end
-            _, row, _, col = unpack("<IIHH" if length >= 14 else "<HHHH", stream, body)
-            rows, columns = max(rows, row), max(columns, col)
+            first_row, row, first_col, col = unpack("<IIHH" if length >= 14 else "<HHHH", stream, body)
+            height, width = reserved(first_row, row, first_col, col)
+            rows, columns = max(rows, row, height), max(columns, col, width)
             continue
         else:
             continue
         rows, columns = max(rows, row + 1), max(columns, col + 1)
     return rows, columns, cells
+
+
+def reserved(first_row: int, last_row: int, first_col: int, last_col: int) -> tuple[int, int]:
+    """The rows and columns calamine reserves for an .xls DIMENSIONS record, as it computes them:
+    in 32-bit unsigned arithmetic, so a first row past the last one wraps to some four billion."""
+    if first_col > 0xFF or last_col < first_col:
+        first_col = 0
+    if last_row < 1 or last_col < 1:
+        return 1, 1
+    return (last_row - first_row) % 2**32, (last_col - first_col) % 2**32
 
 
 _MERGE = re.compile(rb"""<(?:[\w.-]+:)?mergeCell(?=[\s/>])[^>]*?\sref\s*=\s*["']([^"']*)["']""")
