@@ -276,7 +276,7 @@ def test_a_serial_number_filled_down_100000_rows_costs_seconds_not_gigabytes(tmp
     assert done.returncode in (0, 1)
     findings = json.loads(done.stdout)["files"][0]["findings"]
     assert len(findings) < 30_000  # 1,000 of one code in one column at most, and a line for the rest
-    assert seconds < 30 and rss < MAX_MB, (seconds, rss)
+    assert seconds < 2 * MAX_SECONDS and rss < MAX_MB, (seconds, rss)  # 5 s here; room for a busy CI machine
 
 
 def test_a_merged_range_over_the_whole_sheet_is_refused(tmp_path):
@@ -456,3 +456,14 @@ def test_a_values_copy_of_an_xlsm_never_replaces_a_file_of_that_name(tmp_path):
     theirs.unlink()
     written = annotate(report, tmp_path / "排兄村_已标注.xlsm")
     assert written == theirs and load_workbook(written)["问题清单"] is not None
+
+
+def test_what_a_library_prints_in_a_worker_never_reaches_the_json(tmp_path):
+    """openpyxl print()s "9999 is out of range" for a named style past the style table (then fails
+    to load it: a values copy is made): on stdout that would break the JSON a script reads."""
+    styles = part("xl/styles.xml")
+    assert b'<cellStyle name="Normal" xfId="0"' in styles
+    bad = altered(tmp_path, "命名样式越界.xlsx", {"xl/styles.xml": styles.replace(b'xfId="0" builtinId', b'xfId="9999" builtinId')})
+    done, _, _ = run("validate", str(bad), "--format", "json", "--annotate-dir", str(tmp_path / "退回"))
+    assert "out of range" not in done.stdout + done.stderr
+    assert json.loads(done.stdout)["files"][0]["readable"]

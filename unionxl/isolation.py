@@ -54,16 +54,17 @@ def _signal_name(code: int | None) -> str:
 
 
 def _start_worker(megabytes: int) -> None:
-    """In each worker: a memory cap, the cyclic GC back on (forked while it was paused), stderr
-    silenced, and an exit when the parent goes away (kill -9 of unionxl must leave no worker)."""
+    """In each worker: a memory cap, the cyclic GC back on (forked while it was paused), stdout and
+    stderr silenced, and an exit when the parent goes away (kill -9 of unionxl must leave no worker)."""
     gc.enable()
     faulthandler.disable()  # a test runner's crash report would print what a crash costs anyway
     if sys.platform == "win32":
         _windows_memory_cap(megabytes)
     else:
         safety.limit_memory(megabytes)
-    try:  # a Rust panic prints its own report to stderr before Python sees it: not for the user's terminal
-        devnull = os.open(os.devnull, os.O_WRONLY)
+    try:  # a Rust panic prints its report to stderr, and libraries print warnings: not into the user's
+        devnull = os.open(os.devnull, os.O_WRONLY)  # terminal, nor into the JSON on stdout
+        os.dup2(devnull, 1)
         os.dup2(devnull, 2)
         os.close(devnull)
     except OSError:  # pragma: no cover
