@@ -7,6 +7,7 @@ that file gets a Chinese error and the rest of the batch goes on (:mod:`unionxl.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -33,6 +34,7 @@ def check(path: Path, villages: VillageList | None, annotate_to: Path | None, ke
                 report.annotated = annotate(report, annotate_to, data)
             except (AnnotateError, OutputLocked) as exc:
                 report.annotate_error = str(exc)
+            gc.collect()  # openpyxl's workbook is all cycles: gone now, not frozen by the next file's pause
         if keep_rows:
             report.submission = None  # the raw cells are not needed any more: pickling stays cheap
         else:
