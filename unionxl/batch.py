@@ -34,6 +34,8 @@ def check(path: Path, villages: VillageList | None, annotate_to: Path | None, ke
                 report.annotated = annotate(report, annotate_to, data)
             except (AnnotateError, OutputLocked) as exc:
                 report.annotate_error = str(exc)
+            except MemoryError:  # the file was validated: keep its findings, say why there is no copy
+                report.annotate_error = "无法生成标注副本：文件太大，内存不足。"
             gc.collect()  # openpyxl's workbook is all cycles: gone now, not frozen by the next file's pause
         if keep_rows:
             report.submission = None  # the raw cells are not needed any more: pickling stays cheap
