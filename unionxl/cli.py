@@ -271,13 +271,12 @@ def demo(output_dir: Path) -> None:
     console = make_console()
     township = output_dir / "乡镇汇总.xlsx"
     files, skipped = scan([bundled.examples_dir()])
-    returned = [output_dir / "退回各村" / output_name(path) for path in files]
-    check_outputs([output_dir / TEMPLATE_NAME, township, *returned],
+    targets = annotation_targets(files, output_dir / "退回各村")
+    check_outputs([output_dir / TEMPLATE_NAME, township, *targets.values()],
                   [*files, bundled.village_list(), bundled.summary_template()])
     template_path = write_template(output_dir)
     result, filled = run_merge(console, files, skipped, township, read_villages(bundled.village_list()),
                                strict=False, mask=False, template=bundled.summary_template())
-    targets = dict(zip(files, returned))
     for report in result.reports:
         if report.readable:
             try:

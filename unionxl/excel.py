@@ -317,10 +317,12 @@ def _period(panel: Panel) -> tuple[dt.date | None, dt.date | None]:
 def _checked(panel: Panel, folder: Path, back: Path | None = None) -> tuple[MergeResult, list[Path], tuple]:
     """Every file validated (as ``unionxl validate``; marked-up copies into ``back`` when given) and
     assigned to its village (as ``unionxl merge``)."""
-    villages = _villages(panel)
-    period = _period(panel)
     files, skipped = _files(folder)
     targets = annotation_targets(files, back) if back is not None else None
+    if targets:
+        check_outputs(targets.values(), files)  # before anything is read
+    villages = _villages(panel)
+    period = _period(panel)
     return merge_files(files, villages, skipped=skipped, annotate_to=targets), files, period
 
 
@@ -364,11 +366,8 @@ def _period_note(result: MergeResult, period: tuple) -> str:
 def _validate(panel: Panel) -> str:
     folder = _folder(panel)
     back = panel.path(BACK)
-    if back is not None:
-        if back.exists() and not back.is_dir():
-            raise Problem(f"“{BACK.label}”应是一个文件夹，现在填的是文件：{back}")
-        files, _ = _files(folder)
-        check_outputs(annotation_targets(files, back).values(), files)
+    if back is not None and back.exists() and not back.is_dir():
+        raise Problem(f"“{BACK.label}”应是一个文件夹，现在填的是文件：{back}")
     result, files, period = _checked(panel, folder, back)
     with tempfile.TemporaryDirectory(prefix="unionxl-") as tmp:
         township, _ = write_township(result, Path(tmp) / TOWNSHIP_NAME)

@@ -80,7 +80,7 @@ def sort_out(files: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     if not any(found.values()):
         return files, []
     sources = {m.source for m in found.values() if m and m.kind == ANNOTATED and m.source}
-    originals = {sha256(p): p for p, m in found.items() if m is None and sources} if sources else {}
+    originals = {sha256(p): p for p, m in found.items() if m is None} if sources else {}
     kept: list[Path] = []
     skipped: list[tuple[Path, str]] = []
     for p, m in found.items():

@@ -5,7 +5,7 @@ by content (the sheet with the most data rows, the sheet holding the cover's ite
 header row by the schema's labels and synonyms (anywhere in the first rows, merged or
 two-row headers included); leaves out blank, pre-numbered, 合计, repeated-header and footer
 lines; and returns raw values with their cell positions. Nothing is converted here: that is
-the validator's job. :func:`scan` lists the files of a batch.
+the validator's job. (:mod:`unionxl.inbox` lists the files of a batch.)
 """
 
 from __future__ import annotations

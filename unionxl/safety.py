@@ -63,14 +63,13 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PICTURES = {b"\x89PNG": "PNG 图片", b"\xff\xd8\xff": "JPEG 图片", b"GIF8": "GIF 图片", b"BM": "BMP 图片",
             b"%PDF": "PDF 文件", b"Rar!": "RAR 压缩包", b"7z\xbc\xaf": "7z 压缩包"}
 RESEND = "请让村里用统一模板另存为 .xlsx 后重新发送。"
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")  # what a workbook's name ends in (WPS: .et)
 
 
 def too_big(size: int, limits: Limits = LIMITS) -> str | None:
     """Why a file of ``size`` bytes is refused unread, or None."""
-    return _too_big(size, limits) if size > limits.file_bytes else None
-
-
-def _too_big(size: int, limits: Limits) -> str:
+    if size <= limits.file_bytes:
+        return None
     return (f"文件有 {size // MiB} MB，超过上限 {limits.file_bytes // MiB} MB；"
             "请删除多余的空行、图片后另存，或设置 UNIONXL_MAX_FILE_MB。")
 
@@ -84,8 +83,8 @@ def inspect(data: bytes, name: str = "", limits: Limits = LIMITS) -> str:
         raise UnsafeFile("这是 Excel/WPS 打开文件时留下的临时锁文件（~$ 开头），不是报表；请发送真正的报表文件。")
     if not data:
         raise UnsafeFile("文件是空的（0 字节），可能没有下载完整，请让村里重新发送。")
-    if len(data) > limits.file_bytes:
-        raise UnsafeFile(_too_big(len(data), limits))
+    if (reason := too_big(len(data), limits)) is not None:
+        raise UnsafeFile(reason)
     head = data[:4096]
     if head.startswith(OLE):
         return _ole(data, limits)
@@ -93,7 +92,7 @@ def inspect(data: bytes, name: str = "", limits: Limits = LIMITS) -> str:
         return _zip(data, limits)
     for magic, what in PICTURES.items():
         if head.startswith(magic):
-            disguised = os.path.splitext(name)[1].lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".et")
+            disguised = os.path.splitext(name)[1].lower() in SUFFIXES
             raise UnsafeFile(f"这其实是 {what}，只是改成了表格的扩展名；{RESEND}" if disguised
                              else f"这是 {what}，不是 Excel 工作簿；{RESEND}")
     raise UnsafeFile(_text_kind(head))
@@ -244,13 +243,11 @@ def _check_grid(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, grid:
     if grid is not None:
         try:
             grid.feed(b"", final=True)
-            rows, columns = grid.bound()
-            cells = grid.cells
-        except extent.Unusual:
-            grid = None
-    if grid is None or rows * columns > min(limits.cells, max(limits.dense_from, limits.sparse * cells)):
-        rows, columns, cells = _placed(extent.exact, z, info)  # the fast bound can't vouch: place every cell
-    _check_size(rows, columns, cells, limits)
+            _check_size(*grid.bound(), grid.cells, limits)
+            return  # even the upper bound passes
+        except (extent.Unusual, UnsafeFile):
+            pass  # the fast bound can't vouch: place every cell
+    _check_size(*_placed(extent.exact, z, info), limits)
 
 
 def _placed(reading, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, int]:

@@ -32,6 +32,13 @@ def _key(name: str) -> str:
     return clean_text(name).replace(" ", "")
 
 
+def code_text(value: Any) -> str:
+    """A 村代码 as text: a code stored as a number (433101206204.0) without its ".0"; "" when blank."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if is_blank(value) else clean_text(value)
+
+
 @dataclass
 class VillageList:
     villages: list[Village]
@@ -42,9 +49,7 @@ class VillageList:
 
     def by_code(self, code: Any) -> Village | None:
         """The listed village with this 村代码 (a code stored as a number included)."""
-        if isinstance(code, float) and code.is_integer():
-            code = int(code)
-        wanted = _key(str(code))
+        wanted = _key(code_text(code))
         return next((v for v in self.villages if v.code and _key(v.code) == wanted), None) if wanted else None
 
     def named_in(self, text: str) -> str | None:
@@ -95,9 +100,7 @@ def read_villages(path: str | Path) -> VillageList:
         if is_blank(name):
             continue
         code = row[code_col] if code_col is not None and code_col < len(row) else ""
-        if isinstance(code, float) and code.is_integer():
-            code = int(code)
-        villages.append(Village(clean_text(name), clean_text(code) if not is_blank(code) else ""))
+        villages.append(Village(clean_text(name), code_text(code)))
     if not villages:
         raise ReadError(path, f"村名单中没有找到村名。{LOOKS_LIKE}")
     labels = [v.name for v in villages if header_key(v.name) in FIELD_LABELS - NAME_HEADERS]
