@@ -41,9 +41,9 @@ TARGET_SPEEDUP = 10.0
 def run_unionxl(paths: list[Path], out: Path) -> dict[str, Any]:
     """``unionxl merge`` as the CLI does it: scan, merge (validates every file), write with the summary."""
     from unionxl.bundled import summary_template
-    from unionxl.merge import merge
-    from unionxl.inbox import scan
-    from unionxl.township import write_township
+    from unionxl.merging.merge import merge
+    from unionxl.reading.inbox import scan
+    from unionxl.writing.township import write_township
 
     start = time.perf_counter()
     files, skipped = scan(paths)
@@ -84,7 +84,7 @@ def rss_mb(who: int) -> float:
 def worker(task: str, paths: list[Path]) -> dict[str, Any]:
     """One run of ``task`` in this (fresh) interpreter."""
     if task == "unionxl":  # imports are not timed, as for the naive script
-        import unionxl.township  # noqa: F401
+        import unionxl.writing.township  # noqa: F401
     baseline = rss_mb(resource.RUSAGE_SELF)
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=OUT) as tmp:
@@ -145,18 +145,18 @@ def batch(files: int, rows: int) -> list[Path]:
 
 def profile(paths: list[Path], top: int) -> None:
     """cProfile of a pool worker's share (validation, run here with the pool off) and of the write."""
-    import unionxl.merge
+    import unionxl.merging.merge
     from unionxl.bundled import summary_template
-    from unionxl.township import write_township
+    from unionxl.writing.township import write_township
 
-    from unionxl.batch import check
+    from unionxl.jobs.batch import check
 
     share = paths[: max(1, len(paths) // (os.cpu_count() or 1))]
     prof = cProfile.Profile()
     prof.runcall(lambda: [check(p, None, None, True) for p in share])
     print(f"\ncProfile of batch.check() on {len(share)} files (one worker's share), in this process, top {top} by tottime:")
     pstats.Stats(prof).strip_dirs().sort_stats("tottime").print_stats(top)
-    result = unionxl.merge.merge(paths)
+    result = unionxl.merging.merge.merge(paths)
     prof = cProfile.Profile()
     with tempfile.TemporaryDirectory(dir=OUT) as tmp:
         prof.runcall(write_township, result, Path(tmp) / "o.xlsx", summary_template=summary_template())

@@ -27,8 +27,8 @@ from typing import Any
 import python_calamine
 
 from generate import OUT, batch_dir, default_path, generate
-from unionxl.schema import REGISTERS
-from unionxl.validate import validate_file
+from unionxl.schema.registers import REGISTERS
+from unionxl.checks.validate import validate_file
 
 TARGET_RATIO = 2.0  # validate within 2x of the plain read
 TARGET_RATE = 25_000  # rows/s on a 100k-row file

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.data.mutate import mutants  # noqa: E402
-from unionxl.batch import check  # noqa: E402
-from unionxl.isolation import Crashed, run_each  # noqa: E402
+from unionxl.jobs.batch import check  # noqa: E402
+from unionxl.jobs.isolation import Crashed, run_each  # noqa: E402
 
 EXAMPLES = ROOT / "workbooks" / "examples"
 

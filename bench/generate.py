@@ -4,7 +4,7 @@
     python bench/generate.py --files 200 --rows 500 --out bench/out/  # 200 small villages
 
 Rows come from ``unionxl.sample.Generator`` (seeded); sheets, headers and cover labels come
-from ``unionxl.schema``, laid out as ``unionxl.template`` does. Written with XlsxWriter, which
+from ``unionxl.schema.registers``, laid out as ``unionxl.writing.template`` does. Written with XlsxWriter, which
 is several times faster and leaner than openpyxl for 100k rows; ``--inline-strings`` streams
 rows to disk for even larger files. The same arguments give byte-identical files.
 """
@@ -20,11 +20,11 @@ from typing import Any
 
 import xlsxwriter
 
-from unionxl import codes
-from unionxl.fields import Date
+from unionxl.schema import codes
+from unionxl.schema.fields import Date
 from unionxl.sample import PERIOD, TOWNSHIP, TOWNSHIP_CODE, Generator, iter_members
-from unionxl.schema import COVER, MEMBERS, REGISTERS, TEMPLATE_VERSION, TEMPLATE_VERSION_PROPERTY, Register
-from unionxl.template import CODE_SHEET, GUIDE_SHEET
+from unionxl.schema.registers import COVER, MEMBERS, REGISTERS, TEMPLATE_VERSION, TEMPLATE_VERSION_PROPERTY, Register
+from unionxl.writing.template import CODE_SHEET, GUIDE_SHEET
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -16,9 +16,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from unionxl import bundled
-from unionxl.annotate import FILLS, ISSUES_SHEET
-from unionxl.cli import main
-from unionxl.vml import renumber
+from unionxl.writing.annotate import FILLS, ISSUES_SHEET
+from unionxl.doors.cli import main
+from unionxl.writing.vml import renumber
 
 from .conftest import convert
 from .test_validate import aid, sha, submission

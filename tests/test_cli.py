@@ -8,8 +8,8 @@ import sys
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from unionxl.cli import main
-from unionxl.template import TEMPLATE_NAME
+from unionxl.doors.cli import main
+from unionxl.writing.template import TEMPLATE_NAME
 
 
 def test_help_is_chinese_and_lists_commands():

@@ -11,13 +11,13 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from unionxl.fields import id_check_char
-from unionxl.findings import Invalid
-from unionxl.reader import read
+from unionxl.schema.fields import id_check_char
+from unionxl.checks.findings import Invalid
+from unionxl.reading.reader import read
 from unionxl.bundled import VILLAGE_LIST, workbooks_dir
 from unionxl.sample import write_examples
-from unionxl.villages import read_villages
-from unionxl.schema import COVER, REGISTERS
+from unionxl.reading.villages import read_villages
+from unionxl.schema.registers import COVER, REGISTERS
 
 from .test_template import _members
 

@@ -21,11 +21,13 @@ from defusedxml import ElementTree
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
-from unionxl import bundled, excel
-from unionxl.cli import main
-from unionxl.excelbook import WORKBOOK_NAME, build_excel_workbook, command, read_modules
-from unionxl.reader import ReadError
-from unionxl.xlsxio import set_value
+from unionxl import bundled
+
+from unionxl.doors import excel
+from unionxl.doors.cli import main
+from unionxl.doors.excelbook import WORKBOOK_NAME, build_excel_workbook, command, read_modules
+from unionxl.reading.reader import ReadError
+from unionxl.writing.xlsxio import set_value
 
 from .conftest import EXAMPLES, convert
 
@@ -44,7 +46,7 @@ CAPTIONS = {"校验": "UnionxlValidate", "合并": "UnionxlMerge", "生成汇总
 @pytest.fixture(scope="module")
 def shipped() -> Path:
     """The workbook users get; test_committed_workbook_is_reproduced_by_the_builder keeps it fresh."""
-    assert COMMITTED.is_file(), "run: python -m unionxl.excelbook -o workbooks/乡镇工会汇总.xlsm"
+    assert COMMITTED.is_file(), "run: python -m unionxl.doors.excelbook -o workbooks/乡镇工会汇总.xlsm"
     return COMMITTED
 
 
@@ -168,7 +170,7 @@ def test_each_button_is_assigned_to_an_existing_sub(shipped):
 
 
 class FakeRange:
-    """The part of xlwings' Range that unionxl.excel uses, over an openpyxl sheet.
+    """The part of xlwings' Range that unionxl.doors.excel uses, over an openpyxl sheet.
 
     Strings are stored as Excel stores what xlwings hands it (as if typed): a leading
     apostrophe makes the rest literal text; otherwise ``=…`` becomes a formula and
@@ -524,7 +526,7 @@ def sheet_contents(path: Path) -> dict:
 
 
 def test_committed_workbook_is_reproduced_by_the_builder(fresh):
-    hint = "workbooks/乡镇工会汇总.xlsm is stale: run python -m unionxl.excelbook -o workbooks/乡镇工会汇总.xlsm"
+    hint = "workbooks/乡镇工会汇总.xlsm is stale: run python -m unionxl.doors.excelbook -o workbooks/乡镇工会汇总.xlsm"
     assert vba_modules(COMMITTED) == vba_modules(fresh), hint  # also: its xlwings VBA is the installed xlwings'
     assert sheet_contents(COMMITTED) == sheet_contents(fresh), hint
     assert sorted(buttons(COMMITTED)) == sorted(buttons(fresh)), hint
@@ -547,7 +549,7 @@ def test_operations_sheet_has_every_named_cell(shipped):
 
 
 def test_operations_sheet_gives_the_readmes_install_line(shipped):
-    from unionxl.excelbook import INSTALL, SETUP
+    from unionxl.doors.excelbook import INSTALL, SETUP
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"`{INSTALL}`" in readme

@@ -10,7 +10,7 @@ import pytest
 import python_calamine
 from openpyxl import Workbook
 
-from unionxl import extent
+from unionxl.reading import extent
 
 from .data.make_corpus import _rezip, ods_file
 

@@ -11,9 +11,11 @@ from decimal import Decimal
 import pytest
 from stdnum.cn import ric, uscc
 
-from unionxl import codes, fields
-from unionxl.findings import CODES, ERROR, WARNING, Finding, Invalid, UnknownCode
-from unionxl.fields import (
+from unionxl.schema import codes
+
+from unionxl.schema import fields
+from unionxl.checks.findings import CODES, ERROR, WARNING, Finding, Invalid, UnknownCode
+from unionxl.schema.fields import (
     Choice,
     CreditCode,
     Date,

@@ -13,15 +13,15 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from unionxl import cli
-from unionxl.annotate import annotate
-from unionxl.validate import validate_file
+from unionxl.doors import cli
+from unionxl.writing.annotate import annotate
+from unionxl.checks.validate import validate_file
 
 from .data.make_corpus import Case, make
 
 RUNNER = """
 import resource, sys
-from unionxl.cli import run
+from unionxl.doors.cli import run
 sys.argv = ["unionxl", *sys.argv[1:]]
 try:
     run()

@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from unionxl import marks
-from unionxl.annotate import annotate
-from unionxl.cli import main
-from unionxl.merge import merge
-from unionxl.inbox import scan
-from unionxl.reader import ReadError, read
-from unionxl.summary import write_summary
-from unionxl.township import write_township
-from unionxl.indicators import from_township
+from unionxl.writing import marks
+from unionxl.writing.annotate import annotate
+from unionxl.doors.cli import main
+from unionxl.merging.merge import merge
+from unionxl.reading.inbox import scan
+from unionxl.reading.reader import ReadError, read
+from unionxl.summary.fill import write_summary
+from unionxl.writing.township import write_township
+from unionxl.summary.indicators import from_township
 from unionxl.bundled import summary_template
-from unionxl.validate import validate_file
+from unionxl.checks.validate import validate_file
 
 from .conftest import EXAMPLES, convert
 from .data.make_corpus import _rezip

@@ -22,11 +22,13 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from unionxl import cli, isolation
-from unionxl.annotate import AnnotateError, annotate, output_name
-from unionxl.batch import annotation_targets, check
-from unionxl.validate import validate_file
-from unionxl.xlsxio import TEMP_PREFIX, atomic_write
+from unionxl.doors import cli
+
+from unionxl.jobs import isolation
+from unionxl.writing.annotate import AnnotateError, annotate, output_name
+from unionxl.jobs.batch import annotation_targets, check
+from unionxl.checks.validate import validate_file
+from unionxl.writing.xlsxio import TEMP_PREFIX, atomic_write
 
 from .conftest import EXAMPLES, convert
 from .data.make_corpus import _rezip, ods_file
@@ -49,7 +51,7 @@ def altered(tmp: Path, name: str, edits: dict[str, bytes], src: Path = CLEAN) ->
 
 def run(*args: str, env: dict | None = None) -> tuple[subprocess.CompletedProcess, float, float]:
     """The real console script in a fresh process: result, seconds, peak MB of it and its workers."""
-    code = ("import resource, sys\nfrom unionxl.cli import run\nsys.argv = ['unionxl', *sys.argv[1:]]\n"
+    code = ("import resource, sys\nfrom unionxl.doors.cli import run\nsys.argv = ['unionxl', *sys.argv[1:]]\n"
             "try:\n    run()\nfinally:\n    r = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
             " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
             "    sys.stderr.write(f'\\nMAXRSS_KB={r}\\n')\n")
@@ -359,7 +361,7 @@ def test_the_windows_memory_cap_uses_the_sdk_layout():
 
 WATCHED = """
 import multiprocessing, sys, time
-from unionxl import isolation
+from unionxl.jobs import isolation
 results = isolation.run_each(time.sleep, [60, 60])
 next_result = iter(results)
 import threading

@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from unionxl.bundled import village_list
-from unionxl.cli import main
-from unionxl.findings import ERROR
-from unionxl.merge import merge
-from unionxl.inbox import scan
-from unionxl.validate import validate_file
-from unionxl.villages import read_villages
+from unionxl.doors.cli import main
+from unionxl.checks.findings import ERROR
+from unionxl.merging.merge import merge
+from unionxl.reading.inbox import scan
+from unionxl.checks.validate import validate_file
+from unionxl.reading.villages import read_villages
 
 from .conftest import convert
 from .data.make_layouts import build

@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from unionxl.bundled import village_list
-from unionxl.cli import main
-from unionxl.merge import merge
-from unionxl.inbox import scan
-from unionxl.reader import read
-from unionxl.township import mask, write_township
-from unionxl.villages import Village, VillageList, read_villages
+from unionxl.doors.cli import main
+from unionxl.merging.merge import merge
+from unionxl.reading.inbox import scan
+from unionxl.reading.reader import read
+from unionxl.writing.township import mask, write_township
+from unionxl.reading.villages import Village, VillageList, read_villages
 
 from .conftest import convert
 from .test_validate import LONG, WANG, aid, make_id, member, submission

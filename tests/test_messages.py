@@ -10,8 +10,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from unionxl.cli import main
-from unionxl.clicn import MESSAGES, MODULES
+from unionxl.doors.cli import main
+from unionxl.doors.clicn import MESSAGES, MODULES
 
 ENGLISH = re.compile(r"\b(Error|Usage|Missing|Invalid|Try|Show|Options|Commands|default|does not exist|is a)\b")
 

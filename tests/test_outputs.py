@@ -18,9 +18,9 @@ from openpyxl import load_workbook
 from click.testing import CliRunner
 
 from tests.conftest import EXAMPLES
-from unionxl import outputs
-from unionxl.cli import main
-from unionxl.xlsxio import atomic_write
+from unionxl.writing import outputs
+from unionxl.doors.cli import main
+from unionxl.writing.xlsxio import atomic_write
 
 
 def hashes(folder: Path) -> dict[str, str]:
@@ -144,7 +144,7 @@ def test_a_read_only_folder_is_one_chinese_line(inbox, tmp_path, monkeypatch, co
     def refuse(*args, **kwargs):  # tests run as root here, which chmod cannot stop
         raise OSError(code, os.strerror(code), str(tmp_path / "x"))
 
-    monkeypatch.setattr("unionxl.xlsxio.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("unionxl.writing.xlsxio.tempfile.mkstemp", refuse)
     before = hashes(inbox)
     refused(run("merge", inbox, "-o", tmp_path / "乡镇汇总.xlsx"), text)
     assert hashes(inbox) == before
@@ -186,7 +186,7 @@ def test_output_locked_is_exit_2_not_3(inbox, tmp_path, monkeypatch):
     def locked(src, dst):
         raise PermissionError(errno.EACCES, "denied")
 
-    monkeypatch.setattr("unionxl.xlsxio.os.replace", locked)
+    monkeypatch.setattr("unionxl.writing.xlsxio.os.replace", locked)
     refused(run("merge", inbox, "-o", tmp_path / "乡镇汇总.xlsx"), "请关闭后重试")
 
 
@@ -215,7 +215,7 @@ def test_a_fresh_folder_of_copies_through_every_command(tmp_path):
     out = tmp_path / "输出"
 
     def unionxl(*args) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", "import os, sys; os.umask(0o022); from unionxl.cli import run; "
+        return subprocess.run([sys.executable, "-c", "import os, sys; os.umask(0o022); from unionxl.doors.cli import run; "
                                "sys.argv[0] = 'unionxl'; run()", *map(str, args)],
                               capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(
                                   Path(__file__).resolve().parent.parent)})

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unionxl.fields import Date, IdNumber, Money, Phone, id_check_char
-from unionxl.findings import Invalid
+from unionxl.schema.fields import Date, IdNumber, Money, Phone, id_check_char
+from unionxl.checks.findings import Invalid
 
 AREAS = st.sampled_from(["433101", "433122", "110101", "440305", "990101"])
 BIRTHS = st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date.today())

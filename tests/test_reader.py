@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from unionxl.inbox import folders, scan
-from unionxl.reader import ReadError, read, template_version
+from unionxl.reading.inbox import folders, scan
+from unionxl.reading.reader import ReadError, read, template_version
 
 from .conftest import convert, make_workbook
 

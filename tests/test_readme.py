@@ -27,7 +27,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_readme_documents_every_finding_code():
-    from unionxl.findings import CODES
+    from unionxl.checks.findings import CODES
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for code, spec in CODES.items():

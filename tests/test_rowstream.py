@@ -13,9 +13,9 @@ import xlsxwriter
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from unionxl.cli import main
-from unionxl.township import OPTIONS
-from unionxl.xlsxio import RowStream, fast_zip, write_cell
+from unionxl.doors.cli import main
+from unionxl.writing.township import OPTIONS
+from unionxl.writing.xlsxio import RowStream, fast_zip, write_cell
 
 from .test_validate import LONG, member, submission
 

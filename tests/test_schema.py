@@ -7,11 +7,11 @@ from collections import Counter
 
 import pytest
 
-from unionxl import codes
-from unionxl.fields import Choice, Date, FieldType, IdNumber, id_birth_date, id_sex
-from unionxl.findings import Invalid
-from unionxl.reader import header_key
-from unionxl.schema import AID, CASES, COVER, MEMBERS, REGISTERS, Register
+from unionxl.schema import codes
+from unionxl.schema.fields import Choice, Date, FieldType, IdNumber, id_birth_date, id_sex
+from unionxl.checks.findings import Invalid
+from unionxl.reading.reader import header_key
+from unionxl.schema.registers import AID, CASES, COVER, MEMBERS, REGISTERS, Register
 
 ALL_REGISTERS = (COVER, *REGISTERS)
 FIELDS = [(r, f) for r in ALL_REGISTERS for f in r.fields]

@@ -14,13 +14,13 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from unionxl.bundled import summary_template, village_list, workbooks_dir
-from unionxl.cli import main
-from unionxl.indicators import SCALARS, TABLES, from_merge, from_township
-from unionxl.merge import merge
-from unionxl.summary import TemplateError, write_summary
-from unionxl.summary_template import SUMMARY_TEMPLATE_NAME, write_summary_template
-from unionxl.township import write_township
-from unionxl.villages import read_villages
+from unionxl.doors.cli import main
+from unionxl.summary.indicators import SCALARS, TABLES, from_merge, from_township
+from unionxl.merging.merge import merge
+from unionxl.summary.fill import TemplateError, write_summary
+from unionxl.summary.template import SUMMARY_TEMPLATE_NAME, write_summary_template
+from unionxl.writing.township import write_township
+from unionxl.reading.villages import read_villages
 
 from .conftest import convert
 from .test_template import _members
@@ -177,7 +177,7 @@ def test_template_sheet_names_must_not_clash(tmp_path, examples_module):
 
 
 def test_township_reader_gives_the_same_figures_as_the_merge(township, examples_module):
-    from unionxl.indicators import compute
+    from unionxl.summary.indicators import compute
 
     again = compute(from_township(township))
     direct = compute(from_merge(merge(examples_module, read_villages(village_list()))))

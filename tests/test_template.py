@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from unionxl.bundled import workbooks_dir
-from unionxl.fields import Choice, Date, IdNumber, Money, Phone
-from unionxl.reader import template_version
-from unionxl.schema import COVER, REGISTERS, TEMPLATE_VERSION
-from unionxl.template import CODE_SHEET, TEMPLATE_NAME, write_template
+from unionxl.schema.fields import Choice, Date, IdNumber, Money, Phone
+from unionxl.reading.reader import template_version
+from unionxl.schema.registers import COVER, REGISTERS, TEMPLATE_VERSION
+from unionxl.writing.template import CODE_SHEET, TEMPLATE_NAME, write_template
 
 from .conftest import convert
 

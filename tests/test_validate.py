@@ -14,14 +14,14 @@ import python_calamine
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from unionxl.annotate import ISSUES_SHEET, annotate
-from unionxl.cli import main
-from unionxl.fields import id_check_char
-from unionxl.findings import CODES
-from unionxl.template import build_workbook
-from unionxl.validate import validate_file
-from unionxl.villages import Village, VillageList
-from unionxl.xlsxio import atomic_save
+from unionxl.writing.annotate import ISSUES_SHEET, annotate
+from unionxl.doors.cli import main
+from unionxl.schema.fields import id_check_char
+from unionxl.checks.findings import CODES
+from unionxl.writing.template import build_workbook
+from unionxl.checks.validate import validate_file
+from unionxl.reading.villages import Village, VillageList
+from unionxl.writing.xlsxio import atomic_save
 
 from .conftest import convert, make_workbook
 

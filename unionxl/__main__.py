@@ -1,3 +1,3 @@
-from .cli import run
+from .doors.cli import run
 
 run()

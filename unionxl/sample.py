@@ -22,9 +22,9 @@ from openpyxl import Workbook
 from stdnum.cn import uscc
 
 from .bundled import VILLAGE_LIST
-from .fields import id_check_char
-from .template import build_workbook
-from .xlsxio import atomic_save
+from .schema.fields import id_check_char
+from .writing.template import build_workbook
+from .writing.xlsxio import atomic_save
 
 TOWNSHIP = "寨阳乡"
 TOWNSHIP_CODE = "433101206"

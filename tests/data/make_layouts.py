@@ -22,7 +22,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from unionxl.fields import id_check_char
+from unionxl.schema.fields import id_check_char
 
 PERIOD = (dt.date(2012, 1, 1), dt.date(2012, 10, 31))
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"

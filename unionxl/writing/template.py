@@ -20,9 +20,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import codes
-from .fields import Choice
-from .schema import COVER, REGISTERS, TEMPLATE_VERSION, TEMPLATE_VERSION_PROPERTY, Field, Register
+from ..schema import codes
+from ..schema.fields import Choice
+from ..schema.registers import COVER, REGISTERS, TEMPLATE_VERSION, TEMPLATE_VERSION_PROPERTY, Field, Register
 from .xlsxio import atomic_save, set_value
 
 TEMPLATE_NAME = "村工会报表模板.xlsx"

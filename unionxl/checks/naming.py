@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .fields import clean_text, is_blank
+from ..schema.fields import clean_text, is_blank
 from .findings import Finding
-from .reader import CoverValue, Submission
-from .villages import VillageList
+from ..reading.reader import CoverValue, Submission
+from ..reading.villages import VillageList
 
 # 寨阳乡排杉村工会2012年1—10月工作报表 -> 排杉村; the name ends in 村 or 社区 and is followed by what a title says next
 _NAMED = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:村|社区))"

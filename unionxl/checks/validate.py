@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import checks
-from .fields import FieldType, is_blank
+from . import rows as checks
+from ..schema.fields import FieldType, is_blank
 from .findings import ERROR, LISTED, WARNING, Finding, Invalid, capped, more
 from .naming import infer_village
-from .reader import ReadError, Submission, Table, cell_name, read
-from .schema import COVER, REGISTERS
-from .villages import VillageList
+from ..reading.reader import ReadError, Submission, Table, cell_name, read
+from ..schema.registers import COVER, REGISTERS
+from ..reading.villages import VillageList
 
 
 @dataclass(slots=True)

@@ -20,10 +20,12 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from . import marks, safety
-from .findings import ERROR, Finding
-from .reader import ReadError, load, open_book, parsing
-from .validate import FileReport
+from . import marks
+
+from ..reading import safety
+from ..checks.findings import ERROR, Finding
+from ..reading.reader import ReadError, load, open_book, parsing
+from ..checks.validate import FileReport
 from .outputs import OutputError
 from .vml import unique_shape_ids
 from .xlsxio import ILLEGAL, OutputLocked, atomic_write, set_value

@@ -23,10 +23,12 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 
-from . import marks, safety
+from ..writing import marks
+
+from ..reading import safety
 from .indicators import SCALARS, TABLES, Dataset, compute
-from .summary_template import CHARTS, FORMATS
-from .xlsxio import atomic_write, write_cell
+from .template import CHARTS, FORMATS
+from ..writing.xlsxio import atomic_write, write_cell
 
 BORDERS = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6, "hair": 7}
 ALIGN = {"center": "center", "left": "left", "right": "right", "centerContinuous": "center_across",

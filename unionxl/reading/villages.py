@@ -9,9 +9,9 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .fields import clean_text, is_blank
+from ..schema.fields import clean_text, is_blank
 from .reader import ReadError, header_key, open_book, parsing
-from .schema import COVER, REGISTERS
+from ..schema.registers import COVER, REGISTERS
 
 LOOKS_LIKE = ("村名单是一个工作簿：第一张表第一行是列标题“村名”（可再加一列“代码”），下面每行一个村，"
               "例如自带的 workbooks/寨阳乡村名单.xlsx。")

@@ -2,7 +2,7 @@
 
 An ordinary workbook: every indicator cell, table anchor and chart anchor is a defined
 name (会员总数, 分村表, 图表_分村会员数 …), so staff may restyle it and move cells freely;
-:mod:`unionxl.summary` finds them by name.
+:mod:`unionxl.summary.fill` finds them by name.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 
-from . import codes
+from ..schema import codes
 from .indicators import EDUCATION_GROUPS, POLITICAL_GROUPS, SCALARS, TABLES, Indicator
-from .xlsxio import atomic_save
+from ..writing.xlsxio import atomic_save
 
 SUMMARY_TEMPLATE_NAME = "乡镇汇总模板.xlsx"
 SHEET = "汇总"

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
-from . import safety
+from ..reading import safety
 
 T = TypeVar("T")
 

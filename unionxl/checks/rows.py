@@ -14,15 +14,15 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .extent import column
-from .fields import Month, clean_text, id_sex, ymd_date
+from ..reading.extent import column
+from ..schema.fields import Month, clean_text, id_sex, ymd_date
 from .findings import Finding
-from .reader import Submission, Table, cell_name
-from .schema import REGISTERS
+from ..reading.reader import Submission, Table, cell_name
+from ..schema.registers import REGISTERS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .validate import CleanRow, FileReport
-    from .villages import VillageList
+    from ..reading.villages import VillageList
 
 MEDIATION_DAYS = 15
 MIN_JOIN_AGE = 16

@@ -16,12 +16,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from .findings import ERROR
-from .indicators import SCALARS
-from .merge import MergeResult, unknown_reason
-from .inbox import folders
-from .schema import REGISTERS
-from .validate import FileReport
+from ..checks.findings import ERROR
+from ..summary.indicators import SCALARS
+from ..merging.merge import MergeResult, unknown_reason
+from ..reading.inbox import folders
+from ..schema.registers import REGISTERS
+from ..checks.validate import FileReport
 
 
 # C0 controls but tab and newline, DEL and C1 (ESC starts terminal commands; 0x9B is CSI on its own)

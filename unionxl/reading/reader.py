@@ -5,7 +5,7 @@ by content (the sheet with the most data rows, the sheet holding the cover's ite
 header row by the schema's labels and synonyms (anywhere in the first rows, merged or
 two-row headers included); leaves out blank, pre-numbered, 合计, repeated-header and footer
 lines; and returns raw values with their cell positions. Nothing is converted here: that is
-the validator's job. (:mod:`unionxl.inbox` lists the files of a batch.)
+the validator's job. (:mod:`unionxl.reading.inbox` lists the files of a batch.)
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from typing import Any
 
 import python_calamine
 
-from . import marks, safety
-from .fields import Date, IdNumber, clean_text, is_blank, period
-from .schema import COVER, REGISTERS, TEMPLATE_VERSION_PROPERTY, Field, Register
+from ..writing import marks
+
+from . import safety
+from ..schema.fields import Date, IdNumber, clean_text, is_blank, period
+from ..schema.registers import COVER, REGISTERS, TEMPLATE_VERSION_PROPERTY, Field, Register
 
 HEADER_SEARCH_ROWS = 15
 TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|小\s*计|共\s*计|累\s*计|本页小计|总人数)")

@@ -3,7 +3,7 @@
 :func:`merge` validates every file (each in a worker process, on all cores), decides which file
 stands for each village (the latest fill date; the others are superseded), sets aside
 files of unknown villages and — with ``strict`` — villages with errors, and finds the same
-person in two villages. :mod:`unionxl.township` writes the result.
+person in two villages. :mod:`unionxl.writing.township` writes the result.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch import check_all
-from .findings import Finding
-from .validate import FileReport, gc_paused
-from .villages import Village, VillageList
+from ..jobs.batch import check_all
+from ..checks.findings import Finding
+from ..checks.validate import FileReport, gc_paused
+from ..reading.villages import Village, VillageList
 
 Located = tuple[str, FileReport, Finding]  # (village, the file it is in, the finding)
 

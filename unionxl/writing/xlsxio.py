@@ -46,7 +46,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object], 
     the user creates (``0o666 & ~umask``, or the mode of the file it replaces), not mkstemp's 0600.
     When the target is open in Excel (Windows refuses the replace) a Chinese message says to close
     it; any other ``OSError`` (read-only folder, disk full…) becomes one Chinese line too
-    (:class:`~unionxl.outputs.OutputError`). With ``password`` the workbook is encrypted (ECMA-376
+    (:class:`~unionxl.writing.outputs.OutputError`). With ``password`` the workbook is encrypted (ECMA-376
     agile encryption, msoffcrypto-tool): Excel and WPS ask for the password to open it.
     """
     path = Path(path)

@@ -12,26 +12,27 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
-from . import __version__
-from . import bundled, safety
-from .annotate import AnnotateError, annotate, output_name
-from .batch import annotation_targets, check_all
+from .. import __version__
+from .. import bundled
+from ..reading import safety
+from ..writing.annotate import AnnotateError, annotate, output_name
+from ..jobs.batch import annotation_targets, check_all
 from .clicn import ChineseGroup
 from .excelbook import BuildError, command as excel_workbook_command
-from .merge import MergeResult, merge
+from ..merging.merge import MergeResult, merge
 from .report import (CleanStream, make_console, no_workbooks, safe, show_folders, show_indicators, show_merge,
                      show_report, show_skipped)
-from .inbox import scan
-from .reader import ReadError
-from .indicators import from_township
-from .summary import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
-from .summary_template import write_summary_template
-from .template import TEMPLATE_NAME, write_template
-from .township import write_township
-from .validate import FileReport
-from .villages import VillageList, read_villages
-from .outputs import OutputError, check_outputs, os_error, with_extension
-from .xlsxio import open_elsewhere
+from ..reading.inbox import scan
+from ..reading.reader import ReadError
+from ..summary.indicators import from_township
+from ..summary.fill import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
+from ..summary.template import write_summary_template
+from ..writing.template import TEMPLATE_NAME, write_template
+from ..writing.township import write_township
+from ..checks.validate import FileReport
+from ..reading.villages import VillageList, read_villages
+from ..writing.outputs import OutputError, check_outputs, os_error, with_extension
+from ..writing.xlsxio import open_elsewhere
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -15,7 +15,7 @@ Two steps, each done by the tool that does it best:
    through openpyxl, which would drop button parts.
 
 The output depends only on ``macros/*.bas`` and the installed xlwings: building twice gives
-the same workbook. ``python -m unionxl.excelbook [-o PATH]`` or ``unionxl excel-workbook``.
+the same workbook. ``python -m unionxl.doors.excelbook [-o PATH]`` or ``unionxl excel-workbook``.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ import click
 import xlsxwriter
 from xlsxwriter.utility import quote_sheetname
 
-from . import bundled
+from .. import bundled
 from .excel import BUTTONS, INPUTS, ISSUES_SHEET, OPS, RESULTS, STATUS_SHEET, SUMMARY_SHEET
-from .outputs import with_extension
-from .xlsxio import atomic_write
+from ..writing.outputs import with_extension
+from ..writing.xlsxio import atomic_write
 
 WORKBOOK_NAME = "乡镇工会汇总.xlsm"
 CONF_SHEET = "xlwings.conf"

@@ -2,7 +2,7 @@
 
 ``FieldType.convert(raw, notes)`` takes a raw cell value as a reader gives it (str, int,
 float, bool, date, datetime or None) and returns the clean value, or raises
-:class:`~unionxl.findings.Invalid`. Values that are accepted after a repair worth telling
+:class:`~unionxl.checks.findings.Invalid`. Values that are accepted after a repair worth telling
 the village about (a lower-case x, a legacy 15-digit ID) append an ``Invalid`` to
 ``notes`` — a warning, not an error.
 
@@ -24,7 +24,7 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 
 from .codes import CodeList
-from .findings import Invalid
+from ..checks.findings import Invalid
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import marks
+from ..writing import marks
 from .safety import SUFFIXES
-from .xlsxio import TEMP_PREFIX
+from ..writing.xlsxio import TEMP_PREFIX
 
 OTHER_KINDS = {".pdf": "PDF 文件", ".doc": "Word 文档", ".docx": "Word 文档", ".wps": "WPS 文字文档",
                ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".gif": "图片", ".bmp": "图片", ".heic": "图片",

@@ -1,4 +1,4 @@
-"""Write the township workbook (乡镇汇总.xlsx) from a :class:`~unionxl.merge.MergeResult`.
+"""Write the township workbook (乡镇汇总.xlsx) from a :class:`~unionxl.merging.merge.MergeResult`.
 
 Written with XlsxWriter in constant-memory mode (rows stream to disk), strings always as
 strings (never formulas or links), atomically. Sheets: 报送情况, 会员名册, 帮扶台账, 维权案件,
@@ -18,14 +18,14 @@ from typing import Any
 import xlsxwriter
 
 from . import marks
-from .checks import split_cell
-from .fields import Date, IdNumber, Money, Phone
-from .findings import ERROR
-from .merge import MergeResult, gc_paused, unknown_reason
-from .indicators import PERIOD_COLUMNS, from_merge
-from .schema import REGISTERS, Register
-from .summary import FillReport, render_summary
-from .validate import FileReport, shown
+from ..checks.rows import split_cell
+from ..schema.fields import Date, IdNumber, Money, Phone
+from ..checks.findings import ERROR
+from ..merging.merge import MergeResult, gc_paused, unknown_reason
+from ..summary.indicators import PERIOD_COLUMNS, from_merge
+from ..schema.registers import REGISTERS, Register
+from ..summary.fill import FillReport, render_summary
+from ..checks.validate import FileReport, shown
 from .xlsxio import RowStream, atomic_write, fast_zip, write_cell
 
 STATUS_SHEET = "报送情况"

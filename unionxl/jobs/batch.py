@@ -2,7 +2,7 @@
 
 Every door (``unionxl validate``, ``unionxl merge``, the Excel buttons) runs its files through
 :func:`check_all`: whatever one file does to the parser — abort, panic, hang, exhaust memory —
-that file gets a Chinese error and the rest of the batch goes on (:mod:`unionxl.isolation`).
+that file gets a Chinese error and the rest of the batch goes on (:mod:`unionxl.jobs.isolation`).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .annotate import AnnotateError, annotate, output_name
+from ..writing.annotate import AnnotateError, annotate, output_name
 from .isolation import Crashed, run_each
-from .reader import ReadError, is_panic, load
-from .validate import FileReport, validate_file
-from .villages import VillageList
-from .xlsxio import OutputLocked
+from ..reading.reader import ReadError, is_panic, load
+from ..checks.validate import FileReport, validate_file
+from ..reading.villages import VillageList
+from ..writing.xlsxio import OutputLocked
 
 
 def check(path: Path, villages: VillageList | None, annotate_to: Path | None, keep_rows: bool) -> FileReport:

@@ -17,11 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import codes
-from .fields import id_sex
-from .reader import ReadError, header_key, open_book, parsing
-from .schema import REGISTERS
-from .validate import convert_column
+from ..schema import codes
+from ..schema.fields import id_sex
+from ..reading.reader import ReadError, header_key, open_book, parsing
+from ..schema.registers import REGISTERS
+from ..checks.validate import convert_column
 
 Row = dict[str, Any]
 LEFT = ("已转出", "已退会")  # membership states that no longer count as members
@@ -62,7 +62,7 @@ class Dataset:
 
 
 def from_merge(result) -> Dataset:
-    """From a :class:`~unionxl.merge.MergeResult` (only the merged submissions count)."""
+    """From a :class:`~unionxl.merging.merge.MergeResult` (only the merged submissions count)."""
     villages = [VillageStatus(e.village.name, e.village.code, e.status) for e in result.entries]
     rows: dict[str, list[tuple[str, Row]]] = defaultdict(list)
     periods: Counter = Counter()

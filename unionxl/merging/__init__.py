@@ -1,0 +1,1 @@
+"""One submission per village, and the checks across villages."""
