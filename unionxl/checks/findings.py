@@ -7,7 +7,9 @@ from this module (see ``tests/test_readme.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+import re
+from dataclasses import dataclass
 from typing import Any
 
 ERROR = "error"
@@ -159,20 +161,35 @@ class UnknownCode(KeyError):
     pass
 
 
-@dataclass
+@dataclass(init=False)
 class Finding:
-    """One problem at one place. ``cell`` is A1 notation; ``sheet`` the sheet name as found."""
+    """One problem at one place: ``sheet`` (the name as found), ``row`` and ``col`` (1-based; either may
+    be None). ``cell`` (A1), ``location`` and :meth:`as_dict` render the place as text for the writers.
+
+    ``cell="B3"`` is accepted in place of ``row``/``col`` (it is turned into numbers)."""
 
     code: str
-    params: dict[str, Any] = field(default_factory=dict)
-    sheet: str | None = None
-    cell: str | None = None
-    field: str | None = None  # Chinese label of the field
-    value: Any = None
+    params: dict[str, Any]
+    sheet: str | None
+    field: str | None  # Chinese label of the field
+    value: Any
+    row: int | None
+    col: int | None
 
-    def __post_init__(self) -> None:
-        if self.code not in CODES:
-            raise UnknownCode(self.code)
+    def __init__(self, code: str, params: dict[str, Any] | None = None, sheet: str | None = None,
+                 cell: str | None = None, field: str | None = None, value: Any = None, *,
+                 row: int | None = None, col: int | None = None) -> None:
+        if code not in CODES:
+            raise UnknownCode(code)
+        if cell is not None:
+            row, col = a1_numbers(cell)
+        self.code, self.params, self.sheet, self.field, self.value = code, params or {}, sheet, field, value
+        self.row, self.col = row, col
+
+    @property
+    def cell(self) -> str | None:
+        """A1 name of the cell; None unless both row and column are known."""
+        return None if self.row is None or self.col is None else a1(self.row, self.col)
 
     @property
     def severity(self) -> str:
@@ -185,8 +202,9 @@ class Finding:
 
     @property
     def location(self) -> str:
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
+        cell = self.cell
+        if self.sheet and cell:
+            return f"{self.sheet}!{cell}"
         return self.sheet or ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -199,6 +217,35 @@ class Finding:
             "value": None if self.value is None else str(self.value),
             "message": self.message,
         }
+
+
+@functools.lru_cache(maxsize=1024)
+def column_letter(col: int) -> str:
+    """Letters of a 1-based column: 1 is A, 27 is AA (any width: a broken file may go past XFD)."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    """A1 name of a 1-based (row, col)."""
+    return f"{column_letter(col)}{row}"
+
+
+_A1 = re.compile(r"([A-Z]+)(\d+)")
+
+
+def a1_numbers(cell: str) -> tuple[int | None, int | None]:
+    """1-based (row, col) of an A1 name; (None, None) when it is none."""
+    m = _A1.fullmatch(cell)
+    if m is None:
+        return None, None
+    col = 0
+    for letter in m[1]:
+        col = col * 26 + ord(letter) - 64
+    return int(m[2]), col
 
 
 class Invalid(Exception):
@@ -229,7 +276,7 @@ def capped(findings: list[Finding], listed: int = LISTED) -> list[Finding]:
         if f.code == "more-findings":
             out.append(f)
             continue
-        key = (f.code, f.sheet, (f.cell or "").rstrip("0123456789"), f.field)
+        key = (f.code, f.sheet, f.col, f.field)
         n = seen[key] = seen.get(key, 0) + 1
         if n <= listed:
             out.append(f)

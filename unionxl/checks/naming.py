@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..schema.fields import clean_text, is_blank
 from .findings import Finding
-from ..reading.reader import CoverValue, Submission
+from ..reading.tables import CoverValue, Submission
 from ..reading.villages import VillageList
 
 # 寨阳乡排杉村工会2012年1—10月工作报表 -> 排杉村; the name ends in 村 or 社区 and is followed by what a title says next
@@ -35,14 +35,14 @@ def village_in_text(text: str, villages: VillageList | None) -> str | None:
     return None
 
 
-def _sources(sub: Submission) -> Iterator[tuple[str, str, str]]:
-    """(what it is, cell, text) of the cover cells that may name the village, most reliable first."""
+def _sources(sub: Submission) -> Iterator[tuple[str, CoverValue]]:
+    """(what it is, the cell) of the cover cells that may name the village, most reliable first."""
     for key, what in (("union_name", "工会名称"),):
         value = sub.cover.get(key)
         if value is not None and not is_blank(value.raw):
-            yield what, value.cell, str(value.raw)
-    for cell, text in sub.cover_texts:
-        yield "封面标题", cell, text
+            yield what, value
+    for value in sub.cover_texts:
+        yield "封面标题", value
 
 
 def as_listed(sub: Submission, villages: VillageList | None) -> Finding | None:
@@ -59,8 +59,8 @@ def as_listed(sub: Submission, villages: VillageList | None) -> Finding | None:
     if found is None:
         return None
     listed = found.name
-    sub.cover["village"] = CoverValue(listed, given.cell)
-    return Finding("village-as-listed", {"village": listed}, sheet=sub.cover_sheet, cell=given.cell,
+    sub.cover["village"] = CoverValue(listed, given.row, given.col)
+    return Finding("village-as-listed", {"village": listed}, sheet=sub.cover_sheet, row=given.row, col=given.col,
                    field="村（社区）名称", value=name)
 
 
@@ -72,20 +72,20 @@ def infer_village(sub: Submission, villages: VillageList | None) -> Finding | No
         return None
     if given is not None and not is_blank(given.raw):
         return as_listed(sub, villages)
-    found: tuple[str, str, str, str] | None = None
+    found: tuple[str, CoverValue, str, str] | None = None
     code = sub.cover.get("village_code")
     if villages is not None and code is not None and not is_blank(code.raw):
         listed = villages.by_code(code.raw)
         if listed is not None:
-            found = ("村代码", code.cell, clean_text(code.raw), listed.name)
-    for what, cell, text in () if found else _sources(sub):
-        name = village_in_text(text, villages)
+            found = ("村代码", code, clean_text(code.raw), listed.name)
+    for what, value in () if found else _sources(sub):
+        name = village_in_text(str(value.raw), villages)
         if name:
-            found = (what, cell, clean_text(text), name)
+            found = (what, value, clean_text(value.raw), name)
             break
     if found is None:
         return None
-    what, cell, text, name = found
-    sub.cover["village"] = CoverValue(name, cell)
-    return Finding("village-inferred", {"source": what, "village": name}, sheet=sub.cover_sheet, cell=cell,
-                   field="村（社区）名称", value=text)
+    what, where, text, name = found
+    sub.cover["village"] = CoverValue(name, where.row, where.col)
+    return Finding("village-inferred", {"source": what, "village": name}, sheet=sub.cover_sheet, row=where.row,
+                   col=where.col, field="村（社区）名称", value=text)

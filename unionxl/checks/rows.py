@@ -1,8 +1,8 @@
-"""Checks beyond a single cell: structure, cover, and rows (within a register and across registers).
+"""Checks on the clean rows of a register, within it and against the roster.
 
-Each check is a small generator of :class:`Finding`; ``ROW_CHECKS`` lists which run on
-which register. Checks see clean values (``None`` where a cell was blank or invalid) and
-stay silent when a value they need is missing: the cell check has already spoken.
+Each check finds the fields it needs by their role (``register.by_role(PERSON_ID)``), runs on the
+registers that list it (``Register.checks``), sees clean values (``None`` where a cell was blank or
+invalid) and stays silent when a value it needs is missing: the cell check has already spoken.
 """
 
 from __future__ import annotations
@@ -10,88 +10,36 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..reading.extent import column
 from ..schema.fields import Month, clean_text, id_sex, ymd_date
-from .findings import Finding
-from ..reading.reader import Submission, Table, cell_name
-from ..schema.registers import REGISTERS
+from ..schema.registers import (BIRTH_DATE, CLAIMED, CLOSED, JOIN_DATE, OPENED, OUTCOME, PERIOD_DATE, PERSON_ID,
+                                PERSON_NAME, RECOVERED, REGISTERS, SEX, Field, Register, Role)
+from .findings import Finding, a1_numbers
+from .registry import ROWS, check
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .validate import CleanRow, FileReport
-    from ..reading.villages import VillageList
+    from ..reading.tables import Row
+    from .report import FileReport
 
 MEDIATION_DAYS = 15
 MIN_JOIN_AGE = 16
+OPEN_CASE = "办理中"  # the 处理结果 of a case still open (codes.CASE_RESULT)
 
 
-def split_cell(cell: str | None) -> tuple[int, int]:
-    """(row, column) of an A1 name, for sorting; (0, 0) when there is none."""
-    m = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
-    return (int(m[2]), column(m[1].encode())) if m else (0, 0)
+def at(report: FileReport, register: Register, row: Row, field: Field, code: str, value: Any, **params: Any) -> Finding:
+    """A finding at ``row``'s cell of ``field``."""
+    return Finding(code, params, sheet=report.sheets.get(register.key, register.sheet), row=row.number,
+                   col=row.col(field.key), field=field.label, value=value)
 
 
-# -- structure ------------------------------------------------------------------------
+def _key(register: Register, role: Role) -> str | None:
+    f = register.by_role(role)
+    return None if f is None else f.key
 
 
-def structure(table: Table) -> Iterator[Finding]:
-    if not table.named:
-        yield Finding("register-by-content", {"register": table.register.sheet, "sheet": table.sheet}, sheet=table.sheet)
-    if table.rivals:
-        sheets = "、".join(f"“{name}”（{rows} 行）" for name, rows in [(table.sheet, len(table.numbers)), *table.rivals])
-        yield Finding("two-register-sheets", {"register": table.register.sheet, "sheets": sheets, "used": table.sheet},
-                      sheet=table.sheet)
-    if not table.columns:
-        yield Finding("no-header", {"sheet": table.sheet}, sheet=table.sheet)
-        return
-    header = table.header_row - 1
-    for f in table.missing:
-        yield Finding("missing-column", {"column": f.label}, sheet=table.sheet, field=f.label)
-    for col, text in table.extra:
-        yield Finding("extra-column", sheet=table.sheet, cell=cell_name(header, col), value=text)
-    for row in table.total_rows:
-        yield Finding("total-row", sheet=table.sheet, cell=f"A{row}")
-    for row in table.header_again:
-        yield Finding("header-again", sheet=table.sheet, cell=f"A{row}")
-    for _, cell, text in table.footer_rows:
-        yield Finding("footer-row", sheet=table.sheet, cell=cell, value=text)
-    for _, cell in table.after_footer:
-        yield Finding("after-footer", {"footer": table.footer_rows[0][0]}, sheet=table.sheet, cell=cell)
-
-
-# -- cover ------------------------------------------------------------------------------
-
-
-def cover(values: dict[str, Any], sub: Submission, villages: VillageList | None) -> Iterator[Finding]:
-    if sub.cover_by_content:
-        yield Finding("cover-by-content", {"sheet": sub.cover_sheet}, sheet=sub.cover_sheet)
-    where = {key: v.cell for key, v in sub.cover.items()}
-    start, end = values.get("period_start"), values.get("period_end")
-    if start and end and end < start:
-        yield Finding("period-reversed", {"start": start}, sheet=sub.cover_sheet, cell=where["period_end"],
-                      field="统计期间结束", value=end)
-    village = values.get("village")
-    if village and villages is not None and villages.find(village) is None:
-        code = sub.cover["village_code"].raw if "village_code" in sub.cover else None
-        yield Finding("unknown-village", {"suggestion": villages.suggest(village, code)}, sheet=sub.cover_sheet,
-                      cell=where["village"], field="村（社区）名称", value=village)
-
-
-# -- rows -----------------------------------------------------------------------------
-
-RowCheck = Callable[["FileReport", str], Iterator[Finding]]
-_REGISTERS = {r.key: r for r in REGISTERS}
-
-
-def _at(report: FileReport, key: str, row: CleanRow, field: str, code: str, value: Any, **params: Any) -> Finding:
-    label = _REGISTERS[key].field(field).label
-    return Finding(code, params, sheet=report.sheets[key], cell=row.cell(field), field=label, value=value)
-
-
-def _each(rows: list[CleanRow], *keys: str) -> Iterator[tuple[Any, ...]]:
+def _each(rows: list[Row], *keys: str | None) -> Iterator[tuple[Any, ...]]:
     """(row, its value of each key) down a register; None for a key the sheet has no column for."""
     index = rows[0].index if rows else {}
     if all(k in index for k in keys):  # the usual case, a tenth of a second faster on 100k rows
@@ -99,38 +47,44 @@ def _each(rows: list[CleanRow], *keys: str) -> Iterator[tuple[Any, ...]]:
         if len(keys) == 1:
             return ((row, pick(row.cells)) for row in rows)
         return ((row, *pick(row.cells)) for row in rows)
-    return ((row, *map(row.get, keys)) for row in rows)
+    return ((row, *(row.get(k) if k else None for k in keys)) for row in rows)
 
 
-def duplicate_ids(report: FileReport, key: str) -> Iterator[Finding]:
-    rows = report.rows[key]
-    ids = [idn for _, idn in _each(rows, "id_number") if idn is not None]
+@check("duplicate-ids", ROWS, ("duplicate-id",), needs=(PERSON_ID,))
+def duplicate_ids(report: FileReport, register: Register) -> Iterator[Finding]:
+    """The same person twice in one register."""
+    rows, field = report.rows[register.key], register.by_role(PERSON_ID)
+    ids = [idn for _, idn in _each(rows, field.key) if idn is not None]
     if len(set(ids)) == len(ids):  # the usual case, without a loop in Python
         return
     first: dict[str, int] = {}
     for row in rows:
-        idn = row.get("id_number")
+        idn = row.get(field.key)
         if idn is None:
             continue
         if idn in first:
-            yield _at(report, key, row, "id_number", "duplicate-id", idn, other=first[idn])
+            yield at(report, register, row, field, "duplicate-id", idn, other=first[idn])
         else:
             first[idn] = row.number
 
 
-def agrees_with_id(report: FileReport, key: str) -> Iterator[Finding]:
-    for row, idn, sex, birth, joined in _each(report.rows[key], "id_number", "sex", "birth_date", "join_date"):
+@check("agrees-with-id", ROWS, ("sex-mismatch", "birth-mismatch", "join-too-young"), needs=(PERSON_ID,))
+def agrees_with_id(report: FileReport, register: Register) -> Iterator[Finding]:
+    """Sex, birth date and joining age agree with the ID number (each where the register has it)."""
+    sex_f, birth_f, join_f = (register.by_role(r) for r in (SEX, BIRTH_DATE, JOIN_DATE))
+    keys = (_key(register, PERSON_ID), *(f.key if f else None for f in (sex_f, birth_f, join_f)))
+    for row, idn, sex, birth, joined in _each(report.rows[register.key], *keys):
         if idn is None:
             continue
         if sex and sex != id_sex(idn):
-            yield _at(report, key, row, "sex", "sex-mismatch", sex, expected=id_sex(idn))
+            yield at(report, register, row, sex_f, "sex-mismatch", sex, expected=id_sex(idn))
         if birth or joined:
             born, grown = _birthdays(idn[6:14])
             if birth and birth != born and not (birth.__class__ is Month and birth.same_month(born)):
                 expected = Month(born.year, born.month, 1) if birth.__class__ is Month else born
-                yield _at(report, key, row, "birth_date", "birth-mismatch", birth, expected=expected)
+                yield at(report, register, row, birth_f, "birth-mismatch", birth, expected=expected)
             if joined and joined < grown and not (joined.__class__ is Month and joined.same_month(grown)):
-                yield _at(report, key, row, "join_date", "join-too-young", joined)
+                yield at(report, register, row, join_f, "join-too-young", joined)
 
 
 @functools.lru_cache(maxsize=65536)  # birthdays repeat: a roster of 100k has some 20k
@@ -144,79 +98,82 @@ def _birthdays(ymd: str) -> tuple[dt.date, dt.date]:
 
 
 def _roster(report: FileReport) -> dict[str, str] | None:
-    rows = report.rows.get("members")
+    """ID -> name of the village's members; None when the workbook has no roster sheet."""
+    register = REGISTERS.roster
+    rows = None if register is None else report.rows.get(register.key)
     if rows is None:
         return None
+    id_key, name_key = _key(register, PERSON_ID), _key(register, PERSON_NAME)
     roster: dict[str, str] = {}
     for r in rows:
-        if r.get("id_number"):
-            roster.setdefault(r.get("id_number"), r.get("name") or "")
+        if r.get(id_key):
+            roster.setdefault(r.get(id_key), r.get(name_key) or "")
     return roster
 
 
-def in_roster(report: FileReport, key: str) -> Iterator[Finding]:
-    if not report.rows[key]:
+@check("in-roster", ROWS, ("not-in-roster", "name-mismatch"), needs=(PERSON_ID, PERSON_NAME))
+def in_roster(report: FileReport, register: Register) -> Iterator[Finding]:
+    """The people of the register are in the village's roster, under the same name."""
+    if not report.rows[register.key]:
         return
     roster = _roster(report)
     if roster is None:  # no roster sheet at all: already an error of its own
         return
-    id_key, name_key = ("applicant_id", "applicant") if key == "cases" else ("id_number", "name")
-    for row in report.rows[key]:
-        idn, name = row.get(id_key), row.get(name_key)
+    id_f, name_f = register.by_role(PERSON_ID), register.by_role(PERSON_NAME)
+    for row in report.rows[register.key]:
+        idn, name = row.get(id_f.key), row.get(name_f.key)
         if idn is None:
             continue
         if idn not in roster:
-            yield _at(report, key, row, id_key, "not-in-roster", idn)
+            yield at(report, register, row, id_f, "not-in-roster", idn)
         elif name and roster[idn] and clean_text(name) != clean_text(roster[idn]):
-            yield _at(report, key, row, name_key, "name-mismatch", name, expected=roster[idn])
+            yield at(report, register, row, name_f, "name-mismatch", name, expected=roster[idn])
 
 
-_PERIOD_DATES = {"aid": "aid_date", "cases": "accept_date"}
-
-
-def in_period(report: FileReport, key: str) -> Iterator[Finding]:
+@check("in-period", ROWS, ("outside-period",), needs=(PERIOD_DATE,))
+def in_period(report: FileReport, register: Register) -> Iterator[Finding]:
+    """The register's period date falls in the cover's report period."""
     start, end = report.cover.get("period_start"), report.cover.get("period_end")
     if not (start and end) or end < start:
         return
-    date_key = _PERIOD_DATES[key]
-    for row in report.rows[key]:
-        day = row.get(date_key)
+    field = register.by_role(PERIOD_DATE)
+    for row in report.rows[register.key]:
+        day = row.get(field.key)
         if day and not (start <= day <= end):
-            yield _at(report, key, row, date_key, "outside-period", day, start=start, end=end)
+            yield at(report, register, row, field, "outside-period", day, start=start, end=end)
 
 
-def case_dates(report: FileReport, key: str) -> Iterator[Finding]:
+@check("case-dates", ROWS, ("closed-before-accepted", "open-case-closed", "mediation-overdue", "missing-close-date"),
+       needs=(OPENED, CLOSED, OUTCOME))
+def case_dates(report: FileReport, register: Register) -> Iterator[Finding]:
+    """A case is closed after it was accepted, has a close date once finished, and is not left open for long."""
     end = report.cover.get("period_end") or dt.date.today()
-    for row in report.rows[key]:
-        accepted, closed, result = row.get("accept_date"), row.get("close_date"), row.get("result")
+    opened, closed_f, outcome = (register.by_role(r) for r in (OPENED, CLOSED, OUTCOME))
+    for row in report.rows[register.key]:
+        accepted, closed, result = row.get(opened.key), row.get(closed_f.key), row.get(outcome.key)
         if accepted and closed and closed < accepted:
-            yield _at(report, key, row, "close_date", "closed-before-accepted", closed, accepted=accepted)
-        if result == "办理中":
+            yield at(report, register, row, closed_f, "closed-before-accepted", closed, accepted=accepted)
+        if result == OPEN_CASE:
             if closed:
-                yield _at(report, key, row, "close_date", "open-case-closed", closed)
+                yield at(report, register, row, closed_f, "open-case-closed", closed)
             elif accepted and (end - accepted).days > MEDIATION_DAYS:
-                yield _at(report, key, row, "result", "mediation-overdue", result, days=(end - accepted).days)
-        elif result and not closed and "close_date" in row.columns:
-            yield _at(report, key, row, "close_date", "missing-close-date", result)
+                yield at(report, register, row, outcome, "mediation-overdue", result, days=(end - accepted).days)
+        elif result and not closed and closed_f.key in row.columns:
+            yield at(report, register, row, closed_f, "missing-close-date", result)
 
 
-def recovered_vs_claimed(report: FileReport, key: str) -> Iterator[Finding]:
-    for row in report.rows[key]:
-        recovered, claimed = row.get("recovered"), row.get("claimed")
+@check("recovered-vs-claimed", ROWS, ("recovered-exceeds-claim",), needs=(RECOVERED, CLAIMED))
+def recovered_vs_claimed(report: FileReport, register: Register) -> Iterator[Finding]:
+    """Not more recovered than claimed."""
+    recovered_f, claimed_f = register.by_role(RECOVERED), register.by_role(CLAIMED)
+    for row in report.rows[register.key]:
+        recovered, claimed = row.get(recovered_f.key), row.get(claimed_f.key)
         if recovered is not None and claimed is not None and recovered > claimed:
-            yield _at(report, key, row, "recovered", "recovered-exceeds-claim", recovered, claimed=claimed)
+            yield at(report, register, row, recovered_f, "recovered-exceeds-claim", recovered, claimed=claimed)
 
 
-ROW_CHECKS: dict[str, tuple[RowCheck, ...]] = {
-    "members": (duplicate_ids, agrees_with_id),
-    "aid": (in_roster, in_period),
-    "cases": (in_roster, in_period, case_dates, recovered_vs_claimed),
-}
-
-
-def rows(report: FileReport) -> Iterator[Finding]:
-    for key, row_checks in ROW_CHECKS.items():
-        if key in report.rows:
-            for check in row_checks:
-                yield from check(report, key)
-
+def split_cell(cell: str | None) -> tuple[int, int]:
+    """Deprecated (use ``Finding.row`` and ``Finding.col``): the 1-based (row, column) of an A1 name,
+    (0, 0) when there is none. Kept until ``writing.township`` reads the numbers."""
+    row, col = a1_numbers(cell or "")
+    return (row or 0, col or 0)

@@ -8,123 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import rows as checks
+from . import registry, rows, structure
 from ..schema.fields import FieldType, is_blank
-from .findings import ERROR, LISTED, WARNING, Finding, Invalid, capped, more
+from .findings import LISTED, Finding, Invalid, capped, more
 from .naming import infer_village
-from ..reading.reader import ReadError, Submission, Table, cell_name, read
-from ..schema.registers import COVER, REGISTERS
+from .report import CleanRow, FileReport
+from ..reading.reader import ReadError, Submission, Table, read
+from ..schema.registers import COVER, REGISTERS, Register
 from ..reading.villages import VillageList
 
-
-@dataclass(slots=True)
-class CleanRow:
-    """One register row after conversion. ``cells[index[key]]`` is the clean value of field ``key``
-    (None when blank or invalid); ``index`` and ``columns`` are shared by the rows of a table."""
-
-    number: int  # 1-based row in the village's sheet
-    cells: tuple[Any, ...]
-    index: dict[str, int]  # field key -> position in cells
-    columns: dict[str, int]  # field key -> zero-based column in the village's sheet
-    has_error: bool = False
-    invalid: dict[str, Any] = field(default_factory=dict)  # field key -> raw value that did not convert
-
-    def get(self, key: str) -> Any:
-        """The clean value of field ``key``; None when blank, invalid or not in the sheet."""
-        i = self.index.get(key)
-        return None if i is None else self.cells[i]
-
-    @property
-    def values(self) -> dict[str, Any]:
-        """Field key -> clean value, for every column the sheet has."""
-        return dict(zip(self.index, self.cells))
-
-    def cell(self, key: str) -> str | None:
-        """A1 name of this row's cell for ``key``; None when the sheet has no such column."""
-        col = self.columns.get(key)
-        return None if col is None else cell_name(self.number - 1, col)
-
-
-@dataclass
-class FileReport:
-    path: Path
-    submission: Submission | None = None
-    error: str | None = None  # why the file could not be read
-    findings: list[Finding] = field(default_factory=list)
-    cover: dict[str, Any] = field(default_factory=dict)  # clean cover values
-    rows: dict[str, list[CleanRow]] = field(default_factory=dict)  # register key -> rows
-    sheets: dict[str, str] = field(default_factory=dict)  # register key -> sheet name as found
-    kind: str | None = None  # what the file really is: "xlsx", "xls" or "ods"
-    annotated: Path | None = None  # the marked-up copy written for it
-    annotate_error: str | None = None  # why no marked-up copy could be written
-
-    @property
-    def readable(self) -> bool:
-        return self.error is None
-
-    @property
-    def village(self) -> str | None:
-        return self.cover.get("village") or (self.submission.village if self.submission else None)
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    @property
-    def errors(self) -> int:
-        return self.count(ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return self.count(WARNING)
-
-    def release(self) -> None:
-        """Drop the cells and rows, keeping the village, the cover and the findings."""
-        self.submission = None
-        self.rows = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Rows pickled by column (merge sends reports between processes): a third of the time."""
-        state = self.__dict__.copy()
-        state["rows"] = {key: _pack(rows) for key, rows in self.rows.items()}
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        state["rows"] = {key: _unpack(packed) for key, packed in state["rows"].items()}
-        self.__dict__.update(state)
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"path": str(self.path), "village": self.village, "readable": self.readable}
-        if self.error is not None:
-            out["error"] = self.error
-        if self.annotated is not None:
-            out["annotated"] = str(self.annotated)
-        if self.annotate_error is not None:
-            out["annotate_error"] = self.annotate_error
-        out["findings"] = [f.as_dict() for f in self.findings]
-        return out
-
-
-def _pack(rows: list[CleanRow]) -> tuple | None:
-    if not rows:
-        return None
-    marked = {i: (r.has_error, r.invalid) for i, r in enumerate(rows) if r.has_error or r.invalid}
-    return rows[0].index, rows[0].columns, [r.number for r in rows], [r.cells for r in rows], marked
-
-
-def _unpack(packed: tuple | None) -> list[CleanRow]:
-    if packed is None:
-        return []
-    index, columns, numbers, cells, marked = packed
-    rows = [CleanRow(n, c, index, columns) for n, c in zip(numbers, cells)]
-    for i, (has_error, invalid) in marked.items():
-        rows[i].has_error, rows[i].invalid = has_error, invalid
-    return rows
+__all__ = ["CleanRow", "FileReport", "convert_column", "convert_table", "gc_paused", "shown", "validate_file"]
+CHECK_MODULES = (structure, rows)  # where the checks are declared (importing them fills ``registry.CHECKS``)
 
 
 _NUMERIC = {bool, int, float}
@@ -199,11 +98,11 @@ def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
                 column.add(table.numbers[i], lambda where: Finding("required", **where), "required")
         column.close()
     index = {key: i for i, key in enumerate(keys)}
-    rows = [CleanRow(n, cells, index, table.columns) for n, cells in zip(table.numbers, zip(*clean))]
+    out = [CleanRow(n, cells, index, table.columns) for n, cells in zip(table.numbers, zip(*clean))]
     for i, bad in invalid.items():
-        rows[i].has_error = True
-        rows[i].invalid = {k: v for k, v in bad.items() if v is not None}
-    return rows
+        out[i].has_error = True
+        out[i].invalid = {k: v for k, v in bad.items() if v is not None}
+    return out
 
 
 class _Column:
@@ -217,7 +116,7 @@ class _Column:
     def add(self, row: int, make, code: str) -> None:
         n = self.counts[code] = self.counts.get(code, 0) + 1
         if n <= LISTED:
-            found = make({"sheet": self.sheet, "cell": cell_name(row - 1, self.col), "field": self.label})
+            found = make({"sheet": self.sheet, "row": row, "col": self.col + 1, "field": self.label})
             self.findings.append(found)
             self.firsts.setdefault(code, found)
 
@@ -233,7 +132,7 @@ def convert_cover(sub: Submission, findings: list[Finding]) -> dict[str, Any]:
             if f.required:
                 findings.append(Finding("missing-cover-field", {"column": f.label}, sheet=sub.cover_sheet, field=f.label))
             continue
-        where = {"sheet": sub.cover_sheet, "cell": found.cell, "field": f.label}
+        where = {"sheet": sub.cover_sheet, "row": found.row, "col": found.col, "field": f.label}
         if is_blank(found.raw):
             if f.required:
                 findings.append(Finding("required", **where))
@@ -252,33 +151,36 @@ def gc_paused() -> Iterator[None]:
     """Pause the cyclic GC: validating and merging make millions of objects and no cycles; a full
     collection over 100k rows costs a tenth of a second, and allocation sets one off again and again.
 
-    On the way out the objects made are frozen (``gc.freeze``) rather than traversed by the next
-    young collection, which alone costs 0.08 s after 100k rows. The next pause unfreezes them into
-    the oldest generation, where later full collections see them again."""
+    Pauses nest (an inner one leaves the GC off); the outermost sets the collector back as it found
+    it. Nothing is frozen: the objects made stay the collector's, as in any other process."""
     enabled = gc.isenabled()
     gc.disable()
-    gc.unfreeze()
     try:
         yield
     finally:
-        gc.freeze()
         if enabled:
             gc.enable()
 
 
-def validate_file(path: str | Path, villages: VillageList | None = None, data: bytes | None = None) -> FileReport:
+def validate_file(path: str | Path, villages: VillageList | None = None, data: bytes | None = None,
+                  checks: Iterable[str] | None = None, skip: Iterable[str] = ()) -> FileReport:
     """Validate one file (with the cyclic GC paused: the objects made here hold no cycles).
 
-    ``data`` are the file's bytes when the caller has read them already."""
+    ``data`` are the file's bytes when the caller has read them already. ``checks`` names the checks
+    to run (all when None; ``registry.CHECKS`` has their names), ``skip`` those not to run; cells are
+    always converted, so their findings (and missing sheets and cover items) are always there."""
+    chosen = registry.chosen(checks, skip)
     with gc_paused():
-        return _validate_file(Path(path), villages, data)
+        return _validate_file(Path(path), villages, data, chosen)
 
 
-def _validate_file(path: Path, villages: VillageList | None, data: bytes | None) -> FileReport:
+def _validate_file(path: Path, villages: VillageList | None, data: bytes | None,
+                   chosen: list[registry.Check]) -> FileReport:
     try:
         sub = read(path, data)
     except ReadError as exc:
         return FileReport(path, error=exc.reason)
+    registers = list(REGISTERS)
     report = FileReport(path, sub, kind=sub.kind)
     findings = report.findings
     if sub.cover_sheet is None:
@@ -287,19 +189,30 @@ def _validate_file(path: Path, villages: VillageList | None, data: bytes | None)
         inferred = infer_village(sub, villages)
         findings.extend([inferred] if inferred else [])
         report.cover = convert_cover(sub, findings)
-        findings.extend(checks.cover(report.cover, sub, villages))
+        for check in registry.of_kind(chosen, registry.COVER):
+            findings.extend(check(report, sub, villages))
     for register in sub.missing_sheets:
         findings.append(Finding("missing-sheet", {"sheet": register.sheet}, sheet=register.sheet))
-    for register in REGISTERS:
+    for register in registers:
         table = sub.tables.get(register.key)
         if table is None:
             continue
         report.sheets[register.key] = table.sheet
-        findings.extend(checks.structure(table))
+        for check in registry.of_kind(chosen, registry.STRUCTURE):
+            findings.extend(check(table))
         report.rows[register.key] = convert_table(table, findings)
-    findings.extend(checks.rows(report))
+    for register in registers:
+        if register.key in report.rows:
+            for check in registry.for_register(chosen, register):
+                findings.extend(check(report, register))
     report.findings = findings = capped(findings)
     # cover first, then the registers in schema order; within a sheet by row, then column
-    rank = {name: i for i, name in enumerate([sub.cover_sheet, *(report.sheets.get(r.key, r.sheet) for r in REGISTERS)])}
-    findings.sort(key=lambda f: (rank.get(f.sheet, len(rank)), *checks.split_cell(f.cell)))
+    rank = {name: i for i, name in enumerate([sub.cover_sheet, *(report.sheets.get(r.key, r.sheet) for r in registers)])}
+    findings.sort(key=lambda f: (rank.get(f.sheet, len(rank)), f.row or 0, f.col or 0))
     return report
+
+
+def run_rows(check: str, report: FileReport, register: Register) -> list[Finding]:
+    """The findings of the row check named ``check`` on ``register``'s rows of ``report`` (e.g. one
+    made by :func:`unionxl.checks.report.in_memory`)."""
+    return list(registry.CHECKS[check](report, register))

@@ -18,6 +18,7 @@ from ..jobs.batch import check_all
 from ..checks.findings import Finding
 from ..checks.validate import FileReport, gc_paused
 from ..reading.villages import Village, VillageList
+from ..schema.registers import REGISTERS, Field, Register
 
 Located = tuple[str, FileReport, Finding]  # (village, the file it is in, the finding)
 
@@ -137,29 +138,40 @@ def unknown_reason(report: FileReport) -> str:
 
 
 def cross_village(used: list[tuple[str, FileReport]]) -> list[Located]:
-    """The same ID in two villages' rosters; the same person aided by two villages."""
+    """The same value in two villages where a register says it may not be (``Register.cross_village``):
+    the same ID in two villages' rosters, the same person aided by two villages."""
     findings: list[Located] = []
-    for key, id_key, code in (("members", "id_number", "member-in-two-villages"),
-                              ("aid", "id_number", "aid-in-two-villages")):
-        first: dict[str, str] = {}  # ID -> the first village it is in
-        shared: set[str] = set()  # IDs in more than one village
-        for village, report in used:
-            for row in report.rows.get(key, ()):
-                idn = row.get(id_key)
-                if idn and first.setdefault(idn, village) != village:
-                    shared.add(idn)
-        if not shared:
-            continue
-        places: dict[str, list[tuple[str, FileReport, str | None]]] = defaultdict(list)
-        for village, report in used:
-            for row in report.rows.get(key, ()):
-                idn = row.get(id_key)
-                if idn in shared:
-                    places[idn].append((village, report, row.cell(id_key)))
-        for idn, where in places.items():
-            shown = "、".join(dict.fromkeys(v for v, _, _ in where))
-            for village, report, cell in where:
-                finding = Finding(code, {"villages": shown}, sheet=report.sheets.get(key), cell=cell, field="身份证号",
-                                  value=idn)
-                findings.append((village, report, finding))
+    for register in REGISTERS:
+        for role, code in register.cross_village:
+            field = register.by_role(role)
+            if field is not None:
+                findings += _shared(used, register, field, code)
+    return findings
+
+
+def _shared(used: list[tuple[str, FileReport]], register: Register, field: Field, code: str) -> list[Located]:
+    """A ``code`` finding at each row of ``register`` whose ``field`` value is in more than one village."""
+    key, id_key = register.key, field.key
+    first: dict[str, str] = {}  # value -> the first village it is in
+    shared: set[str] = set()  # values in more than one village
+    for village, report in used:
+        for row in report.rows.get(key, ()):
+            idn = row.get(id_key)
+            if idn and first.setdefault(idn, village) != village:
+                shared.add(idn)
+    if not shared:
+        return []
+    places: dict[str, list[tuple[str, FileReport, int, int | None]]] = defaultdict(list)
+    for village, report in used:
+        for row in report.rows.get(key, ()):
+            idn = row.get(id_key)
+            if idn in shared:
+                places[idn].append((village, report, row.number, row.col(id_key)))
+    findings: list[Located] = []
+    for idn, where in places.items():
+        shown = "、".join(dict.fromkeys(v for v, _, _, _ in where))
+        for village, report, number, col in where:
+            finding = Finding(code, {"villages": shown}, sheet=report.sheets.get(key), row=number, col=col,
+                              field=field.label, value=idn)
+            findings.append((village, report, finding))
     return findings

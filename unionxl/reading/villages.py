@@ -15,8 +15,17 @@ from ..schema.registers import COVER, REGISTERS
 
 LOOKS_LIKE = ("村名单是一个工作簿：第一张表第一行是列标题“村名”（可再加一列“代码”），下面每行一个村，"
               "例如自带的 workbooks/寨阳乡村名单.xlsx。")
-SUBMISSION_SHEETS = {header_key(n) for register in (COVER, *REGISTERS) for n in register.sheet_names}
-FIELD_LABELS = {header_key(label) for register in (COVER, *REGISTERS) for f in register.fields for label in f.headers}
+
+
+def submission_sheets() -> set[str]:
+    """The compared names of every sheet a village workbook has (the cover's and the registers')."""
+    return {header_key(n) for register in (COVER, *REGISTERS) for n in register.sheet_names}
+
+
+def field_labels() -> set[str]:
+    """The compared headers and labels of every field of the cover and the registers."""
+    return {header_key(label) for register in (COVER, *REGISTERS) for f in register.fields for label in f.headers}
+
 
 NAME_HEADERS = {header_key(h) for h in ("村名", "村（社区）名称", "村(社区)名称", "名称", "村", "单位名称", "村名称")}
 CODE_HEADERS = {header_key(h) for h in ("代码", "村代码", "村（社区）代码", "区划代码", "统计用区划代码")}
@@ -84,7 +93,8 @@ def read_villages(path: str | Path) -> VillageList:
     book = open_book(path)
     with parsing(path, "村名单无法打开，请提供 .xlsx/.xls/.ods 文件，第一张表列出村名（和代码）。"):
         rows = book.get_sheet_by_index(0).to_python()
-    if any(header_key(name) in SUBMISSION_SHEETS for name in book.sheet_names):
+    sheets = submission_sheets()
+    if any(header_key(name) in sheets for name in book.sheet_names):
         raise ReadError(path, f"这是一份村报表，不是村名单。{LOOKS_LIKE}")
     name_col, code_col, start = 0, None, 0
     for i, row in enumerate(rows[:10]):
@@ -103,7 +113,8 @@ def read_villages(path: str | Path) -> VillageList:
         villages.append(Village(clean_text(name), code_text(code)))
     if not villages:
         raise ReadError(path, f"村名单中没有找到村名。{LOOKS_LIKE}")
-    labels = [v.name for v in villages if header_key(v.name) in FIELD_LABELS - NAME_HEADERS]
+    not_names = field_labels() - NAME_HEADERS
+    labels = [v.name for v in villages if header_key(v.name) in not_names]
     if labels:
         raise ReadError(path, f"村名一列里有“{labels[0]}”这样的栏目名，不像村名单。{LOOKS_LIKE}")
     return VillageList(villages)

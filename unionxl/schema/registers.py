@@ -6,10 +6,36 @@ module; nothing else restates a field, a label or a code list.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 
 from . import codes
 from .fields import Choice, CreditCode, Date, FieldType, IdNumber, Integer, Money, Phone, Text
+
+
+class Role(Enum):
+    """What a field means, for the checks that need it (they find fields by role, never by key)."""
+
+    PERSON_ID = "person id"  # 身份证号 of the person the row is about
+    PERSON_NAME = "person name"  # that person's name
+    SEX = "sex"
+    BIRTH_DATE = "birth date"
+    JOIN_DATE = "join date"  # 入会时间: the person was at least 16
+    PERIOD_DATE = "period date"  # the date that must fall in the cover's report period
+    MONEY = "money"
+    PHONE = "phone"
+    OPENED = "opened"  # a case's 受理日期
+    CLOSED = "closed"  # its 结案日期
+    OUTCOME = "outcome"  # its 处理结果 (办理中 while open)
+    CLAIMED = "claimed"  # the amount asked for
+    RECOVERED = "recovered"  # the amount got back (not more than claimed)
+
+
+PERSON_ID, PERSON_NAME, SEX, BIRTH_DATE, JOIN_DATE, PERIOD_DATE, MONEY, PHONE = (
+    Role.PERSON_ID, Role.PERSON_NAME, Role.SEX, Role.BIRTH_DATE, Role.JOIN_DATE, Role.PERIOD_DATE, Role.MONEY, Role.PHONE)
+OPENED, CLOSED, OUTCOME, CLAIMED, RECOVERED = Role.OPENED, Role.CLOSED, Role.OUTCOME, Role.CLAIMED, Role.RECOVERED
 
 TEMPLATE_VERSION = "1"
 TEMPLATE_VERSION_PROPERTY = "unionxl模板版本"
@@ -26,6 +52,11 @@ class Field:
     hint: str = ""
     example: str = ""
     prefilled: bool = False  # templates fill it in advance (序号, 所属工会…): a value here alone makes no row
+    role: Role | tuple[Role, ...] = ()  # what it means, for the checks (a case's 受理日期 is opened and period date)
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        return self.role if isinstance(self.role, tuple) else (self.role,)
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -40,9 +71,19 @@ class Register:
     description: str
     fields: tuple[Field, ...]
     sheet_synonyms: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()  # names of the row checks that run on it (``unionxl.checks.units``), in order
+    cross_village: tuple[tuple[Role, str], ...] = ()  # (role, finding code): the same value in two villages
+    roster: bool = False  # the register of the village's members, which others' people must be in
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
+
+    def by_role(self, role: Role) -> Field | None:
+        """The first field that has ``role``; None when the register has none."""
+        return next((f for f in self.fields if role in f.roles), None)
+
+    def has(self, *roles: Role) -> bool:
+        return all(self.by_role(r) is not None for r in roles)
 
     @property
     def sheet_names(self) -> tuple[str, ...]:
@@ -87,16 +128,19 @@ MEMBERS = Register(
     description="每位工会会员一行。身份证号、手机号码列为文本格式；性别、出生日期应与身份证号一致。"
     "退休、下岗的会员可保留会籍（会籍状态选“保留会籍”）。",
     sheet_synonyms=("会员花名册", "会员名单", "会员信息"),
+    checks=("duplicate-ids", "agrees-with-id"),
+    cross_village=((PERSON_ID, "member-in-two-villages"),),
+    roster=True,
     fields=(
         SEQ,
-        Field("name", "姓名", Text(30), True, ("会员姓名",), 10, "会员本人姓名。", "王秀英"),
-        Field("sex", "性别", Choice(codes.SEX), True, (), 6, "从下拉列表选择：男 / 女。", "女"),
+        Field("name", "姓名", Text(30), True, ("会员姓名",), 10, "会员本人姓名。", "王秀英", role=PERSON_NAME),
+        Field("sex", "性别", Choice(codes.SEX), True, (), 6, "从下拉列表选择：男 / 女。", "女", role=SEX),
         Field("ethnicity", "民族", Choice(codes.ETHNICITY), True, (), 9, "从下拉列表选择，如：汉族、苗族、土家族。", "苗族"),
         Field("id_number", "身份证号", IdNumber(), True, ("身份证号码", "公民身份号码", "身份证", "证件号码", "居民身份证号"), 21,
-              ID_HINT, "433101198503152024"),
-        Field("birth_date", "出生日期", Date(), False, ("出生年月", "出生年月日"), 12, "可不填；填写时须与身份证号一致。", "1985-03-15"),
+              ID_HINT, "433101198503152024", role=PERSON_ID),
+        Field("birth_date", "出生日期", Date(), False, ("出生年月", "出生年月日"), 12, "可不填；填写时须与身份证号一致。", "1985-03-15", role=BIRTH_DATE),
         Field("phone", "手机号码", Phone(), False, ("手机", "联系电话", "电话", "移动电话", "手机号", "联系方式"), 14, "11 位手机号码，文本格式。",
-              "13907431234"),
+              "13907431234", role=PHONE),
         Field("political", "政治面貌", Choice(codes.POLITICAL), True, (), 12, "从下拉列表选择。", "群众"),
         Field("education", "学历", Choice(codes.EDUCATION), True, ("文化程度", "最高学历"), 11, "从下拉列表选择最高学历。", "初中"),
         Field("hukou", "户籍类型", Choice(codes.HUKOU), True, ("户口性质", "户籍性质", "户口类型", "户籍", "户口"), 10, "农业 / 非农业 / 农转居。", "农业"),
@@ -106,7 +150,7 @@ MEMBERS = Register(
               "吉首市寨阳花卉苗木专业合作社"),
         Field("union", "所属工会", Text(60), False, ("所在工会",), 20, "会员所在的基层工会。", "坪朗村工会联合会",
               prefilled=True),
-        Field("join_date", "入会时间", Date(), True, ("入会日期", "入会年月"), 12, "如 2011-05-01。", "2011-05-01"),
+        Field("join_date", "入会时间", Date(), True, ("入会日期", "入会年月"), 12, "如 2011-05-01。", "2011-05-01", role=JOIN_DATE),
         Field("membership", "会籍状态", Choice(codes.MEMBERSHIP), True, ("会籍", "会籍变化类型"), 10,
               "正常 / 保留会籍 / 已转出 / 已退会。", "正常", prefilled=True),
         REMARK,
@@ -119,18 +163,20 @@ AID = Register(
     title="困难职工帮扶台账",
     description="每发放一笔帮扶一行（同一人多次帮扶填多行）。受助人应在会员名册中；金额以元为单位，保留两位小数。",
     sheet_synonyms=("困难职工帮扶台账", "帮扶登记", "帮扶明细"),
+    checks=("in-roster", "in-period"),
+    cross_village=((PERSON_ID, "aid-in-two-villages"),),
     fields=(
         SEQ,
-        Field("name", "姓名", Text(30), True, ("受助人", "受助人姓名", "帮扶对象"), 10, "受助人姓名。", "龙海军"),
+        Field("name", "姓名", Text(30), True, ("受助人", "受助人姓名", "帮扶对象"), 10, "受助人姓名。", "龙海军", role=PERSON_NAME),
         Field("id_number", "身份证号", IdNumber(), True, ("身份证号码", "受助人身份证号", "公民身份号码"), 21, ID_HINT,
-              "433101197802110014"),
+              "433101197802110014", role=PERSON_ID),
         Field("hardship", "困难类别", Choice(codes.HARDSHIP), True, ("困难类型", "类别"), 12, "从下拉列表选择。", "低保户"),
         Field("cause", "主要致困原因", Choice(codes.HARDSHIP_CAUSE), True, ("致困原因", "困难原因"), 16,
               "从下拉列表选择主要原因。", "患重特大疾病"),
         Field("aid_type", "帮扶类型", Choice(codes.AID_TYPE), True, ("帮扶方式", "救助类型", "帮扶项目", "帮扶内容", "救助方式"), 12, "从下拉列表选择。", "生活救助"),
-        Field("aid_date", "帮扶日期", Date(), True, ("发放日期", "日期", "帮扶时间", "发放时间"), 12, "实际发放日期，如 2012-01-18。", "2012-01-18"),
+        Field("aid_date", "帮扶日期", Date(), True, ("发放日期", "日期", "帮扶时间", "发放时间"), 12, "实际发放日期，如 2012-01-18。", "2012-01-18", role=PERIOD_DATE),
         Field("amount", "金额(元)", Money(), True, ("金额", "帮扶金额", "金额（元）", "发放金额", "救助金额", "慰问金额"), 12,
-              "以元为单位，最多两位小数，不小于 0。", "500.00"),
+              "以元为单位，最多两位小数，不小于 0。", "500.00", role=MONEY),
         Field("fund_source", "资金来源", Choice(codes.FUND_SOURCE), True, (), 13, "从下拉列表选择。", "上级工会拨款"),
         Field("payment", "发放方式", Choice(codes.PAYMENT), True, (), 10, "从下拉列表选择。", "银行转账"),
         Field("handler", "经办人", Text(20), True, (), 9, "经办人姓名。", "张三", prefilled=True),
@@ -145,13 +191,14 @@ CASES = Register(
     title="维权案件登记",
     description="每受理一起案件一行。结案日期不早于受理日期；追回金额一般不超过诉求金额；办理中的案件结案日期留空。",
     sheet_synonyms=("维权案件登记", "维权案件登记表", "维权台账"),
+    checks=("in-roster", "in-period", "case-dates", "recovered-vs-claimed"),
     fields=(
         SEQ,
-        Field("accept_date", "受理日期", Date(), True, ("受理时间", "登记日期"), 12, "如 2012-03-05。", "2012-03-05"),
-        Field("applicant", "申请人姓名", Text(30), True, ("申请人", "当事人", "姓名"), 10, "提出维权申请的职工姓名。", "石光明"),
+        Field("accept_date", "受理日期", Date(), True, ("受理时间", "登记日期"), 12, "如 2012-03-05。", "2012-03-05", role=(OPENED, PERIOD_DATE)),
+        Field("applicant", "申请人姓名", Text(30), True, ("申请人", "当事人", "姓名"), 10, "提出维权申请的职工姓名。", "石光明", role=PERSON_NAME),
         Field("applicant_id", "申请人身份证号", IdNumber(), True, ("身份证号", "身份证号码"), 21, ID_HINT,
-              "433101198811230039"),
-        Field("phone", "联系电话", Phone(), False, ("手机号码", "电话", "手机"), 14, "申请人联系电话。", "13974361234"),
+              "433101198811230039", role=PERSON_ID),
+        Field("phone", "联系电话", Phone(), False, ("手机号码", "电话", "手机"), 14, "申请人联系电话。", "13974361234", role=PHONE),
         Field("respondent", "被申请单位", Text(60), True, ("被申请人", "用人单位", "被诉单位", "被投诉单位", "用人单位名称"), 26, "单位全称。",
               "吉首市某某建筑劳务有限公司"),
         Field("credit_code", "统一社会信用代码", CreditCode(), False, ("信用代码", "社会信用代码"), 21,
@@ -159,15 +206,64 @@ CASES = Register(
         Field("case_type", "案件类型", Choice(codes.CASE_TYPE), True, ("案由", "类型", "案件类别", "纠纷类型"), 14, "从下拉列表选择。", "追索劳动报酬"),
         Field("people", "涉及人数", Integer(minimum=1), True, ("涉及职工人数", "人数"), 9, "本案涉及的职工人数，至少 1。", "3"),
         Field("claimed", "诉求金额(元)", Money(), False, ("诉求金额", "诉求金额（元）", "标的金额", "涉案金额"), 13,
-              "职工主张的金额，元，最多两位小数。", "6000.00"),
+              "职工主张的金额，元，最多两位小数。", "6000.00",
+              role=(CLAIMED, MONEY)),
         Field("method", "处理方式", Choice(codes.CASE_METHOD), True, (), 10, "从下拉列表选择。", "调解"),
-        Field("result", "处理结果", Choice(codes.CASE_RESULT), True, ("办理结果", "结果"), 10, "从下拉列表选择。", "调解成功"),
+        Field("result", "处理结果", Choice(codes.CASE_RESULT), True, ("办理结果", "结果"), 10, "从下拉列表选择。", "调解成功", role=OUTCOME),
         Field("recovered", "追回金额(元)", Money(), False, ("追回金额", "追回金额（元）", "挽回金额", "挽回经济损失"), 13,
-              "实际追回的金额，元；未追回填 0。", "6000.00"),
-        Field("close_date", "结案日期", Date(), False, ("结案时间", "办结日期"), 12, "办结日期；办理中的案件留空。", "2012-03-20"),
+              "实际追回的金额，元；未追回填 0。", "6000.00",
+              role=(RECOVERED, MONEY)),
+        Field("close_date", "结案日期", Date(), False, ("结案时间", "办结日期"), 12, "办结日期；办理中的案件留空。", "2012-03-20", role=CLOSED),
         Field("handler", "经办人", Text(20), True, (), 9, "经办人姓名。", "张三", prefilled=True),
         REMARK,
     ),
 )
 
-REGISTERS: tuple[Register, ...] = (MEMBERS, AID, CASES)
+
+
+class Registry:
+    """The registers a village workbook holds, in order. Iterates and compares like a tuple; a test adds
+    a register for a while with :meth:`added`. Nothing may build tables from it at import: read it
+    when used (and cache by register object if speed needs it)."""
+
+    def __init__(self, *registers: Register) -> None:
+        self._registers = list(registers)
+
+    def __iter__(self) -> Iterator[Register]:
+        return iter(tuple(self._registers))
+
+    def __len__(self) -> int:
+        return len(self._registers)
+
+    def __getitem__(self, i: int) -> Register:
+        return self._registers[i]
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == (tuple(other) if isinstance(other, (Registry, tuple, list)) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Registry({', '.join(r.key for r in self._registers)})"
+
+    def get(self, key: str) -> Register | None:
+        return next((r for r in self._registers if r.key == key), None)
+
+    @property
+    def roster(self) -> Register | None:
+        """The register of members (``roster=True``), if there is one."""
+        return next((r for r in self._registers if r.roster), None)
+
+    @contextmanager
+    def added(self, register: Register) -> Iterator[Register]:
+        """``register`` is one of the registers inside the block (after the others), for a test."""
+        if self.get(register.key) is not None:
+            raise ValueError(f"a register {register.key!r} is there already")
+        self._registers.append(register)
+        try:
+            yield register
+        finally:
+            self._registers.remove(register)
+
+
+REGISTERS = Registry(MEMBERS, AID, CASES)
