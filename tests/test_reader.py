@@ -146,3 +146,16 @@ def test_a_report_period_over_three_cells(tmp_path):
     cover = read(path).cover
     assert (cover["period_start"].raw, cover["period_start"].cell) == (dt.date(2012, 1, 1), "B2")
     assert (cover["period_end"].raw, cover["period_end"].cell) == (dt.date(2012, 10, 31), "D2")
+
+
+def test_the_size_limits_are_read_from_the_environment_when_used(monkeypatch):
+    from unionxl.reading import safety
+
+    size = 3 * safety.MiB
+    monkeypatch.delenv("UNIONXL_MAX_FILE_MB", raising=False)
+    assert safety.too_big(size) is None and safety.Limits.from_env() == safety.Limits()
+    monkeypatch.setenv("UNIONXL_MAX_FILE_MB", "2")  # after import: still applies
+    assert "超过上限 2 MB" in safety.too_big(size)
+    assert safety.too_big(size, safety.Limits()) is None  # limits given: the environment is not asked
+    monkeypatch.setenv("UNIONXL_MAX_FILE_MB", "两兆")
+    assert safety.Limits.from_env().file_bytes == safety.Limits().file_bytes

@@ -450,3 +450,27 @@ def test_a_different_village_containing_a_listed_name_stays_unknown(tmp_path):
     path = submission(tmp_path, cover={"village": "新排杉村"})
     report = validate_file(path, VillageList([Village("排杉村")]))
     assert report.village == "新排杉村" and "unknown-village" in {f.code for f in report.findings}
+
+
+def test_gc_paused_nests_and_freezes_nothing(tmp_path):
+    import gc
+
+    from unionxl.checks.validate import gc_paused
+
+    frozen = gc.get_freeze_count()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # an inner pause leaves it off
+    assert gc.isenabled()
+    validate_file(submission(tmp_path))
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_findings_hold_numbers_and_render_a1_only_as_text(tmp_path):
+    report = validate_file(submission(tmp_path, members=[member(sex="男")]))
+    [found] = [f for f in report.findings if f.code == "sex-mismatch"]
+    assert (found.row, found.col, found.cell, found.location) == (2, 3, "C2", "会员名册!C2")
+    assert found.as_dict()["cell"] == "C2"
+    assert pickle.loads(pickle.dumps(found)) == found

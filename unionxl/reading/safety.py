@@ -37,22 +37,33 @@ def env_int(name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class Limits:
-    """Generous for real village files (a 100,000-row register is about 2 M cells, 100 MiB of XML)."""
+    """Generous for real village files (a 100,000-row register is about 2 M cells, 100 MiB of XML).
 
-    file_bytes: int = env_int("UNIONXL_MAX_FILE_MB", 200) * MiB
-    part_bytes: int = env_int("UNIONXL_MAX_PART_MB", 1024) * MiB
-    total_bytes: int = env_int("UNIONXL_MAX_TOTAL_MB", 2048) * MiB
-    ratio: int = env_int("UNIONXL_MAX_RATIO", 400)  # inflated / compressed, for parts over 1 MiB
+    The defaults are the built-in limits; :meth:`from_env` applies the UNIONXL_MAX_* variables as they
+    are when it is called (each file's check calls it unless given limits)."""
+
+    file_bytes: int = 200 * MiB
+    part_bytes: int = 1024 * MiB
+    total_bytes: int = 2048 * MiB
+    ratio: int = 400  # inflated / compressed, for parts over 1 MiB
     parts: int = 10_000
-    cells: int = env_int("UNIONXL_MAX_CELLS", 20_000_000)  # rows x columns of one sheet's used range
+    cells: int = 20_000_000  # rows x columns of one sheet's used range
     # a used range above this must be mostly filled: at most `sparse` times the cells the sheet holds
     dense_from: int = 4_000_000
     sparse: int = 16
-    merged_cells: int = env_int("UNIONXL_MAX_MERGED_CELLS", 1_000_000)  # openpyxl makes an object for each
+    merged_cells: int = 1_000_000  # openpyxl makes an object for each
     ods_spaces: int = 32_767  # one <text:s text:c="…"/> (a cell holds at most 32,767 characters)
 
-
-LIMITS = Limits()
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The limits with the environment's UNIONXL_MAX_FILE_MB, _PART_MB, _TOTAL_MB, _RATIO, _CELLS and
+        _MERGED_CELLS applied (a value that is no whole number is ignored)."""
+        d = cls()
+        return cls(file_bytes=env_int("UNIONXL_MAX_FILE_MB", d.file_bytes // MiB) * MiB,
+                   part_bytes=env_int("UNIONXL_MAX_PART_MB", d.part_bytes // MiB) * MiB,
+                   total_bytes=env_int("UNIONXL_MAX_TOTAL_MB", d.total_bytes // MiB) * MiB,
+                   ratio=env_int("UNIONXL_MAX_RATIO", d.ratio), cells=env_int("UNIONXL_MAX_CELLS", d.cells),
+                   merged_cells=env_int("UNIONXL_MAX_MERGED_CELLS", d.merged_cells))
 
 
 class UnsafeFile(Exception):
@@ -66,15 +77,16 @@ RESEND = "请让村里用统一模板另存为 .xlsx 后重新发送。"
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")  # what a workbook's name ends in (WPS: .et)
 
 
-def too_big(size: int, limits: Limits = LIMITS) -> str | None:
-    """Why a file of ``size`` bytes is refused unread, or None."""
+def too_big(size: int, limits: Limits | None = None) -> str | None:
+    """Why a file of ``size`` bytes is refused unread, or None (``limits``: those of the environment now)."""
+    limits = limits or Limits.from_env()
     if size <= limits.file_bytes:
         return None
     return (f"文件有 {size // MiB} MB，超过上限 {limits.file_bytes // MiB} MB；"
             "请删除多余的空行、图片后另存，或设置 UNIONXL_MAX_FILE_MB。")
 
 
-def inspect(data: bytes, name: str = "", limits: Limits = LIMITS) -> str:
+def inspect(data: bytes, name: str = "", limits: Limits | None = None) -> str:
     """The real kind of a file's bytes ("xlsx", "xls" or "ods"), after the safety checks.
 
     ``name`` is the file's name (lock files are told by it). The caller reads the bytes once and
@@ -83,6 +95,7 @@ def inspect(data: bytes, name: str = "", limits: Limits = LIMITS) -> str:
         raise UnsafeFile("这是 Excel/WPS 打开文件时留下的临时锁文件（~$ 开头），不是报表；请发送真正的报表文件。")
     if not data:
         raise UnsafeFile("文件是空的（0 字节），可能没有下载完整，请让村里重新发送。")
+    limits = limits or Limits.from_env()
     if (reason := too_big(len(data), limits)) is not None:
         raise UnsafeFile(reason)
     head = data[:4096]

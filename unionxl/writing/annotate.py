@@ -154,7 +154,7 @@ def _mark_cells(wb: Workbook, findings: list[Finding], names: dict[str, str]) ->
     for f in findings:
         sheet = names.get(f.sheet, f.sheet)
         if sheet in wb.sheetnames and f.cell:
-            cell = _target(wb[sheet], f.cell)
+            cell = _target(wb[sheet], f.row, f.col)
             if cell is not None:
                 by_cell[(sheet, cell.coordinate)].append(f)
     for n, ((sheet, ref), found) in enumerate(by_cell.items()):
@@ -171,19 +171,20 @@ def _mark_cells(wb: Workbook, findings: list[Finding], names: dict[str, str]) ->
         cell.comment = comment
 
 
-_A1 = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+def _inside(row: int, col: int) -> bool:
+    """A cell a sheet can have (up to XFD1048576)."""
+    return row <= 1_048_576 and col <= 16_384
 
 
-def _target(ws, ref: str):
-    """The cell to mark for ``ref``: itself, or the top-left cell of the merged range it is in
+def _target(ws, row: int, col: int):
+    """The cell to mark at (row, col): itself, or the top-left cell of the merged range it is in
     (the other cells of a merged range hold nothing and take no comment); None beyond XFD1048576."""
-    m = _A1.fullmatch(ref)
-    if m is None or int(m[2]) > 1_048_576 or (len(m[1]) == 3 and m[1] > "XFD"):
+    if not _inside(row, col):
         return None
-    cell = ws[ref]
+    cell = ws.cell(row, col)
     if isinstance(cell, MergedCell):
         for merged in ws.merged_cells.ranges:
-            if ref in merged:
+            if cell.coordinate in merged:
                 return ws.cell(merged.min_row, merged.min_col)
         return None
     return cell
@@ -202,7 +203,7 @@ def _issues_sheet(wb: Workbook, findings: list[Finding], names: dict[str, str]) 
         ws.cell(row, 2).fill = FILLS[f.severity]
         ws.cell(row, 6).alignment = Alignment(wrap_text=True, vertical="top")
         sheet = names.get(f.sheet, f.sheet)
-        if sheet in wb.sheetnames and f.cell and _A1.fullmatch(f.cell):
+        if sheet in wb.sheetnames and f.cell and _inside(f.row, f.col):
             link = ws.cell(row, 3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{f.cell}", display=f.location)
             link.font = Font(color="0563C1", underline="single")

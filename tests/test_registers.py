@@ -1,0 +1,98 @@
+"""A register added in one place (a schema entry that names its checks and cross-village key) is read,
+validated and merged like the template's own: nothing else in unionxl names the registers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from unionxl.checks.validate import validate_file
+from unionxl.merging.merge import merge
+from unionxl.reading.reader import read
+from unionxl.reading.villages import Village, VillageList
+from unionxl.schema.fields import Date, IdNumber, Money, Text
+from unionxl.schema.registers import (MEMBERS, MONEY, PERIOD_DATE, PERSON_ID, PERSON_NAME, REGISTERS, SEQ, Field,
+                                      Register)
+
+from .conftest import make_workbook
+from .test_validate import LONG, WANG
+
+TOY = Register(
+    key="activities",
+    sheet="活动台账",
+    title="职工活动台账",
+    description="每次活动的每位参加者一行。",
+    sheet_synonyms=("活动登记",),
+    fields=(
+        SEQ,
+        Field("name", "姓名", Text(30), True, ("参加人",), role=PERSON_NAME),
+        Field("id_number", "身份证号", IdNumber(), True, ("身份证号码",), role=PERSON_ID),
+        Field("held", "活动日期", Date(), True, ("日期",), role=PERIOD_DATE),
+        Field("cost", "经费(元)", Money(), False, ("经费",), role=MONEY),
+    ),
+    checks=("in-period",),
+    cross_village=((PERSON_ID, "aid-in-two-villages"),),
+)
+
+COVER_ROWS = [["村（社区）名称", None], ["工会名称", "工会联合会"], ["填报人", "张三"], ["填报人电话", "13807431234"],
+              ["统计期间开始", dt.date(2012, 1, 1)], ["统计期间结束", dt.date(2012, 10, 31)],
+              ["填报日期", dt.date(2012, 11, 1)]]
+MEMBER_HEADER = [f.label for f in MEMBERS.fields]
+
+
+def village_file(tmp_path: Path, village: str, activities: list[list]) -> Path:
+    """A workbook built by hand: its cover, an empty roster and the toy register's sheet."""
+    cover = [[label, village if label == "村（社区）名称" else value] for label, value in COVER_ROWS]
+    sheets = {"封面": cover, "会员名册": [MEMBER_HEADER], "帮扶台账": [["姓名", "身份证号"]],
+              "维权案件": [["申请人姓名", "申请人身份证号"]],
+              "活动台账": [["序号", "姓名", "身份证号", "活动日期", "经费(元)"], *activities]}
+    return make_workbook(tmp_path / f"{village}.xlsx", sheets)
+
+
+ROWS = [[1, "王秀英", WANG, dt.date(2012, 3, 1), 100], [2, "龙海", LONG, dt.date(2013, 1, 5), "一百"]]
+
+
+def test_the_registry_adds_a_register_for_a_while_and_iterates_like_a_tuple():
+    before = tuple(REGISTERS)
+    with REGISTERS.added(TOY):
+        assert tuple(REGISTERS)[-1] is TOY and len(REGISTERS) == len(before) + 1 and REGISTERS.get("activities") is TOY
+        with pytest.raises(ValueError):
+            with REGISTERS.added(TOY):
+                pass
+    assert REGISTERS == before and REGISTERS.get("activities") is None
+
+
+def test_a_toy_register_is_read_validated_and_its_checks_run(tmp_path):
+    path = village_file(tmp_path, "坪朗村", ROWS)
+    with REGISTERS.added(TOY):
+        table = read(path).tables["activities"]
+        assert [(r.number, r.values["name"]) for r in table.rows] == [(2, "王秀英"), (3, "龙海")]
+        report = validate_file(path)
+    assert [r.get("cost") for r in report.rows["activities"]] == [100, None]
+    found = {(f.code, f.sheet, f.cell, f.row, f.col) for f in report.findings if f.sheet == "活动台账"}
+    assert found == {("outside-period", "活动台账", "D3", 3, 4),  # its row check, by the period-date role
+                     ("bad-number", "活动台账", "E3", 3, 5)}  # its cell check, by the field type
+    assert "activities" not in validate_file(path).rows  # once the block is left it is gone
+
+
+def test_a_toy_register_is_merged_and_its_cross_village_key_flagged(tmp_path):
+    paths = [village_file(tmp_path, "坪朗村", ROWS), village_file(tmp_path, "排杉村", [[1, "王秀英", WANG, dt.date(2012, 4, 1)]])]
+    villages = VillageList([Village("坪朗村"), Village("排杉村")])
+    with REGISTERS.added(TOY):  # the workers are forked, so they have it too
+        result = merge(paths, villages)
+    assert {v: len(r.rows["activities"]) for v, r in result.used} == {"坪朗村": 2, "排杉村": 1}
+    cross = sorted((v, f.code, f.sheet, f.cell, f.field, f.value) for v, _, f in result.cross)
+    assert cross == [("坪朗村", "aid-in-two-villages", "活动台账", "C2", "身份证号", WANG),
+                     ("排杉村", "aid-in-two-villages", "活动台账", "C2", "身份证号", WANG)]
+    assert "坪朗村、排杉村" in next(f for _, _, f in result.cross).message
+
+
+def test_every_register_names_checks_that_exist_and_has_their_roles():
+    from unionxl.checks.registry import CHECKS, ROWS as ROW_KIND
+    for register in (*REGISTERS, TOY):
+        for name in register.checks:
+            assert CHECKS[name].kind == ROW_KIND and register.has(*CHECKS[name].needs), (register.key, name)
+        for role, code in register.cross_village:
+            assert register.by_role(role) is not None and code.endswith("-in-two-villages")
