@@ -1,7 +1,10 @@
 """Validate a village submission: read it, convert every cell, run the checks.
 
-The result, :class:`FileReport`, carries the findings (each at its sheet and cell) and the
-clean rows, so merge and summary reuse one pass over the file.
+Cells are converted here (each field type raises its own codes); the checks beyond one cell are
+declared units (:mod:`unionxl.checks.registry`) run in order: the cover checks, each register's
+structure checks, then the row checks each register lists. The result, :class:`FileReport`, carries
+the findings (each at its sheet, row and column) and the clean rows, so merge and summary reuse one
+pass over the file.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from ..reading.reader import ReadError, Submission, Table, read
 from ..schema.registers import COVER, REGISTERS, Register
 from ..reading.villages import VillageList
 
-__all__ = ["CleanRow", "FileReport", "convert_column", "convert_table", "gc_paused", "shown", "validate_file"]
+__all__ = ["CleanRow", "FileReport", "convert_column", "convert_table", "gc_paused", "run_rows", "shown", "validate_file"]
 CHECK_MODULES = (structure, rows)  # where the checks are declared (importing them fills ``registry.CHECKS``)
 
 
