@@ -11,17 +11,15 @@ import datetime as dt
 import functools
 import operator
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..schema.fields import Month, clean_text, id_sex, ymd_date
 from ..schema.registers import (BIRTH_DATE, CLAIMED, CLOSED, JOIN_DATE, OPENED, OUTCOME, PERIOD_DATE, PERSON_ID,
                                 PERSON_NAME, RECOVERED, REGISTERS, SEX, Field, Register, Role)
+from ..reading.tables import Row
 from .findings import Finding, a1_numbers
 from .registry import ROWS, check
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..reading.tables import Row
-    from .report import FileReport
+from .report import FileReport
 
 MEDIATION_DAYS = 15
 MIN_JOIN_AGE = 16

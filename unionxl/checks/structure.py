@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..reading.tables import Submission, Table
 from ..schema.registers import COVER as COVER_REGISTER
+from ..reading.villages import VillageList
 from .findings import Finding
 from .registry import COVER, STRUCTURE, check
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..reading.villages import VillageList
-    from .report import FileReport
+from .report import FileReport
 
 
 @check("sheet-choice", STRUCTURE, ("register-by-content", "two-register-sheets"))

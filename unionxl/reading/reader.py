@@ -6,6 +6,10 @@ header row by the schema's labels and synonyms (anywhere in the first rows, merg
 two-row headers included); leaves out blank, pre-numbered, 合计, repeated-header and footer
 lines; and returns raw values with their cell positions. Nothing is converted here: that is
 the validator's job. (:mod:`unionxl.reading.inbox` lists the files of a batch.)
+
+Here: opening a file, choosing each register's sheet and finding its header. The cover's items
+are found in :mod:`.cover`, the data rows below a header in :mod:`.body`; the types read are in
+:mod:`.tables`.
 """
 
 from __future__ import annotations

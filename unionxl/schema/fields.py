@@ -8,6 +8,9 @@ the village about (a lower-case x, a legacy 15-digit ID) append an ``Invalid`` t
 
 Each type also says how the template presents it: ``number_format`` and ``validation``
 (keyword arguments for an Excel data validation).
+
+Text, code lists, numbers and phones are here; dates in :mod:`.dates`, ID numbers and credit codes
+in :mod:`.idnumber`, the base class in :mod:`.fieldtype`. Every type is importable from here.
 """
 
 from __future__ import annotations
