@@ -23,7 +23,7 @@ from openpyxl.utils import range_boundaries
 
 from unionxl import bundled
 
-from unionxl.doors import excel, panel
+from unionxl.doors import panel
 from unionxl.doors.cli import main
 from unionxl.doors.excelbook import WORKBOOK_NAME, build_excel_workbook, read_modules
 from unionxl.reading.reader import ReadError
