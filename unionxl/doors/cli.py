@@ -22,7 +22,6 @@ from .. import __version__, jobs
 from ..errors import UserError
 from ..jobs.errors import NoWorkbooks
 from ..reading import safety
-from ..reading.inbox import folders
 from .clicn import ChineseGroup
 from .excelbook import WORKBOOK_NAME
 from .report import (CleanStream, make_console, safe, show_copies, show_folders, show_indicators, show_merge,
@@ -150,7 +149,7 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
         click.echo(json_text({"files": [r.as_dict() for r in checked.reports], "skipped": skips}))
         raise SystemExit(checked.exit_code)
     console = make_console()
-    show_folders(console, folders(checked.inputs, checked.files))
+    show_folders(console, checked.sub_folders)
     show_skipped(console, checked.skipped)
     for report in checked.reports:
         show_copies(console, report)
@@ -197,7 +196,7 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
         merged = jobs.merge(list(inputs), output, villages, strict, mask, password, not no_summary,
                             summary_template, progress=progress)
     console = make_console()
-    show_folders(console, folders(merged.inputs, merged.files))
+    show_folders(console, merged.sub_folders)
     show_merge(console, merged)
     raise SystemExit(merged.exit_code)
 

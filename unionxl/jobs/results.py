@@ -18,6 +18,7 @@ from typing import Any
 from ..checks.findings import ERROR, Finding
 from ..checks.validate import FileReport
 from ..merging.merge import MergeResult
+from ..reading.inbox import folders
 from ..schema.registers import MEMBERS, REGISTERS
 from ..summary.fill import FillReport
 from . import tables
@@ -47,6 +48,11 @@ class Checked(Written):
     def _result(self) -> MergeResult:
         assert self.merged is not None
         return self.merged
+
+    @property
+    def sub_folders(self) -> list[tuple[Path, int]]:
+        """(sub-folder, workbooks read from it) for the sub-folders of the input folders that held some."""
+        return folders(self.inputs, self.files)
 
     @property
     def reports(self) -> list[FileReport]:
