@@ -3,6 +3,7 @@ what a door shows; whatever the user can fix is a UserError with its Chinese lin
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import errno
 import shutil
@@ -149,3 +150,15 @@ def test_the_readmes_library_example_runs(inbox, tmp_path, monkeypatch, capsys):
     assert "应报 13 个村，已报 13 个" in printed
     assert any("580" in line and "乡镇汇总_汇总表.xlsx" in line for line in printed.splitlines()), printed  # the last print
     assert (inbox.parent / "乡镇汇总_汇总表.xlsx").is_file() and len(list((inbox.parent / "退回各村").iterdir())) == 13
+
+
+def test_the_doors_leave_every_stage_to_the_jobs():
+    """No door imports a stage the jobs own: scanning, output checks, lock checks, merge, writers, summary."""
+    stages = {"scan", "check_outputs", "open_elsewhere", "merge", "check_all", "annotate", "write_township",
+              "from_township", "read_dataset", "write_summary", "export_pdf", "write_template",
+              "write_summary_template", "read_villages"}
+    doors = Path(__file__).resolve().parent.parent / "unionxl" / "doors"
+    for path in doors.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and "jobs" not in (node.module or "").split("."):
+                assert not {a.name for a in node.names} & stages, (path.name, node.module)
