@@ -16,17 +16,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..errors import UserError
-from ..reading.reader import ReadError
-from ..reading.safety import UnsafeFile
 from ..summary.fill import PdfUnavailable, TemplateError
-from ..writing.annotate import AnnotateError
 from ..writing.outputs import os_error
 
 __all__ = ["LIBRARY", "NoWorkbooks", "OutputOpen", "UserError", "job", "user_errors"]
 
 # Library exceptions whose message is already one Chinese line for the user (they may subclass
 # UserError themselves; then the entry here is simply never reached).
-LIBRARY: tuple[type[Exception], ...] = (ReadError, UnsafeFile, TemplateError, AnnotateError, PdfUnavailable)
+LIBRARY: tuple[type[Exception], ...] = (TemplateError, PdfUnavailable)
 
 
 class NoWorkbooks(UserError):
