@@ -1,0 +1,99 @@
+"""Starting the page: a waitress server on 127.0.0.1, a random token, a private work folder.
+
+:func:`serve` is what ``unionxl web`` and the ``unionxl-web`` launcher run: it prints the address
+with its token as the first line (as Jupyter does), opens the default browser unless told not to,
+and serves until Ctrl-C, SIGTERM or the page's 退出 button; the work folder (uploads and outputs) is
+removed on the way out. :class:`Server` is the same without the printing, for tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import webbrowser
+from pathlib import Path
+
+from waitress.server import create_server
+
+from ...reading import safety
+from .app import MAX_REQUEST, create_app
+from .work import Workspace
+
+HOST = "127.0.0.1"
+
+
+class Server:
+    """One launch: the work folder, the token, the application and its server (``port`` 0: a free one)."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="unionxl-web-"))  # readable by this user only
+        self.token = secrets.token_urlsafe(24)
+        self.workspace = Workspace(self.folder)
+        self._server = create_server(self._application, host=HOST, port=port, threads=6,
+                                     max_request_body_size=MAX_REQUEST, clear_untrusted_proxy_headers=True,
+                                     ident="unionxl")
+        self.port: int = self._server.effective_port
+        self.app = create_app(self.workspace, self.token, self.port, stop=self.stop)
+
+    def _application(self, environ, start_response):
+        return self.app(environ, start_response)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/?token={self.token}"
+
+    def run(self) -> None:
+        """Serve until :meth:`stop`; then remove the work folder."""
+        try:
+            self._server.run()
+        finally:
+            self._server.task_dispatcher.shutdown(timeout=5)
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def stop(self) -> None:
+        """End :meth:`run` (from any thread): every connection is closed in the server's own loop."""
+        def close_all() -> None:
+            for channel in list(self._server._map.values()):
+                channel.close()
+
+        self._server.trigger.pull_trigger(close_all)
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def serve(port: int = 0, browser: bool = True) -> None:
+    """Run the page until stopped: the address first, then the browser."""
+    safety.limit_memory()
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    server = Server(port)
+    _say(server.url)
+    _say("unionxl 网页版已启动：请在浏览器中打开上面的网址（只能在本机打开）。按 Ctrl-C 或点页面上的“退出”结束。")
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+    if browser:
+        threading.Timer(0.5, webbrowser.open, args=(server.url,)).start()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        shutil.rmtree(server.folder, ignore_errors=True)
+    _say("unionxl 网页版已退出。")
+
+
+def _say(line: str) -> None:
+    """A line on the terminal; a launcher without one (``pythonw``) has no stdout."""
+    if sys.stdout is not None:
+        print(line, flush=True)
+
+
+def launch() -> None:
+    """The ``unionxl-web`` launcher (gui-scripts: no terminal on Windows): a free port, the browser."""
+    serve()
