@@ -37,7 +37,7 @@ class Server:
         self._server = create_server(self._application, host=HOST, port=port, threads=6,
                                      max_request_body_size=MAX_REQUEST, clear_untrusted_proxy_headers=True,
                                      ident="unionxl")
-        self.port: int = self._server.effective_port
+        self.port = int(self._server.effective_port)
         self.app = create_app(self.workspace, self.token, self.port, stop=self.stop)
 
     def _application(self, environ, start_response):

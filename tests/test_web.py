@@ -1,0 +1,229 @@
+"""The web page door over plain HTTP: the token and Host checks, uploads kept inside the work folder,
+each refusal a Chinese line, the work folder removed at exit, `unionxl web` itself.
+(tests/test_web_browser.py drives the page in a real browser.)"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from unionxl.doors.web import app as web_app
+from unionxl.doors.web.server import Server
+from unionxl.doors.web.work import UNEXPECTED, clean_path
+
+from .conftest import EXAMPLES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Client:
+    """Raw HTTP to the page's server: any Host header, the token where a test puts it."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.headers = {"X-Unionxl-Token": server.token}
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
+                host: str | None = None) -> tuple[int, dict, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        sent = {"Host": f"127.0.0.1:{self.server.port}" if host is None else host, **(headers or {})}
+        conn.request(method, path, body=body, headers=sent)
+        answer = conn.getresponse()
+        data = answer.read()
+        conn.close()
+        return answer.status, dict(answer.getheaders()), data
+
+    def post(self, path: str, payload: dict | None = None) -> tuple[int, dict]:
+        status, _, data = self.request("POST", path, json.dumps(payload or {}).encode(),
+                                       {**self.headers, "Content-Type": "application/json"})
+        return status, json.loads(data)
+
+    def upload(self, files: list[tuple[str, bytes]], path: str = "/upload") -> tuple[int, dict]:
+        boundary = uuid.uuid4().hex
+        body = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+                        f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n"
+                        for name, data in files) + f"--{boundary}--\r\n".encode()
+        status, _, data = self.request("POST", path, body, {**self.headers,
+                                                            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        return status, json.loads(data)
+
+    def page(self) -> str:
+        status, _, data = self.request("GET", "/", headers=self.headers)
+        assert status == 200
+        return data.decode()
+
+    def finish(self, name: str, payload: dict | None = None) -> dict:
+        """Run a button's job and wait for it."""
+        status, started = self.post(f"/run/{name}", payload)
+        assert status == 200, started
+        for _ in range(600):
+            _, _, data = self.request("GET", "/task", headers=self.headers)
+            task = json.loads(data)["task"]
+            if task["state"] != "running":
+                return task
+            time.sleep(0.1)
+        raise AssertionError("the job did not finish")
+
+
+@pytest.fixture
+def server():
+    served = Server()
+    thread = threading.Thread(target=served.run, daemon=True)
+    thread.start()
+    yield served
+    served.stop()
+    thread.join(10)
+    assert not thread.is_alive() and not served.folder.exists()  # the work folder goes with the server
+
+
+@pytest.fixture
+def client(server) -> Client:
+    return Client(server)
+
+
+def test_the_token_is_required_on_every_request(server, client):
+    for path in ("/", "/task", "/static/page.js", "/download/township", f"/?token={server.token[:-1]}x"):
+        status, _, data = client.request("GET", path)
+        assert status == 403 and "拒绝访问" in data.decode(), path
+    status, headers, _ = client.request("GET", f"/?token={server.token}")  # the printed URL
+    assert status == 303 and headers["Location"] == "/"
+    cookie = headers["Set-Cookie"].split(";")[0]
+    assert "HttpOnly" in headers["Set-Cookie"] and "SameSite=Strict" in headers["Set-Cookie"]
+    status, headers, data = client.request("GET", "/", headers={"Cookie": cookie})
+    assert status == 200 and "收件" in data.decode() and "default-src 'none'" in headers["Content-Security-Policy"]
+    assert headers["Cache-Control"] == "no-store"
+    # a change needs the header, which another site's page cannot send: the cookie alone is not enough
+    status, _, _ = client.request("POST", "/clear", b"{}", {"Cookie": cookie, "Content-Type": "application/json"})
+    assert status == 403
+    assert client.post("/clear")[0] == 200
+
+
+def test_a_foreign_host_header_is_refused(server, client):
+    """DNS rebinding: a page of evil.example whose name now points at 127.0.0.1 still sends its own Host."""
+    for host in ("evil.example", f"evil.example:{server.port}", f"127.0.0.1:{server.port + 1}", "127.0.0.1", ""):
+        status, _, data = client.request("GET", "/", headers=client.headers, host=host)
+        assert status == 403 and "本机" in data.decode(), host
+    status, _, _ = client.request("GET", "/", headers=client.headers, host=f"localhost:{server.port}")
+    assert status == 200
+
+
+def test_the_server_listens_on_loopback_only(server):
+    assert server._server.effective_host == "127.0.0.1"
+    assert server.url.startswith(f"http://127.0.0.1:{server.port}/?token=")
+
+
+def test_uploads_stay_inside_the_work_folder(server, client):
+    status, answer = client.upload([("../../逃出去.xlsx", b"x"), ("..\\..\\也逃.xlsx", b"y"), ("/etc/x.xlsx", b"z"),
+                                    ("甲村/补报/甲村.xlsx", b"w"), ("甲村/补报/甲村.xlsx", b"v"), ("..", b"")])
+    assert status == 200 and answer["saved"] == 5
+    inbox = server.workspace.inbox
+    found = sorted(str(p.relative_to(inbox)) for p in inbox.rglob("*") if p.is_file())
+    assert found == ["etc/x.xlsx", "也逃.xlsx", "甲村/补报/甲村 (2).xlsx", "甲村/补报/甲村.xlsx", "逃出去.xlsx"]
+    assert not (server.folder.parent / "逃出去.xlsx").exists()
+    assert clean_path('村<1>:"?|*\x1b.xlsx') == ["村_1_______.xlsx"] and clean_path("../.hidden") == ["hidden"]
+
+
+def test_an_upload_over_the_cap_is_refused(server, client, monkeypatch):
+    server.app.config["MAX_CONTENT_LENGTH"] = 10_000
+    status, answer = client.upload([("大.xlsx", b"0" * 20_000)])
+    assert status == 413 and "超过" in answer["message"]
+    monkeypatch.setattr(web_app, "MAX_UPLOADS", 100)
+    server.app.config["MAX_CONTENT_LENGTH"] = web_app.MAX_REQUEST
+    status, answer = client.upload([("中.xlsx", b"0" * 1000)])
+    assert status == 400 and "清空" in answer["message"]
+    assert not server.workspace.inbox.exists()
+
+
+def test_each_refusal_is_one_chinese_line(server, client):
+    status, answer = client.post("/run/merge")
+    assert status == 400 and answer["ok"] is False and "还没有收到村报表" in answer["message"]
+    assert "请先点“合并”" in client.post("/run/summary")[1]["message"]
+    assert "找不到文件夹" in client.post("/folder", {"path": "/没有这个文件夹"})[1]["message"]
+    assert "这是一个文件" in client.post("/folder", {"path": str(EXAMPLES / "排兄村.xlsx")})[1]["message"]
+    assert client.post("/folder", {"path": str(EXAMPLES)})[0] == 200
+    status, answer = client.post("/run/merge", {"start": "2026年1月"})
+    assert status == 400 and "不是日期" in answer["message"]
+    status, answer = client.post("/run/nothing")
+    assert status == 404 and "请求无效" in answer["message"]
+    assert client.request("GET", "/download/township", headers=client.headers)[0] == 404  # nothing merged yet
+    assert client.request("GET", "/download/copy/99", headers=client.headers)[0] == 404
+
+
+def test_a_typed_folder_is_read_where_it_is(server, client):
+    assert client.post("/folder", {"path": str(EXAMPLES)})[0] == 200
+    assert "收到 13 个工作簿" in client.page()
+    task = client.finish("merge", {"mask": True})
+    assert task["state"] == "done" and "应报 13 个村，已报 13 个" in task["message"]
+    status, headers, data = client.request("GET", "/download/township", headers=client.headers)
+    assert status == 200 and "attachment" in headers["Content-Disposition"]
+    path = server.folder / "got.xlsx"
+    path.write_bytes(data)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("会员名册").to_python()
+    assert len(rows) - 1 == 580
+    header = rows[0]
+    ids = [r[header.index("身份证号")] for r in rows[1:]]
+    assert all("*" in str(v) for v in ids if v)  # --mask
+
+
+def test_an_unexpected_failure_shows_a_generic_chinese_line(server, client, monkeypatch):
+    from unionxl import jobs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Traceback (most recent call last): secret internals")
+
+    monkeypatch.setattr(jobs, "merge", broken)
+    client.post("/folder", {"path": str(EXAMPLES)})
+    task = client.finish("merge")
+    assert task["state"] == "failed" and task["message"] == f"合并未完成：{UNEXPECTED}"
+    page = client.page()
+    assert UNEXPECTED in page and "Traceback" not in page and "secret" not in page
+
+
+def test_quit_stops_the_server_and_removes_the_work_folder():
+    served = Server()
+    thread = threading.Thread(target=served.run, daemon=True)
+    thread.start()
+    Client(served).upload([("甲村.xlsx", b"x")])
+    assert (served.workspace.inbox / "甲村.xlsx").is_file()
+    assert Client(served).post("/quit")[0] == 200
+    thread.join(10)
+    assert not thread.is_alive() and not served.folder.exists()
+
+
+def test_unionxl_web_prints_its_address_first_and_cleans_up_on_sigterm(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "unionxl", "web", "--no-browser"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first = proc.stdout.readline().strip()
+        assert first.startswith("http://127.0.0.1:") and "/?token=" in first
+        port = int(first.split(":")[2].split("/")[0])
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", first.split(str(port), 1)[1])
+        assert conn.getresponse().status == 303
+        assert [p.name.startswith("unionxl-web-") for p in tmp_path.iterdir()] == [True]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err and "已退出" in out
+    assert list(tmp_path.iterdir()) == []  # the work folder is gone
+
+
+def test_the_web_command_is_documented():
+    from click.testing import CliRunner
+
+    from unionxl.doors.cli import main
+
+    result = CliRunner().invoke(main, ["web", "--help"])
+    assert result.exit_code == 0 and "--no-browser" in result.output and "--port" in result.output
