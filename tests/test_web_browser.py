@@ -76,6 +76,7 @@ def press(page, action: str) -> str:
     page.click(f"[data-run={action}]")
     page.wait_for_selector("#message:not([hidden])")
     page.wait_for_function("!document.getElementById('progress') || document.getElementById('progress').hidden")
+    page.wait_for_load_state("load")
     return page.inner_text("#message")
 
 

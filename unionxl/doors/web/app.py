@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import io
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -159,7 +160,7 @@ def create_app(ws: Workspace, token: str, port: int, stop: Callable[[], None] = 
 
     @app.post("/quit")
     def quit_():
-        stop()
+        threading.Timer(0.3, stop).start()  # after this answer has gone out
         return jsonify(ok=True, message="已退出 unionxl，可以关闭本页。")
 
     def refuse(message: str) -> Response:

@@ -6,6 +6,7 @@ const BATCH_FILES = 200;  // files per upload request
 const BATCH_BYTES = 64 * 1024 * 1024;  // and bytes (the server takes at most 256 MB at once)
 
 const $ = (id) => document.getElementById(id);
+history.scrollRestoration = "manual";  // a reload after a job shows its message and results (below)
 
 function say(text, failed) {
   const box = $("message");
@@ -127,7 +128,11 @@ async function watch() {
       return;
     }
     const task = data.task;
-    if (!task || task.state !== "running") { location.reload(); return; }
+    if (!task || task.state !== "running") {
+      sessionStorage.setItem("unionxl-finished", "1");  // after the reload: the message and results in view
+      location.reload();
+      return;
+    }
     showProgress(task.done, task.total, `正在${task.title}：${task.done} / ${task.total}　${task.what}`);
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -212,4 +217,8 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
   if ($("progress").dataset.running) { busy(true); watch(); }
+  if (sessionStorage.getItem("unionxl-finished")) {
+    sessionStorage.removeItem("unionxl-finished");
+    $("actions").scrollIntoView();
+  }
 });
