@@ -227,3 +227,18 @@ def test_the_web_command_is_documented():
 
     result = CliRunner().invoke(main, ["web", "--help"])
     assert result.exit_code == 0 and "--no-browser" in result.output and "--port" in result.output
+
+
+def test_the_wheel_carries_the_page_and_its_launcher(tmp_path):
+    import zipfile
+
+    from hatchling.builders.wheel import WheelBuilder
+
+    wheel, = WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        entry_points = next(z.read(n).decode() for n in names if n.endswith("entry_points.txt"))
+    web = ROOT / "unionxl" / "doors" / "web"
+    assets = {p.relative_to(ROOT).as_posix() for p in web.rglob("*") if p.suffix in (".html", ".js", ".css", ".svg")}
+    assert {"unionxl/doors/web/templates/page.html", "unionxl/doors/web/static/page.js"} <= assets <= names
+    assert "[gui_scripts]\nunionxl-web = unionxl.doors.web.server:launch" in entry_points
