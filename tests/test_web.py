@@ -67,6 +67,10 @@ class Client:
         """Run a button's job and wait for it."""
         status, started = self.post(f"/run/{name}", payload)
         assert status == 200, started
+        return self.wait()
+
+    def wait(self) -> dict:
+        """The job running, once it has ended."""
         for _ in range(600):
             _, _, data = self.request("GET", "/task", headers=self.headers)
             task = json.loads(data)["task"]
@@ -76,8 +80,8 @@ class Client:
         raise AssertionError("the job did not finish")
 
 
-@pytest.fixture
-def server():
+def serving():
+    """A page's server running in a thread (the fixture ``server``; the browser tests use it too)."""
     served = Server()
     thread = threading.Thread(target=served.run, daemon=True)
     thread.start()
@@ -85,6 +89,9 @@ def server():
     served.stop()
     thread.join(10)
     assert not thread.is_alive() and not served.folder.exists()  # the work folder goes with the server
+
+
+server = pytest.fixture(serving, name="server")
 
 
 @pytest.fixture
@@ -242,3 +249,38 @@ def test_the_wheel_carries_the_page_and_its_launcher(tmp_path):
     assets = {p.relative_to(ROOT).as_posix() for p in web.rglob("*") if p.suffix in (".html", ".js", ".css", ".svg")}
     assert {"unionxl/doors/web/templates/page.html", "unionxl/doors/web/static/page.js"} <= assets <= names
     assert "[gui_scripts]\nunionxl-web = unionxl.doors.web.server:launch" in entry_points
+
+
+def test_the_inbox_lists_what_it_skipped_with_why(server, client):
+    pdf, lock = "各村/说明.pdf", "各村/~$排兄村.xlsx"
+    client.upload([(pdf, b"%PDF-1.4"), (lock, b"\x06zhangsan"), ("各村/排兄村.xlsx", (EXAMPLES / "排兄村.xlsx").read_bytes())])
+    page = client.page()
+    assert "收到 1 个工作簿" in page and "跳过 2 个文件" in page
+    assert "说明.pdf</strong>：这是 PDF 文件" in page and "~$排兄村.xlsx</strong>：Excel/WPS 打开文件时留下的临时锁文件" in page
+
+
+def test_a_running_job_shows_its_progress_and_holds_the_batch(server, client, monkeypatch):
+    from unionxl import jobs
+
+    release = threading.Event()
+
+    def slow(inputs, output, *args, progress=None, **kwargs):
+        progress(1, 3, "排兄村.xlsx")
+        release.wait(20)
+        raise jobs.UserError("村名单里没有村。")
+
+    monkeypatch.setattr(jobs, "merge", slow)
+    client.post("/folder", {"path": str(EXAMPLES)})
+    assert client.post("/run/merge")[0] == 200
+    for _ in range(100):
+        task = json.loads(client.request("GET", "/task", headers=client.headers)[2])["task"]
+        if task["done"] == 1:
+            break
+        time.sleep(0.05)
+    assert (task["state"], task["done"], task["total"], task["what"]) == ("running", 1, 3, "排兄村.xlsx")
+    assert 'data-running="1"' in client.page()  # a reload keeps showing the bar
+    for refused in (client.post("/run/validate"), client.post("/clear"), client.upload([("甲.xlsx", b"x")])):
+        assert refused == (400, {"ok": False, "message": "正在合并，请等它完成。"})
+    release.set()
+    task = client.wait()
+    assert task["state"] == "failed" and task["message"] == "合并未完成：村名单里没有村。"

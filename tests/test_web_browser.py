@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import zipfile
 from pathlib import Path
 
@@ -16,9 +15,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from unionxl import bundled
-from unionxl.doors.web.server import Server
 
 from .data.make_corpus import make
+from .test_web import serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed")
@@ -35,15 +34,7 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def server():
-    served = Server()
-    thread = threading.Thread(target=served.run, daemon=True)
-    thread.start()
-    yield served
-    served.stop()
-    thread.join(10)
-    assert not served.folder.exists()
+server = pytest.fixture(serving, name="server")
 
 
 @pytest.fixture(scope="module")

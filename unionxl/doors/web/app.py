@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hmac
 import io
+import tempfile
 import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, Response, abort, jsonify, redirect, render_template, request, send_file
+from flask import Flask, Request, Response, abort, jsonify, redirect, render_template, request, send_file
 
 from ...errors import UserError
 from . import actions, views
@@ -38,6 +39,7 @@ def create_app(ws: Workspace, token: str, port: int, stop: Callable[[], None] = 
     """The application for one launch: ``ws`` its state, ``token`` the secret in its URL, ``port`` its
     port (for the Host check), ``stop`` what 退出 calls."""
     app = Flask(__name__)
+    app.request_class = _private_request(ws.root)
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST, MAX_FORM_PARTS=10_000, TEMPLATES_AUTO_RELOAD=False)
     hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
     cookie = f"unionxl-token-{port}"
@@ -88,6 +90,7 @@ def create_app(ws: Workspace, token: str, port: int, stop: Callable[[], None] = 
 
     @app.post("/upload")
     def upload():
+        ws.idle()
         files = request.files.getlist("files")
         if ws.uploaded_bytes + (request.content_length or 0) > MAX_UPLOADS:
             raise UserError(f"本次启动上传的文件已超过 {MAX_UPLOADS // MiB} MB：请先“清空”，或填写文件夹路径直接读取。")
@@ -167,6 +170,16 @@ def create_app(ws: Workspace, token: str, port: int, stop: Callable[[], None] = 
         return Response(message, status=403, mimetype="text/plain", headers={"Cache-Control": "no-store"})
 
     return app
+
+
+def _private_request(folder: Path) -> type[Request]:
+    """Requests whose uploaded files wait in the work folder (not the system's temporary folder)."""
+
+    class PrivateRequest(Request):
+        def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+            return tempfile.TemporaryFile("wb+", dir=folder)
+
+    return PrivateRequest
 
 
 def _download(ws: Workspace, what: str, index: int | None) -> Path | None:

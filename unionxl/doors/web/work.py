@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -136,18 +137,22 @@ class Workspace:
 
     def clear(self) -> None:
         """Forget the batch (the uploads are deleted; typed folders are only forgotten)."""
-        import shutil
-
+        self.idle()
         shutil.rmtree(self.inbox, ignore_errors=True)
         self.folders, self.uploaded_bytes = [], 0
 
     # -- running a job -------------------------------------------------------------------------
 
+    def idle(self) -> None:
+        """Refuse to change the batch or start a job while a job runs."""
+        task = self.task
+        if task is not None and task.state == "running":
+            raise UserError(f"正在{task.title}，请等它完成。")
+
     def start(self, title: str, action: Callable[[Task], str]) -> Task:
         """Run ``action`` in a background thread (one job at a time); its return value is the page's message."""
         with self.lock:
-            if self.task is not None and self.task.state == "running":
-                raise UserError(f"正在{self.task.title}，请等它完成。")
+            self.idle()
             task = self.task = Task(next(self._ids), title)
         threading.Thread(target=self._run, args=(task, action), name=f"unionxl-{title}", daemon=True).start()
         return task
