@@ -169,3 +169,20 @@ def test_a_bad_upload_is_a_chinese_line_on_the_page(browser, server):
     page.set_input_files("#pick-files", [EXAMPLES[0]])
     page.wait_for_selector("#message.failed")
     assert "上传未完成" in page.inner_text("#message") and "未收下" in page.inner_text("#message")
+
+
+def test_a_folder_chosen_or_files_dropped_are_received(browser, server):
+    page, errors = open_page(browser, server)
+    page.set_input_files("#pick-folder", str(bundled.examples_dir()))  # 选择文件夹: the folder with its name
+    page.wait_for_selector("#received-count:has-text('收到 13 个工作簿')")
+    assert (server.workspace.inbox / "examples" / "排兄村.xlsx").is_file()
+    page.evaluate("""([name, bytes]) => {
+        const dropped = new DataTransfer();
+        dropped.items.add(new File([new Uint8Array(bytes)], name));
+        dropped.items.add(new File(["不是报表"], "说明.txt"));
+        document.getElementById("drop").dispatchEvent(
+            new DragEvent("drop", {dataTransfer: dropped, bubbles: true, cancelable: true}));
+    }""", ["补报的排兄村.xlsx", list((bundled.examples_dir() / "排兄村.xlsx").read_bytes())])
+    page.wait_for_selector("#received-count:has-text('收到 14 个工作簿')")
+    assert "说明.txt：这是文本文件，已跳过" in page.inner_text("#skipped")
+    assert errors == []
