@@ -66,7 +66,7 @@ def press(page, action: str) -> str:
     """Press a button and wait for its job to end; the page's message."""
     page.click(f"[data-run={action}]")
     page.wait_for_selector("#message:not([hidden])")
-    page.wait_for_function("!document.getElementById('progress') || document.getElementById('progress').hidden")
+    page.wait_for_selector("#progress", state="hidden")  # (no wait_for_function: the page's CSP forbids eval)
     page.wait_for_load_state("load")
     return page.inner_text("#message")
 

@@ -43,6 +43,7 @@ function showProgress(done, total, text) {
 
 function busy(on) {
   document.querySelectorAll("button, .button input").forEach((b) => { b.disabled = on; });
+  document.body.classList.toggle("busy", on);  // the file pickers are labels: greyed out by the style
 }
 
 // -- uploads ------------------------------------------------------------------------------------
