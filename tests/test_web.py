@@ -22,7 +22,7 @@ from unionxl.doors.web import app as web_app
 from unionxl.doors.web.server import Server
 from unionxl.doors.web.work import UNEXPECTED, clean_path
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -284,3 +284,36 @@ def test_a_running_job_shows_its_progress_and_holds_the_batch(server, client, mo
     release.set()
     task = client.wait()
     assert task["state"] == "failed" and task["message"] == "合并未完成：村名单里没有村。"
+
+
+def test_the_village_list_and_a_password(server, client):
+    from unionxl import bundled
+
+    client.post("/folder", {"path": str(EXAMPLES)})
+    status, _ = client.upload([(bundled.VILLAGE_LIST, bundled.village_list().read_bytes())], path="/villages")
+    assert status == 400  # the village list goes in the field named "file"
+    boundary = uuid.uuid4().hex
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{bundled.VILLAGE_LIST}"\r\n\r\n'
+            .encode() + bundled.village_list().read_bytes() + f"\r\n--{boundary}--\r\n".encode())
+    status, _, _ = client.request("POST", "/villages", body, {**client.headers,
+                                                              "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert status == 200 and f'<strong id="villages-name">{bundled.VILLAGE_LIST}</strong>' in client.page()
+    task = client.finish("merge", {"password": "甲乙123"})
+    assert task["state"] == "done" and "已设打开密码" in task["message"]
+    assert server.workspace.merged.expected == 13 and server.workspace.villages.name == bundled.VILLAGE_LIST
+    _, _, data = client.request("GET", "/download/township", headers=client.headers)
+    assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted: an OLE container, not a zip
+    task = client.finish("summary")
+    assert task["state"] == "failed" and "密码" in task["message"]  # one Chinese line, nothing broken
+    assert client.post("/villages/clear")[0] == 200 and "未选择" in client.page()
+
+
+@pytest.mark.skipif(not soffice(), reason="LibreOffice is not installed")
+def test_the_summary_as_pdf(server, client):
+    client.post("/folder", {"path": str(EXAMPLES)})
+    client.finish("merge")
+    task = client.finish("summary", {"pdf": True})
+    assert task["state"] == "done" and "未导出 PDF" not in task["message"]
+    assert 'id="get-pdf"' in client.page()
+    status, headers, data = client.request("GET", "/download/pdf", headers=client.headers)
+    assert status == 200 and data.startswith(b"%PDF") and ".pdf" in headers["Content-Disposition"]
