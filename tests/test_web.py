@@ -317,3 +317,27 @@ def test_the_summary_as_pdf(server, client):
     assert 'id="get-pdf"' in client.page()
     status, headers, data = client.request("GET", "/download/pdf", headers=client.headers)
     assert status == 200 and data.startswith(b"%PDF") and ".pdf" in headers["Content-Disposition"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the memory cap and the shell script are POSIX")
+def test_the_browser_opens_on_the_address_without_the_memory_cap(tmp_path):
+    """Chromium does not start under an address-space limit: the browser is started with the cap lifted."""
+    seen = tmp_path / "browser.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$(ulimit -v) $1" > "{seen}"\n')
+    browser.chmod(0o755)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BROWSER": str(browser), "UNIONXL_MAX_MEMORY_MB": "8192"}
+    proc = subprocess.Popen([sys.executable, "-m", "unionxl", "web"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    try:
+        first = proc.stdout.readline().strip()
+        for _ in range(100):
+            if seen.exists() and seen.read_text().strip():
+                break
+            time.sleep(0.1)
+        assert seen.read_text().split() == ["unlimited", first]
+        limit = Path(f"/proc/{proc.pid}/limits").read_text()
+        assert "8589934592" in next(line for line in limit.splitlines() if line.startswith("Max address space"))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)

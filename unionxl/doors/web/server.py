@@ -78,7 +78,7 @@ def serve(port: int = 0, browser: bool = True) -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminated)
     if browser:
-        threading.Timer(0.5, webbrowser.open, args=(server.url,)).start()
+        open_browser(server.url)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -86,6 +86,19 @@ def serve(port: int = 0, browser: bool = True) -> None:
     finally:
         shutil.rmtree(server.folder, ignore_errors=True)
     _say("unionxl 网页版已退出。")
+
+
+def open_browser(url: str) -> None:
+    """The default browser on ``url``, started without this process's memory cap (Chromium and Chrome
+    do not start under an address-space limit). No job runs yet, so lifting the cap for the moment is
+    safe; the server's socket is already listening, so the browser's request waits for :meth:`Server.run`."""
+    safety.unlimit_memory()
+    try:
+        webbrowser.open(url)
+    except Exception:  # no browser at all: the address printed above is the way in
+        pass
+    finally:
+        safety.limit_memory()
 
 
 def _say(line: str) -> None:
