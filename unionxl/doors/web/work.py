@@ -129,11 +129,12 @@ class Workspace:
         return jobs.receive(inputs) if inputs else Received()
 
     def shown(self, path: Path) -> str:
-        """A path as the page names it: relative to the inbox for an upload, else as it is."""
-        try:
-            return str(path.relative_to(self.inbox))
-        except ValueError:
-            return str(path)
+        """A path as the page names it: relative to the inbox for an upload, from its folder's name for a
+        file of a typed folder."""
+        for base, prefix in [(self.inbox, Path()), *((f, Path(f.name)) for f in self.folders)]:
+            if path.is_relative_to(base):
+                return str(prefix / path.relative_to(base))
+        return str(path)
 
     def clear(self) -> None:
         """Forget the batch (the uploads are deleted; typed folders are only forgotten)."""
