@@ -18,6 +18,7 @@ import threading
 import webbrowser
 from pathlib import Path
 
+from waitress import wasyncore
 from waitress.server import create_server
 
 from ...reading import safety
@@ -34,6 +35,7 @@ class Server:
         self.folder = Path(tempfile.mkdtemp(prefix="unionxl-web-"))  # readable by this user only
         self.token = secrets.token_urlsafe(24)
         self.workspace = Workspace(self.folder)
+        self._stopping = threading.Event()
         self._server = create_server(self._application, host=HOST, port=port, threads=6,
                                      max_request_body_size=MAX_REQUEST, clear_untrusted_proxy_headers=True,
                                      ident="unionxl")
@@ -48,20 +50,22 @@ class Server:
         return f"http://{HOST}:{self.port}/?token={self.token}"
 
     def run(self) -> None:
-        """Serve until :meth:`stop`; then remove the work folder."""
+        """Serve until :meth:`stop` (or Ctrl-C, SIGTERM); then close every connection and remove the work folder.
+        The loop polls a few times a second, so stopping needs nothing from another thread but a flag."""
+        server = self._server
         try:
-            self._server.run()
+            while not self._stopping.is_set():
+                server.asyncore.loop(timeout=0.2, map=server._map, use_poll=server.adj.asyncore_use_poll, count=1)
+        except (SystemExit, KeyboardInterrupt):
+            pass
         finally:
-            self._server.task_dispatcher.shutdown(timeout=5)
+            wasyncore.close_all(server._map, ignore_all=True)
+            server.task_dispatcher.shutdown(timeout=5)
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def stop(self) -> None:
-        """End :meth:`run` (from any thread): every connection is closed in the server's own loop."""
-        def close_all() -> None:
-            for channel in list(self._server._map.values()):
-                channel.close()
-
-        self._server.trigger.pull_trigger(close_all)
+        """End :meth:`run` (from any thread) within a fraction of a second."""
+        self._stopping.set()
 
 
 def _terminated(signum, frame) -> None:
@@ -79,12 +83,7 @@ def serve(port: int = 0, browser: bool = True) -> None:
         signal.signal(signal.SIGTERM, _terminated)
     if browser:
         open_browser(server.url)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        shutil.rmtree(server.folder, ignore_errors=True)
+    server.run()
     _say("unionxl 网页版已退出。")
 
 
