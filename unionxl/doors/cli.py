@@ -25,7 +25,8 @@ from .report import (CleanStream, make_console, no_workbooks, safe, show_folders
 from ..reading.inbox import scan
 from ..reading.reader import ReadError
 from ..summary.indicators import from_township
-from ..summary.fill import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
+from ..summary.fill import FillReport, TemplateError, summary_output, write_summary
+from ..summary.pdf import PdfUnavailable, export_pdf
 from ..summary.template import write_summary_template
 from ..writing.template import TEMPLATE_NAME, write_template
 from ..writing.township import write_township
