@@ -161,7 +161,7 @@ def test_report_marks_and_notes(filled):
     assert marks.read(out) == marks.Mark(marks.SUMMARY)
     assert report.values["会员总数"] == 465
     assert "乡镇汇总工作簿里有 2 行手工添加的会员，未计入。" in report.messages()
-    assert report.sheets == ["汇总", "图表", "说明"] and report.unknown_names == ["小计区", "签字行"]
+    assert report.sheets == ["汇总", "图表", "说明"] and report.unknown_names == ["审核合计", "小计区", "签字行"]
     assert load_workbook(out).properties.title == "乡镇工会工作统计汇总表"
 
 
@@ -199,6 +199,31 @@ def test_tables_side_by_side_grow_together(tmp_path):
     assert left[0] == "政治面貌" and left[-1] == "合计" and right[0] == "学历" and right[-1] == "合计"
     assert grid[row + 7][0] == "" and grid[row + 8][0] == "以上两表人数相同"  # below the longer table (8 rows)
     assert f"A{row + 9}:I{row + 9}" in {str(m) for m in load_workbook(out)["汇总"].merged_cells.ranges}
+
+
+def test_what_openpyxl_cannot_keep_is_said(tmp_path):
+    template = tmp_path / "带扩展.xlsx"
+    with zipfile.ZipFile(summary_template()) as src, zipfile.ZipFile(template, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # an x14 data validation Excel wrote
+                data = data.replace(b"</worksheet>", b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}"/>'
+                                                     b"</extLst></worksheet>")
+            out.writestr(item, data)
+    _, report = fill(template, dataset())
+    assert "汇总模板中的部分数据验证（Excel 扩展格式）无法保留，汇总表里没有它们。" in report.messages()
+    _, plain = fill(summary_template(), dataset())
+    assert not plain.dropped
+
+
+def test_a_sheet_scoped_name_is_found(tmp_path):
+    wb = load_workbook(summary_template())
+    del wb.defined_names["会员总数"]
+    wb["汇总"].defined_names["会员总数"] = DefinedName("会员总数", attr_text="'汇总'!$K$5")
+    template = tmp_path / "工作表名称.xlsx"
+    wb.save(template)
+    filled, report = fill(template, dataset())
+    assert filled["汇总"]["K5"].value == 465 and "会员总数" not in report.missing
 
 
 def test_fill_keeps_the_template_in_memory_untouched_on_disk(tmp_path):

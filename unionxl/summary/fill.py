@@ -86,9 +86,11 @@ def _load(template: str | Path) -> tuple[Workbook, list[str]]:
 
 def _destinations(wb: Workbook) -> dict[str, tuple[str, int, int]]:
     """Defined name -> (sheet, row, column), 1-based, for the names that point at one cell or range
-    (of a range, its top-left cell)."""
+    (of a range, its top-left cell); a workbook's name before a sheet's name of the same spelling."""
     out = {}
-    for name, dn in wb.defined_names.items():
+    scoped = [dn for ws in reversed(wb.worksheets) for dn in ws.defined_names.values()]
+    for dn in (*scoped, *wb.defined_names.values()):
+        name = dn.name
         try:
             (sheet, ref), = dn.destinations
             letters, digits = _CORNER.match(ref).groups()
