@@ -120,6 +120,8 @@ def test_the_village_table_grows_into_inserted_rows(filled):
     (sheet, ref), = wb.defined_names["会员总数"].destinations
     row, col = wb[sheet][ref.replace("$", "")].row, wb[sheet][ref.replace("$", "")].column
     assert grid[row - 1][col - 1] == 465
+    assert wb["汇总"].cell(ANCHOR + VILLAGES + 1, 3).font.b and not wb["汇总"].cell(ANCHOR + VILLAGES, 3).font.b
+    assert wb["汇总"].cell(ANCHOR + VILLAGES, 3).number_format == "#,##0"
     cell = wb["汇总"].cell(ANCHOR + 5, 1)
     assert cell.value == TRICKY and cell.data_type == "s"  # village text is never a formula
     with zipfile.ZipFile(out) as z:
