@@ -24,7 +24,7 @@ from .report import (CleanStream, make_console, no_workbooks, safe, show_folders
                      show_report, show_skipped)
 from ..reading.inbox import scan
 from ..reading.reader import ReadError
-from ..summary.indicators import from_township
+from ..writing.readback import read_dataset
 from ..summary.fill import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
 from ..summary.template import write_summary_template
 from ..writing.template import TEMPLATE_NAME, write_template
@@ -315,7 +315,7 @@ def summary(township: Path, template_path: Path | None, output: Path | None, pdf
     check_outputs([output, output.with_suffix(".pdf") if pdf else None], [township, template_path])
     if open_elsewhere(output):
         raise Refused(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭。")
-    ds = from_township(township)
+    ds = read_dataset(township)
     path, filled = write_summary(ds, template_path or bundled.summary_template(), output)
     show_indicators(console, filled.values)
     for message in filled.messages():

@@ -4,7 +4,7 @@ Each button's macro is one line, e.g. ``RunPython "import unionxl.doors.excel as
 :func:`validate`, :func:`merge`, :func:`summary` and :func:`open_issues` read their inputs
 from defined names on the 操作 sheet (输入文件夹, 村名单, 期间开始, 期间结束, 输出文件,
 退回文件夹), call the same library functions as the command line (scan, merge,
-write_township, annotate, from_township, write_summary) and write back into the calling
+write_township, annotate, read_dataset, write_summary) and write back into the calling
 workbook: one Chinese status line (状态), a few counts, and the 报送情况, 问题清单 and 汇总
 sheets, copied (values and number formats) from the workbooks unionxl wrote, so they look
 exactly like the CLI's. Whatever goes wrong ends as a status message in the workbook, never
@@ -33,7 +33,7 @@ from .. import bundled
 from ..jobs.batch import annotation_targets
 from ..schema.fields import Date
 from ..checks.findings import ERROR, Invalid
-from ..summary.indicators import from_township
+from ..writing.readback import read_dataset
 from ..merging.merge import MergeResult
 from ..merging.merge import merge as merge_files
 from ..reading.inbox import scan
@@ -405,7 +405,7 @@ def _summary(panel: Panel) -> str:
         raise Problem(f"还没有乡镇汇总文件 {township}，请先点“合并”。")
     out = summary_output(township)
     check_outputs([out], [township])
-    ds = from_township(township)
+    ds = read_dataset(township)
     start, end = _period(panel)
     if start or end:
         ds.period = (start or ds.period[0], end or ds.period[1])

@@ -1,0 +1,344 @@
+"""Worksheet XML written row by row: cells, their styles, and a sheet's layout.
+
+:class:`Styles` collects the cell formats a streamed sheet uses and adds them to a base workbook's
+``styles.xml``. :class:`SheetStream` writes one worksheet part into a binary stream (a member of a
+zip being written) a row at a time, so memory does not grow with the rows. Text is always an
+inline string, never a formula: control characters become ``_xHHHH_``, a literal ``_xHHHH_`` is
+escaped, ``&<>`` are entities, leading and trailing spaces are preserved, and a text is cut at
+Excel's 32,767 characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from defusedxml import ElementTree
+
+from ..reading.reader import column_letter
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "@": 49}
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+@dataclass(frozen=True)
+class Style:
+    """A cell format: number format, font, fill, border and alignment."""
+
+    num_format: str = "General"
+    bold: bool = False
+    size: float | None = None  # font size; None keeps the base workbook's
+    fill: str | None = None  # solid background, "RRGGBB"
+    border: bool = False  # thin on all four sides
+    wrap: bool = False
+    center: bool = False  # centred both ways
+
+
+PLAIN = Style()
+_COLLECTIONS = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs")
+
+
+class Styles:
+    """The base workbook's ``styles.xml`` plus the formats streamed sheets ask for (:meth:`attr`)."""
+
+    def __init__(self, xml: str) -> None:
+        self.xml = xml
+        root = ElementTree.fromstring(xml.encode("utf-8"))
+        found = {name: root.find(f"{{{MAIN}}}{name}") for name in _COLLECTIONS}
+        self.base = {name: 0 if e is None else len(e) for name, e in found.items()}
+        ids = [int(e.get("numFmtId", 0)) for e in root.iter(f"{{{MAIN}}}numFmt")]
+        self.next_format = max([163, *ids]) + 1
+        font = root.find(f"{{{MAIN}}}fonts/{{{MAIN}}}font")
+        self.font_name, self.font_size = "Calibri", 11.0
+        if font is not None:
+            for child in font:
+                if child.tag == f"{{{MAIN}}}name":
+                    self.font_name = child.get("val") or self.font_name
+                elif child.tag == f"{{{MAIN}}}sz":
+                    self.font_size = float(child.get("val") or self.font_size)
+        self.formats: dict[str, int] = {}
+        self.fonts: dict[tuple, int] = {}
+        self.fills: dict[str, int] = {}
+        self.border: int | None = None
+        self.xfs: dict[Style, int] = {}
+        self.new: dict[str, list[str]] = {name: [] for name in _COLLECTIONS}
+
+    def _add(self, collection: str, xml: str) -> int:
+        self.new[collection].append(xml)
+        return self.base[collection] + len(self.new[collection]) - 1
+
+    def index(self, style: Style) -> int:
+        """The ``cellXfs`` index of ``style`` in the merged styles (0, the default, for :data:`PLAIN`)."""
+        if style == PLAIN:
+            return 0
+        found = self.xfs.get(style)
+        if found is not None:
+            return found
+        fmt = BUILTIN_FORMATS.get(style.num_format)
+        if fmt is None:
+            fmt = self.formats.get(style.num_format)
+            if fmt is None:
+                fmt = self.formats[style.num_format] = self.next_format
+                self.next_format += 1
+                self.new["numFmts"].append(f'<numFmt numFmtId="{fmt}" formatCode="{escape(style.num_format)}"/>')
+        font = 0
+        if style.bold or style.size:
+            key = (style.bold, style.size or self.font_size)
+            font = self.fonts.get(key, -1)
+            if font < 0:
+                font = self.fonts[key] = self._add(
+                    "fonts", f'<font>{"<b/>" if style.bold else ""}<sz val="{key[1]:g}"/>'
+                             f'<name val="{escape(self.font_name)}"/></font>')
+        fill = 0
+        if style.fill:
+            fill = self.fills.get(style.fill, -1)
+            if fill < 0:
+                fill = self.fills[style.fill] = self._add(
+                    "fills", f'<fill><patternFill patternType="solid"><fgColor rgb="FF{style.fill}"/>'
+                             '<bgColor indexed="64"/></patternFill></fill>')
+        border = 0
+        if style.border:
+            if self.border is None:
+                sides = "".join(f'<{s} style="thin"><color auto="1"/></{s}>' for s in ("left", "right", "top", "bottom"))
+                self.border = self._add("borders", f"<border>{sides}<diagonal/></border>")
+            border = self.border
+        align = ""
+        if style.wrap or style.center:
+            align = ('<alignment' + (' horizontal="center" vertical="center"' if style.center else "")
+                     + (' wrapText="1"' if style.wrap else "") + "/>")
+        xf = (f'<xf numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
+              + "".join(f' apply{name}="1"' for name, on in (("NumberFormat", fmt), ("Font", font), ("Fill", fill),
+                                                                ("Border", border), ("Alignment", align)) if on)
+              + (f">{align}</xf>" if align else "/>"))
+        self.xfs[style] = self._add("cellXfs", xf)
+        return self.xfs[style]
+
+    def attr(self, style: Style | None) -> str:
+        """The ``s`` attribute of a cell in ``style``: ``' s="N"'``, or "" for the default."""
+        n = 0 if style is None else self.index(style)
+        return f' s="{n}"' if n else ""
+
+    def merged(self) -> str:
+        """The base ``styles.xml`` with the formats asked for added to its collections."""
+        xml = self.xml
+        for name in _COLLECTIONS:
+            if self.new[name]:
+                xml = _append(xml, name, "".join(self.new[name]), self.base[name] + len(self.new[name]))
+        return xml
+
+
+def _append(xml: str, name: str, children: str, count: int) -> str:
+    """``children`` appended to the collection ``name`` of a styles part, given as text (prefixes kept)."""
+    opening = re.search(rf"<(?:(\w+):)?{name}\b([^>]*?)(/?)>", xml)
+    if opening is None:  # no such collection yet: after the one before it, or first in the styleSheet
+        prefix = re.search(r"<(?:(\w+):)?styleSheet\b", xml)[1]
+        tag = f"{prefix}:{name}" if prefix else name
+        block = f'<{tag} count="{count}">{children}</{tag}>'
+        for before in reversed(_COLLECTIONS[: _COLLECTIONS.index(name)]):
+            close = re.search(rf"</(?:\w+:)?{before}>|<(?:\w+:)?{before}\b[^>]*/>", xml)
+            if close is not None:
+                return xml[: close.end()] + block + xml[close.end():]
+        root = re.search(r"<(?:\w+:)?styleSheet\b[^>]*>", xml)
+        return xml[: root.end()] + block + xml[root.end():]
+    prefix = opening[1]
+    tag = f"{prefix}:{name}" if prefix else name
+    if prefix:
+        children = re.sub(r"<(/?)(?=[a-zA-Z])", rf"<\1{prefix}:", children)
+    attrs = re.sub(r'\s+count="\d*"', "", opening[2])
+    head = f'<{tag}{attrs} count="{count}">'
+    if opening[3]:  # <fonts count="0"/>
+        return xml[: opening.start()] + head + children + f"</{tag}>" + xml[opening.end():]
+    close = xml.index(f"</{tag}>", opening.end())
+    return xml[: opening.start()] + head + xml[opening.end(): close] + children + xml[close:]
+
+
+# -- cells ------------------------------------------------------------------------------------------
+
+_PLAIN_TEXT = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+# In a row's texts joined by "|": any of these (or "_x") and each text is looked at with _PLAIN_TEXT.
+_SUSPECT = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff\s]")
+_ESCAPED_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+STRMAX = 32767
+_EPOCH = dt.datetime(1899, 12, 31)
+
+
+def inline_text(text: str) -> str:
+    """The ``<is>`` element of an inline-string cell holding ``text`` exactly (cut at 32,767 characters)."""
+    if len(text) > STRMAX // 2 and len(text.encode("utf-16-le", "surrogatepass")) // 2 > STRMAX:
+        text = text.encode("utf-16-le", "surrogatepass")[: 2 * STRMAX].decode("utf-16-le", "ignore")
+    if _PLAIN_TEXT.search(text) is None:
+        return f"<is><t>{text}</t></is>"
+    text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m[1]):04X}_", text).replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<is><t{preserve}>{text}</t></is>"
+
+
+def serial(value: dt.date) -> float | None:
+    """Excel's 1900 date serial of a date or datetime (its phantom 1900-02-29 included); None before 1900."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+    if moment.tzinfo is not None:
+        moment = moment.replace(tzinfo=None)
+    if moment.year < 1900:
+        return None
+    delta = moment - _EPOCH
+    days = delta.days + (1 if moment >= dt.datetime(1900, 3, 1) else 0)
+    return days + delta.seconds / 86400 + delta.microseconds / 86400e6
+
+
+def _nothing(text: str) -> None:
+    return None
+
+
+@dataclass
+class Layout:
+    """How a streamed sheet looks: widths (in characters), frozen rows/columns, filter, printing."""
+
+    widths: list[float]
+    freeze: tuple[int, int] = (0, 0)
+    autofilter: bool = False  # on the header row (row 1)
+    print_titles: bool = False  # row 1 repeated on every printed page
+    footer: str = ""  # centre footer, Excel's header/footer codes (&P, &N)
+    landscape: bool = True  # A4 landscape, one page wide
+    hidden: str = ""  # "" or "veryHidden"
+
+
+def _width(chars: float) -> float:
+    """A column width in characters as Excel stores it (the padding of the default font added)."""
+    pixels = int(chars * 7 + 0.5) + 5 if chars >= 1 else int(chars * 12 + 0.5)
+    return int(pixels / 7 * 256) / 256
+
+
+class SheetStream:
+    """One worksheet part written row by row into ``fh``. ``rows`` and ``columns`` give its extent.
+
+    :meth:`row` takes the values of the next row and the ``s`` attributes of its columns
+    (:meth:`Styles.attr`); rows mostly share one list of attributes. Values by type: text always
+    as text, numbers (Decimal exactly as written), dates and datetimes as serials (their style
+    should carry a date format; before 1900 as ISO text), booleans as booleans; None and ""
+    are blank (written only when styled).
+    """
+
+    def __init__(self, fh: BinaryIO, layout: Layout, rows: int, columns: int, date_attr: str) -> None:
+        self.fh = fh
+        self.layout = layout
+        self.refs = [column_letter(c) for c in range(max(columns, 1))]
+        self.date_attr = date_attr  # for a date in an unstyled cell
+        self.number = 0  # the last row written
+        self.buffer: list[str] = []
+        self.dates: dict[dt.date, str | None] = {}
+        fh.write(self._head(max(rows, 1), max(columns, 1)).encode("utf-8"))
+
+    def _head(self, rows: int, columns: int) -> str:
+        lay = self.layout
+        parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                 f'<worksheet xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">']
+        if lay.landscape:
+            parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+        parts.append(f'<dimension ref="A1:{column_letter(columns - 1)}{rows}"/>')
+        fr, fc = lay.freeze
+        if fr or fc:
+            corner = f"{column_letter(fc)}{fr + 1}"
+            pane = "bottomRight" if fr and fc else "bottomLeft" if fr else "topRight"
+            split = (f' xSplit="{fc}"' if fc else "") + (f' ySplit="{fr}"' if fr else "")
+            parts.append(f'<sheetViews><sheetView workbookViewId="0"><pane{split} topLeftCell="{corner}" '
+                         f'activePane="{pane}" state="frozen"/><selection pane="{pane}" activeCell="{corner}" '
+                         f'sqref="{corner}"/></sheetView></sheetViews>')
+        else:
+            parts.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
+        parts.append('<sheetFormatPr defaultRowHeight="15"/>')
+        if lay.widths:
+            parts.append("<cols>" + "".join(f'<col min="{i}" max="{i}" width="{_width(w)}" customWidth="1"/>'
+                                             for i, w in enumerate(lay.widths, start=1)) + "</cols>")
+        parts.append("<sheetData>")
+        return "".join(parts)
+
+    def _tail(self) -> str:
+        lay = self.layout
+        parts = ["</sheetData>"]
+        if lay.autofilter:
+            parts.append(f'<autoFilter ref="A1:{self.refs[-1]}1"/>')
+        parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+        if lay.landscape:
+            parts.append('<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>')
+        if lay.footer:
+            parts.append(f"<headerFooter><oddFooter>{escape(lay.footer)}</oddFooter></headerFooter>")
+        parts.append("</worksheet>")
+        return "".join(parts)
+
+    def skip(self, rows: int = 1) -> None:
+        """Leave ``rows`` rows empty."""
+        self.number += rows
+
+    def _date(self, value: dt.date) -> str | None:
+        if value not in self.dates:
+            number = serial(value)
+            self.dates[value] = None if number is None else f"{number:.16G}"
+        return self.dates[value]
+
+    def _cell(self, ref: str, value: Any, attr: str) -> str:
+        """Any value but plain text (the fast paths of :meth:`row` take that)."""
+        kind = value.__class__
+        if kind is bool:
+            return f'<c r="{ref}"{attr} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                return f'<c r="{ref}"{attr} t="inlineStr">{inline_text(str(value))}</c>'
+            number = value if kind is int and abs(value) < 2**53 else str(value) if kind is Decimal else f"{float(value)!r}"
+            return f'<c r="{ref}"{attr}><v>{number}</v></c>'
+        if isinstance(value, dt.date):
+            number = self._date(value)
+            if number is None:
+                return f'<c r="{ref}"{attr} t="inlineStr">{inline_text(value.isoformat())}</c>'
+            return f'<c r="{ref}"{attr or self.date_attr}><v>{number}</v></c>'
+        return f'<c r="{ref}"{attr} t="inlineStr">{inline_text(str(value))}</c>'
+
+    def row(self, values: list[Any], attrs: list[str]) -> None:
+        """The next row: ``values[c]`` in column c with the ``s`` attribute ``attrs[c]``."""
+        self.number += 1
+        r = str(self.number)
+        texts = "|".join([v for v in values if v.__class__ is str])
+        plain = _PLAIN_TEXT.search if "_x" in texts or _SUSPECT.search(texts) else _nothing  # one search a row
+        parts = [f'<row r="{r}">']
+        add = parts.append
+        for ref, value, attr in zip(self.refs, values, attrs):
+            kind = value.__class__
+            if kind is str and value:
+                if len(value) <= STRMAX // 2 and plain(value) is None:
+                    add(f'<c r="{ref}{r}"{attr} t="inlineStr"><is><t>{value}</t></is></c>')
+                else:
+                    add(f'<c r="{ref}{r}"{attr} t="inlineStr">{inline_text(value)}</c>')
+            elif value is None or kind is str:
+                if attr:
+                    add(f'<c r="{ref}{r}"{attr}/>')
+            elif kind is int and -2**53 < value < 2**53:
+                add(f'<c r="{ref}{r}"{attr}><v>{value}</v></c>')
+            elif kind is dt.date and value.year >= 1900:
+                add(f'<c r="{ref}{r}"{attr or self.date_attr}><v>{self._date(value)}</v></c>')
+            else:
+                add(self._cell(ref + r, value, attr))
+        if len(parts) > 1:
+            add("</row>")
+            self.buffer.append("".join(parts))
+            if len(self.buffer) >= 512:
+                self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.fh.write("".join(self.buffer).encode("utf-8", "replace"))  # a lone surrogate becomes "?"
+            self.buffer = []
+
+    def close(self) -> None:
+        self.flush()
+        self.fh.write(self._tail().encode("utf-8"))
