@@ -6,10 +6,11 @@ very hidden sheet (:data:`DATA_SHEET`) that the merge writes beside them: one re
 first cell saying what it is —
 
 - ``unionxl-data``, format version, ``masked`` or ``plain``;
-- ``village``, name, code, status: each expected village;
-- ``period``, village, start, end: each merged submission's statistics period;
-- ``fields``, register key, field keys…: the columns of that register's rows;
-- ``row``, register key, village, source file, source cell, clean values…: one register row.
+- ``#village``, name, code, status: each expected village;
+- ``#period``, village, start, end: each merged submission's statistics period;
+- ``#fields``, register key, field keys…: the columns of that register's rows;
+- ``#source``, register key, village, source file: the file the rows below come from;
+- source cell (``会员名册!A2``), clean values…: one register row.
 
 A sheet rather than a custom XML part because a sheet survives what staff do to the file:
 Excel, WPS, LibreOffice and openpyxl all keep a very hidden sheet when they save, while openpyxl
@@ -40,9 +41,8 @@ from .sheetxml import Layout, SheetStream
 
 DATA_SHEET = "unionxl数据"
 MARKER, VERSION = "unionxl-data", 1
-VILLAGE, PERIOD, FIELDS, ROW = "village", "period", "fields", "row"
+VILLAGE, PERIOD, FIELDS, SOURCE = "#village", "#period", "#fields", "#source"
 SEX = "sex"  # the derived value the indicators need from an ID number
-ROW_HEAD = 5  # ROW, register key, village, source file, source cell
 _LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")  # a hash without digits: never looks like an ID
 
 
@@ -75,37 +75,38 @@ def _records(result: MergeResult, masked: bool) -> Iterator[list[Any]]:
     for register in registers.REGISTERS:
         keys = data_keys(register, masked)
         yield [FIELDS, register.key, *keys]
-        ids = [keys.index(k) for k in _ids(register)] if masked else []
-        sex = keys.index(SEX) if ids else None
+        ids = [1 + keys.index(k) for k in _ids(register)] if masked else []  # in a record: after the source cell
+        sex = 1 + keys.index(SEX) if ids else None
         for village, report in result.used:
             rows = report.rows.get(register.key)
             if not rows:
                 continue
             index = rows[0].index
-            pick = operator.itemgetter(*(index.get(k, len(index)) for k in keys), len(index))
+            pick = operator.itemgetter(len(index), *(index.get(k, len(index)) for k in keys))  # None, then the values
             sheet = report.sheets.get(register.key, register.sheet)
-            head = [ROW, register.key, village, report.path.name]
+            yield hide([SOURCE, register.key, village, report.path.name])
             for row in rows:
-                values = list(pick(row.cells + (None,)))[:-1]
+                values = list(pick(row.cells + (None,)))
+                values[0] = f"{sheet}!A{row.number}"
                 if ids:
                     person = values[ids[0]]
                     if person and not values[sex]:
                         values[sex] = id_sex(person)
                     for i in ids:
                         values[i] = digest(values[i]) if values[i] else values[i]
-                yield hide([*head, f"{sheet}!A{row.number}", *values])
+                yield hide(values)
 
 
 def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
     """The very hidden sheet holding ``result``'s merged data (rows streamed, never held)."""
     regs = registers.REGISTERS
     rows = 1 + len(result.entries) + len(result.used) + len(regs)
-    rows += sum(len(r.rows.get(reg.key) or ()) for _, r in result.used for reg in regs)
-    columns = max([4, *(ROW_HEAD + len(data_keys(reg, masked)) for reg in regs)])
+    rows += sum(len(r.rows[reg.key]) + 1 for _, r in result.used for reg in regs if r.rows.get(reg.key))
+    columns = max([4, *(1 + len(data_keys(reg, masked)) for reg in regs)])
 
     def write(stream: SheetStream) -> None:
         attrs = [""] * columns
         for record in _records(result, masked):
             stream.row(record, attrs)
 
-    return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden"), rows, columns, write)
+    return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden", compact=True), rows, columns, write)

@@ -18,8 +18,9 @@ from ..checks.findings import Invalid
 from ..reading.reader import ReadError, open_book, parsing
 from ..schema import registers
 from ..summary.indicators import Dataset, Row, VillageStatus
-from .datapart import DATA_SHEET, FIELDS, MARKER, PERIOD, ROW, ROW_HEAD, VILLAGE
+from .datapart import DATA_SHEET, FIELDS, MARKER, PERIOD, SOURCE, VILLAGE
 
+CONTROL = (MARKER, VILLAGE, PERIOD, FIELDS, SOURCE)
 MAX_NOTES = 5  # lines naming rows; the rest are counted in one more line
 ADVICE = "请用 unionxl merge 生成的乡镇汇总工作簿（不加 --password 的一份）。"
 
@@ -77,13 +78,16 @@ def _data(path: Path, records) -> tuple[Dataset, dict[str, dict[str, set[str]]]]
     rows: dict[str, list[tuple[str, Row]]] = defaultdict(list)
     columns: dict[str, tuple[list[str], list[_Column]]] = {}
     sources: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    source = None  # (register key, village, file) of the rows that follow
     for record in records:
         kind = record[0] if record else None
-        if kind == ROW and len(record) > 1 and record[1] in columns:
-            keys, convert = columns[record[1]]
-            values = record[ROW_HEAD:]
-            rows[record[1]].append((_text(record[2]), {k: c(v) for k, c, v in zip(keys, convert, values)}))
-            sources[record[1]][_text(record[4])].add(_text(record[3]))
+        if kind not in CONTROL:  # a register row: its source cell, then its values
+            if source is not None and kind not in ("", None):
+                keys, convert = columns[source[0]]
+                rows[source[0]].append((source[1], {k: c(v) for k, c, v in zip(keys, convert, record[1:])}))
+                sources[source[0]][_text(kind)].add(source[2])
+        elif kind == SOURCE and len(record) > 3 and record[1] in columns:
+            source = (record[1], _text(record[2]), _text(record[3]))
         elif kind == FIELDS and len(record) > 1:
             register = known.get(record[1])
             keys = [k for k in record[2:] if k not in ("", None)]

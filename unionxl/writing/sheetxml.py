@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -201,6 +202,33 @@ def _nothing(text: str) -> None:
     return None
 
 
+def _plain_texts(joined: str) -> bool:
+    """True when none of the texts joined by "|" needs escaping (conservative: False sends the row to the
+    careful path): no control or separator characters but the space, no ``&<>``, no ``_x``, no text
+    beginning or ending with a space, none too long."""
+    return (joined.isprintable() and "&" not in joined and "<" not in joined and ">" not in joined
+            and "_x" not in joined and " |" not in joined and "| " not in joined and joined[0] != " "
+            and joined[-1] != " " and len(joined) <= STRMAX // 2)
+
+
+def _picker(positions: list[int]):
+    """A function giving the values at ``positions`` of a row as a tuple (None for no positions)."""
+    if not positions:
+        return None
+    if len(positions) == 1:
+        return lambda values, i=positions[0]: (values[i],)
+    return operator.itemgetter(*positions)
+
+
+class _Serials(dict):
+    """Date -> its serial as cell text (None before 1900), computed once a date."""
+
+    def __missing__(self, value: dt.date) -> str | None:
+        number = serial(value)
+        text = self[value] = None if number is None else f"{number:.16G}"
+        return text
+
+
 @dataclass
 class Layout:
     """How a streamed sheet looks: widths (in characters), frozen rows/columns, filter, printing."""
@@ -212,6 +240,7 @@ class Layout:
     footer: str = ""  # centre footer, Excel's header/footer codes (&P, &N)
     landscape: bool = True  # A4 landscape, one page wide
     hidden: str = ""  # "" or "veryHidden"
+    compact: bool = False  # cells without their reference (it is optional): for sheets people do not read
 
 
 def _width(chars: float) -> float:
@@ -237,7 +266,10 @@ class SheetStream:
         self.date_attr = date_attr  # for a date in an unstyled cell
         self.number = 0  # the last row written
         self.buffer: list[str] = []
-        self.dates: dict[dt.date, str | None] = {}
+        self.dates = _Serials()
+        self.shapes: dict[tuple, tuple] = {}  # (value types, attributes) of a row -> how to write it
+        self.last_attrs: list[str] | None = None
+        self.last_key: tuple[str, ...] = ()
         fh.write(self._head(max(rows, 1), max(columns, 1)).encode("utf-8"))
 
     def _head(self, rows: int, columns: int) -> str:
@@ -282,9 +314,6 @@ class SheetStream:
         self.number += rows
 
     def _date(self, value: dt.date) -> str | None:
-        if value not in self.dates:
-            number = serial(value)
-            self.dates[value] = None if number is None else f"{number:.16G}"
         return self.dates[value]
 
     def _cell(self, ref: str, value: Any, attr: str) -> str:
@@ -307,7 +336,65 @@ class SheetStream:
     def row(self, values: list[Any], attrs: list[str]) -> None:
         """The next row: ``values[c]`` in column c with the ``s`` attribute ``attrs[c]``."""
         self.number += 1
-        r = str(self.number)
+        if attrs is not self.last_attrs:  # rows mostly share one list of attributes
+            self.last_attrs, self.last_key = attrs, tuple(attrs)
+        key = (tuple(map(type, values)), self.last_key)
+        shape = self.shapes.get(key)
+        if shape is None:
+            if len(self.shapes) > 4096:
+                self.shapes.clear()
+            shape = self.shapes[key] = self._shape(key[0], attrs)
+        template, slots, texts, dates, decimals = shape
+        if template is not None:
+            joined = "|".join(texts(values)) if texts else "x"
+            if (_plain_texts(joined) and "" not in values
+                    and (not decimals or all(values[i].is_finite() for i in decimals))):
+                if not template:
+                    return None
+                full = [str(self.number), *values]
+                if dates:
+                    serials = self.dates
+                    for i in dates:
+                        full[i] = serials[full[i]]
+                        if full[i] is None:  # before 1900
+                            return self._slow(self.number, values, attrs)
+                self._add(template % slots(full))
+                return None
+        return self._slow(self.number, values, attrs)
+
+    def _shape(self, kinds: tuple[type, ...], attrs: list[str]):
+        """A %-template for rows of these value types and styles, and which of ``[row number, *values]``
+        fill its fields (template None when the slow path must take them; "" for a row without cells)."""
+        parts, slots, texts, dates, decimals = [], [0], [], [], []
+        compact = self.layout.compact
+        for i, (ref, kind, attr) in enumerate(zip(self.refs, kinds, attrs)):
+            if kind is not type(None) or attr or compact:
+                if not compact:
+                    slots.append(0)
+                cell = "<c" if compact else f'<c r="{ref}%s"'
+            if kind is type(None):
+                if attr or compact:
+                    parts.append(f"{cell}{attr}/>")
+                continue
+            if kind is str:
+                texts.append(i)
+                parts.append(f'{cell}{attr} t="inlineStr"><is><t>%s</t></is></c>')
+            elif kind is int or kind is Decimal:
+                (decimals.append(i) if kind is Decimal else None)
+                parts.append(f"{cell}{attr}><v>%s</v></c>")
+            elif kind is dt.date:
+                dates.append(i + 1)
+                parts.append(f"{cell}{attr or self.date_attr}><v>%s</v></c>")
+            else:
+                return None, None, None, (), ()
+            slots.append(i + 1)
+        if len(slots) == 1 and not any(attrs):  # nothing but blanks
+            return "", None, None, (), ()
+        return (f'<row r="%s">{"".join(parts)}</row>', operator.itemgetter(*slots) if len(slots) > 1 else
+                (lambda full: (full[0],)), _picker(texts), tuple(dates), tuple(decimals))
+
+    def _slow(self, number: int, values: list[Any], attrs: list[str]) -> None:
+        r = str(number)
         texts = "|".join([v for v in values if v.__class__ is str])
         plain = _PLAIN_TEXT.search if "_x" in texts or _SUSPECT.search(texts) else _nothing  # one search a row
         parts = [f'<row r="{r}">']
@@ -322,17 +409,16 @@ class SheetStream:
             elif value is None or kind is str:
                 if attr:
                     add(f'<c r="{ref}{r}"{attr}/>')
-            elif kind is int and -2**53 < value < 2**53:
-                add(f'<c r="{ref}{r}"{attr}><v>{value}</v></c>')
-            elif kind is dt.date and value.year >= 1900:
-                add(f'<c r="{ref}{r}"{attr or self.date_attr}><v>{self._date(value)}</v></c>')
             else:
                 add(self._cell(ref + r, value, attr))
         if len(parts) > 1:
             add("</row>")
-            self.buffer.append("".join(parts))
-            if len(self.buffer) >= 512:
-                self.flush()
+            self._add("".join(parts))
+
+    def _add(self, xml: str) -> None:
+        self.buffer.append(xml)
+        if len(self.buffer) >= 512:
+            self.flush()
 
     def flush(self) -> None:
         if self.buffer:
