@@ -318,6 +318,8 @@ def summary(township: Path, template_path: Path | None, output: Path | None, pdf
     ds = read_dataset(township)
     path, filled = write_summary(ds, template_path or bundled.summary_template(), output)
     show_indicators(console, filled.values)
+    for note in ds.notes:  # rows staff added to the township workbook, not counted
+        console.print(f"  [yellow]注意[/]：{safe(note)}")
     for message in filled.messages():
         console.print(f"  [yellow]汇总模板[/]：{safe(message)}")
     console.print(f"汇总表：{safe(str(path))}")
