@@ -202,15 +202,6 @@ def _nothing(text: str) -> None:
     return None
 
 
-def _plain_texts(joined: str) -> bool:
-    """True when none of the texts joined by "|" needs escaping (conservative: False sends the row to the
-    careful path): no control or separator characters but the space, no ``&<>``, no ``_x``, no text
-    beginning or ending with a space, none too long."""
-    return (joined.isprintable() and "&" not in joined and "<" not in joined and ">" not in joined
-            and "_x" not in joined and " |" not in joined and "| " not in joined and joined[0] != " "
-            and joined[-1] != " " and len(joined) <= STRMAX // 2)
-
-
 def _picker(positions: list[int]):
     """A function giving the values at ``positions`` of a row as a tuple (None for no positions)."""
     if not positions:
@@ -267,9 +258,9 @@ class SheetStream:
         self.number = 0  # the last row written
         self.buffer: list[str] = []
         self.dates = _Serials()
-        self.shapes: dict[tuple, tuple] = {}  # (value types, attributes) of a row -> how to write it
+        self.shapes: dict[tuple, dict] = {}  # attributes -> value types of a row -> how to write it
         self.last_attrs: list[str] | None = None
-        self.last_key: tuple[str, ...] = ()
+        self.last_shapes: dict[tuple, tuple] = {}
         fh.write(self._head(max(rows, 1), max(columns, 1)).encode("utf-8"))
 
     def _head(self, rows: int, columns: int) -> str:
@@ -337,18 +328,23 @@ class SheetStream:
         """The next row: ``values[c]`` in column c with the ``s`` attribute ``attrs[c]``."""
         self.number += 1
         if attrs is not self.last_attrs:  # rows mostly share one list of attributes
-            self.last_attrs, self.last_key = attrs, tuple(attrs)
-        key = (tuple(map(type, values)), self.last_key)
-        shape = self.shapes.get(key)
+            self.last_attrs = attrs
+            self.last_shapes = self.shapes.setdefault(tuple(attrs), {})
+        kinds = tuple(map(type, values))
+        shape = self.last_shapes.get(kinds)
         if shape is None:
-            if len(self.shapes) > 4096:
-                self.shapes.clear()
-            shape = self.shapes[key] = self._shape(key[0], attrs)
+            if len(self.last_shapes) > 4096:
+                self.last_shapes.clear()
+            shape = self.last_shapes[kinds] = self._shape(kinds, attrs)
         template, slots, texts, dates, decimals = shape
         if template is not None:
             joined = "|".join(texts(values)) if texts else "x"
-            if (_plain_texts(joined) and "" not in values
+            if (joined.isprintable() and "&" not in joined and "<" not in joined and ">" not in joined
+                    and "_x" not in joined and " |" not in joined and "| " not in joined and "||" not in joined
+                    and joined[0] not in " |" and joined[-1] not in " |" and len(joined) <= STRMAX // 2
                     and (not decimals or all(values[i].is_finite() for i in decimals))):
+                # no text needs escaping (the test is conservative: the careful path takes the rest), none
+                # is blank, and every number is finite
                 if not template:
                     return None
                 full = [str(self.number), *values]
@@ -358,7 +354,9 @@ class SheetStream:
                         full[i] = serials[full[i]]
                         if full[i] is None:  # before 1900
                             return self._slow(self.number, values, attrs)
-                self._add(template % slots(full))
+                self.buffer.append(template % slots(full))
+                if len(self.buffer) >= 512:
+                    self.flush()
                 return None
         return self._slow(self.number, values, attrs)
 
