@@ -173,3 +173,34 @@ def test_village_text_cannot_inject_a_formula_into_the_township_workbook(tmp_pat
     assert not [c.coordinate for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
     remarks = [c.value for c in wb["会员名册"]["R"][1:]]
     assert remarks == [RICH, "<r>x</r>"]
+
+
+def test_a_base_saved_by_openpyxl_takes_the_sheets_too(tmp_path):
+    """The summary is filled in place with openpyxl: its package (shared strings, its own styles and names,
+    a custom property of the user's) must take the streamed sheets as well."""
+    from openpyxl import Workbook
+    from openpyxl.packaging.custom import StringProperty
+    from openpyxl.styles import Font
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = Workbook()
+    wb.active.title = "汇总"
+    wb.active["A1"] = "会员总数"
+    wb.active["A1"].font = Font(bold=True, size=16)
+    wb.active["B1"] = 580
+    wb.active["B1"].number_format = "0.0%"
+    wb.defined_names["会员总数"] = DefinedName("会员总数", attr_text="汇总!$B$1")
+    wb.custom_doc_props.append(StringProperty(name="部门", value="寨阳乡工会"))
+    marks.mark_openpyxl(wb, marks.SUMMARY)
+    base = tmp_path / "base.xlsx"
+    wb.save(base)
+    path = write(tmp_path / "t.xlsx", ROWS, base=base, name="会员名册")
+    out = load_workbook(path)
+    assert out.sheetnames == ["汇总", "会员名册"]
+    assert out["汇总"]["A1"].font.b and out["汇总"]["A1"].font.sz == 16 and out["汇总"]["B1"].number_format == "0.0%"
+    assert out["会员名册"]["A3"].value == dt.datetime(2012, 1, 1) and out["会员名册"]["A3"].number_format == DATE_FORMAT
+    assert out.defined_names["会员总数"].attr_text == "汇总!$B$1"
+    assert marks.read(path) == marks.Mark(marks.TOWNSHIP) and marks.properties(path)["部门"] == "寨阳乡工会"
+    grid = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("会员名册").to_python()
+    assert grid[0][0] == "plain" and grid[2][0] == dt.date(2012, 1, 1)
+    assert convert(path, "pdf", tmp_path).stat().st_size > 0
