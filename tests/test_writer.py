@@ -22,7 +22,8 @@ from unionxl.summary.fill import write_summary
 from unionxl.summary.indicators import from_merge
 from unionxl.writing import marks
 from unionxl.writing.package import NewSheet, Package
-from unionxl.writing.sheetxml import DATE_FORMAT, Layout, Style
+from unionxl.writing.sheetxml import Layout
+from unionxl.writing.styles import DATE_FORMAT, Style
 from unionxl.writing.township import write_township
 
 from .conftest import convert

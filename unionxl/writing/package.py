@@ -22,7 +22,8 @@ from defusedxml import ElementTree
 
 from . import marks
 from ..reading.reader import column_letter
-from .sheetxml import DATE_FORMAT, MAIN, Layout, SheetStream, Style, Styles, escape
+from .sheetxml import Layout, SheetStream
+from .styles import DATE_FORMAT, MAIN, Style, Styles, escape
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"

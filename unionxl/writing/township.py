@@ -27,7 +27,8 @@ from ..summary.indicators import from_merge
 from .datapart import DATA_SHEET, data_sheet
 from .masking import mask, masker
 from .package import NewSheet, Package
-from .sheetxml import PLAIN, Layout, SheetStream, Style, Styles
+from .sheetxml import Layout, SheetStream
+from .styles import PLAIN, Style, Styles
 from .xlsxio import atomic_write
 
 STATUS_SHEET = "报送情况"
