@@ -16,7 +16,7 @@ from unionxl.reading.inbox import scan
 from unionxl.reading.reader import ReadError, read
 from unionxl.summary.fill import write_summary
 from unionxl.writing.township import write_township
-from unionxl.summary.indicators import from_township
+from unionxl.writing.readback import read_dataset
 from unionxl.bundled import summary_template
 from unionxl.checks.validate import validate_file
 
@@ -36,7 +36,7 @@ def two(tmp_path, examples) -> Path:
 def test_outputs_carry_a_mark_and_are_set_aside_in_a_batch(two, tmp_path):
     result = merge(scan([two])[0])
     township, _ = write_township(result, two / "乡镇汇总.xlsx")
-    summary, _ = write_summary(from_township(township), summary_template(), two / "汇总.xlsx")
+    summary, _ = write_summary(read_dataset(township), summary_template(), two / "汇总.xlsx")
     original = sorted(two.glob("*.xlsx"))[0]
     copy = annotate(validate_file(original), two / "随便起的名字.xlsx")
     assert marks.read(township) == marks.Mark(marks.TOWNSHIP)

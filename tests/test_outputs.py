@@ -183,8 +183,12 @@ def test_an_output_open_in_excel_is_exit_2(inbox, tmp_path):
 
 
 def test_output_locked_is_exit_2_not_3(inbox, tmp_path, monkeypatch):
-    def locked(src, dst):
-        raise PermissionError(errno.EACCES, "denied")
+    replace = os.replace
+
+    def locked(src, dst):  # the output is locked; the temporary files on the way are not
+        if Path(dst) == tmp_path / "乡镇汇总.xlsx":
+            raise PermissionError(errno.EACCES, "denied")
+        replace(src, dst)
 
     monkeypatch.setattr("unionxl.writing.xlsxio.os.replace", locked)
     refused(run("merge", inbox, "-o", tmp_path / "乡镇汇总.xlsx"), "请关闭后重试")

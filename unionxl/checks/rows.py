@@ -17,7 +17,7 @@ from ..schema.fields import Month, clean_text, id_sex, ymd_date
 from ..schema.registers import (BIRTH_DATE, CLAIMED, CLOSED, JOIN_DATE, OPENED, OUTCOME, PERIOD_DATE, PERSON_ID,
                                 PERSON_NAME, RECOVERED, REGISTERS, SEX, Field, Register, Role)
 from ..reading.tables import Row
-from .findings import Finding, a1_numbers
+from .findings import Finding
 from .registry import ROWS, check
 from .report import FileReport
 
@@ -169,9 +169,3 @@ def recovered_vs_claimed(report: FileReport, register: Register) -> Iterator[Fin
         if recovered is not None and claimed is not None and recovered > claimed:
             yield at(report, register, row, recovered_f, "recovered-exceeds-claim", recovered, claimed=claimed)
 
-
-def split_cell(cell: str | None) -> tuple[int, int]:
-    """Deprecated (use ``Finding.row`` and ``Finding.col``): the 1-based (row, column) of an A1 name,
-    (0, 0) when there is none. Kept until ``writing.township`` reads the numbers."""
-    row, col = a1_numbers(cell or "")
-    return (row or 0, col or 0)

@@ -19,7 +19,8 @@ from ..reading.inbox import scan
 from ..reading.villages import VillageList
 from ..summary.fill import FillReport, summary_output, write_summary
 from ..summary.pdf import PdfUnavailable, export_pdf
-from ..summary.indicators import Dataset, from_township
+from ..summary.indicators import Dataset
+from ..writing.readback import read_dataset
 from ..summary.template import write_summary_template
 from ..doors.excelbook import build_excel_workbook
 from ..writing.annotate import output_name
@@ -131,7 +132,7 @@ def _township(result: MergeResult, out: Path, mask: bool, template: Path | None,
 
 def _dataset(township: Path) -> Dataset:
     """The one read of a township workbook's data."""
-    return from_township(township)
+    return read_dataset(township)
 
 
 def _pdf(summary: Path) -> tuple[Path | None, str | None]:

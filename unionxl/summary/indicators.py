@@ -2,26 +2,23 @@
 
 A :class:`Dataset` is the merged registers (clean values, one row per register line, with
 its village) and each expected village's status. It comes from a merge in memory or from a
-township workbook written earlier. :data:`SCALARS` and :data:`TABLES` are the indicators
-a summary template can name; each is a small function of the dataset.
+township workbook written earlier (:func:`unionxl.writing.readback.read_dataset`). :data:`SCALARS`
+and :data:`TABLES` are the indicators a summary template can name; each is a small function of
+the dataset.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from ..schema import codes
 from ..schema.fields import id_sex
-from ..reading.reader import ReadError, header_key, open_book, parsing
 from ..schema.registers import REGISTERS
-from ..checks.validate import convert_column
 
 Row = dict[str, Any]
 LEFT = ("已转出", "已退会")  # membership states that no longer count as members
@@ -73,65 +70,6 @@ def from_merge(result) -> Dataset:
             rows[register.key].extend((village, r.values) for r in report.rows.get(register.key, ()))
     period = periods.most_common(1)[0][0] if periods else (None, None)
     return Dataset(villages, dict(rows), period)
-
-
-STATUS_COLUMNS = {"name": "村（社区）名称", "code": "代码", "status": "报送情况"}
-PERIOD_COLUMNS = ("统计期间开始", "统计期间结束")
-VILLAGE_COLUMN = "村（社区）名称"
-
-
-def from_township(path: str | Path) -> Dataset:
-    """From a township workbook written by ``unionxl merge`` (its 报送情况 and register sheets)."""
-    path = Path(path)
-    try:
-        book = open_book(path)
-    except ReadError as exc:  # its advice is for a village's file: this one comes from the township
-        reason = re.split(r"[，；。]?\s*请让村里", exc.reason)[0].rstrip("，；。")
-        raise ReadError(path, f"{reason}。请用 unionxl merge 生成的乡镇汇总工作簿（不加 --password 的一份）。") from None
-    with parsing(path, "无法打开乡镇汇总工作簿，请确认它是 unionxl merge 生成的文件。"):
-        grids = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
-    missing = [s for s in ("报送情况", *(r.sheet for r in REGISTERS)) if s not in grids]
-    if missing:
-        raise ReadError(path, f"缺少工作表：{'、'.join(missing)}。请用 unionxl merge 生成的乡镇汇总工作簿。")
-    villages, periods = _status_rows(grids["报送情况"])
-    rows: dict[str, list[tuple[str, Row]]] = {}
-    for register in REGISTERS:
-        grid = grids[register.sheet]
-        header = [header_key(h) for h in grid[0]] if grid else []
-        columns = {f.key: header.index(header_key(f.label)) for f in register.fields if header_key(f.label) in header}
-        if header_key(VILLAGE_COLUMN) not in header:
-            raise ReadError(path, f"“{register.sheet}”缺少“{VILLAGE_COLUMN}”列。")
-        vcol = header.index(header_key(VILLAGE_COLUMN))
-        data = [line for line in grid[1:] if any(v not in ("", None) for v in line)]
-        clean = [convert_column(register.field(key).type, [None if line[c] in ("", None) else line[c] for line in data])[0]
-                 for key, c in columns.items()]
-        by_row = zip(*clean) if clean else [()] * len(data)
-        rows[register.key] = [(str(line[vcol]), dict(zip(columns, values))) for line, values in zip(data, by_row)]
-    period = Counter(periods).most_common(1)[0][0] if periods else (None, None)
-    return Dataset(villages, rows, period)
-
-
-def _status_rows(grid: list[list[Any]]) -> tuple[list[VillageStatus], list[tuple]]:
-    header = [str(h) for h in grid[0]]
-    col = {k: header.index(v) for k, v in STATUS_COLUMNS.items()}
-    pcol = [header.index(p) if p in header else None for p in PERIOD_COLUMNS]
-    villages, periods = [], []
-    for line in grid[1:]:
-        if not line or line[col["name"]] in ("", None):
-            break  # the list of expected villages ends at the first blank line
-        code = line[col["code"]]
-        villages.append(VillageStatus(str(line[col["name"]]), str(code) if code not in ("", None) else "",
-                                      str(line[col["status"]])))
-        dates = tuple(_date(line[c]) if c is not None else None for c in pcol)
-        if villages[-1].merged and any(dates):
-            periods.append(dates)
-    return villages, periods
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
 
 
 # -- the indicators ---------------------------------------------------------------------------

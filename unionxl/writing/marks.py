@@ -54,11 +54,6 @@ def sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def mark_xlsxwriter(book, kind: str) -> None:
-    """Mark a workbook being written with XlsxWriter (township workbook, summary)."""
-    book.set_custom_property(KIND, kind)
-
-
 def mark_openpyxl(wb, kind: str, source: str = "") -> None:
     """Mark an openpyxl workbook (annotated copy), replacing an older unionxl mark it may carry."""
     props = wb.custom_doc_props

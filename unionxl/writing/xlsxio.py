@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import math
 import os
 import re
 import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from decimal import Decimal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter.workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook import Workbook
-from xlsxwriter.utility import xl_col_to_name
 
 from . import outputs
 
@@ -174,23 +167,6 @@ def atomic_save(wb: Workbook, path: str | os.PathLike[str]) -> Path:
     return atomic_write(path, wb.save)
 
 
-@contextmanager
-def fast_zip(level: int = 1) -> Iterator[None]:
-    """XlsxWriter's ``close()`` inside this block deflates at zlib ``level`` rather than its fixed 6.
-
-    XlsxWriter has no option for it (its issue #853); it makes the zip with the name ``ZipFile``
-    of its ``workbook`` module, which is swapped for the block. On a township workbook of 100k
-    rows, level 1 takes half a second off ``close()`` for a file some 28 % larger.
-    tests/test_rowstream.py checks that the swap still takes effect.
-    """
-    original = xlsxwriter.workbook.ZipFile
-    xlsxwriter.workbook.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=level)
-    try:
-        yield
-    finally:
-        xlsxwriter.workbook.ZipFile = original
-
-
 class OutputLocked(outputs.OutputError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"无法写入 {path.name}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。")
@@ -200,149 +176,3 @@ class OutputLocked(outputs.OutputError):
 def open_elsewhere(path: Path) -> bool:
     """True when Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) has ``path`` open."""
     return (path.parent / f"~${path.name}").exists() or (path.parent / f".~lock.{path.name}#").exists()
-
-
-def write_cell(ws, row: int, col: int, value: Any, fmt=None) -> None:
-    """Write a Python value into an XlsxWriter worksheet by its type; text always as text."""
-    if value is None or value == "":
-        if fmt is not None:
-            ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        ws.write_string(row, col, "是" if value else "否", fmt)
-    elif isinstance(value, (int, float, Decimal)):
-        ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
-    elif isinstance(value, dt.datetime):
-        ws.write_datetime(row, col, value, fmt)
-    elif isinstance(value, dt.date):
-        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt)
-    else:
-        text = str(value)
-        if text.startswith("<r>") and text.endswith("</r>"):
-            # XlsxWriter copies such a string into the sheet XML unescaped, as rich-string markup: village
-            # text like "<r><t>a</t></r></is><f>…</f><is>…" would become a formula. Written as rich-string
-            # fragments it is escaped and reads back as the same text.
-            ws.write_rich_string(row, col, text[:1], text[1:2], text[2:], *([fmt] if fmt is not None else []))
-        else:
-            ws.write_string(row, col, text, fmt)
-
-
-_PLAIN = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
-# In a row's texts joined by "|": any of these (or "_x") and each text is looked at with _PLAIN.
-_SUSPECT = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff\s]")
-_ESCAPED_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
-_STRMAX = 32767
-
-
-def _inline(ref: str, style: str, text: str) -> str:
-    """One inline-string cell as XlsxWriter's constant-memory mode writes it."""
-    if len(text) > _STRMAX // 2 and len(text.encode("utf-16-le")) // 2 > _STRMAX:
-        text = text.encode("utf-16-le")[: 2 * _STRMAX].decode("utf-16-le", "ignore")
-    if _PLAIN.search(text) is None:
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>'
-    text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
-    text = _CONTROL.sub(lambda m: f"_x{ord(m[1]):04X}_", text).replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
-
-
-def _nothing(text: str) -> None:
-    return None
-
-
-class RowStream:
-    """Whole rows straight into a constant-memory XlsxWriter worksheet, as the XML it would write.
-
-    ``write_cell`` costs some 4 µs a cell in XlsxWriter (argument checks, a tuple per cell,
-    a row table, per-attribute escaping); a township's register sheets have millions of
-    cells. Rows given here must come in increasing order after everything written the
-    ordinary way; the values follow ``write_cell``'s rules (text always as text).
-
-    It uses XlsxWriter's constant-memory internals (``fh``, ``previous_row``,
-    ``_write_single_row``, ``_check_dimensions``, ``Format._get_xf_index``,
-    ``_convert_date_time``); tests/test_rowstream.py checks that the sheet XML is byte for byte
-    what ``write_cell`` gives, so an XlsxWriter upgrade that changes them fails there.
-    """
-
-    def __init__(self, ws, columns: int) -> None:
-        if not ws.constant_memory:
-            raise ValueError("RowStream needs a worksheet in constant_memory mode")
-        self.ws = ws
-        self.refs = [xl_col_to_name(c) for c in range(columns)]
-        self.default_date = ws.default_date_format
-        self.styles: dict[Any, str] = {None: ""}  # Format -> its s="" attribute
-        self.dates: dict[dt.date, str] = {}
-        self.last = None
-        self.last_formats: list[Any] | None = None
-        self.last_styles: list[str] = []
-
-    def _style(self, fmt) -> str:
-        style = self.styles.get(fmt)
-        if style is None:
-            style = self.styles[fmt] = f' s="{fmt._get_xf_index()}"'
-        return style
-
-    def _serial(self, value: dt.date) -> str:
-        number = self.dates.get(value)
-        if number is None:
-            moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-            number = self.dates[value] = f"{self.ws._convert_date_time(moment):.16G}"
-        return number
-
-    def _other(self, ref: str, value: Any, fmt) -> str:
-        if isinstance(value, bool):
-            return _inline(ref, self._style(fmt), "是" if value else "否")
-        if isinstance(value, (int, float, Decimal)):
-            number = float(value)
-            if not math.isfinite(number):
-                raise TypeError("NAN/INF not supported in write_number()")
-            return f'<c r="{ref}"{self._style(fmt)}><v>{number:.16G}</v></c>'
-        if not isinstance(value, dt.datetime):
-            value = dt.datetime.combine(value, dt.time())
-        number = self.ws._convert_date_time(value)
-        return f'<c r="{ref}"{self._style(fmt if fmt is not None else self.default_date)}><v>{number:.16G}</v></c>'
-
-    def write(self, row: int, values: list[Any], formats: list[Any]) -> None:
-        """``values[c]`` with ``formats[c]`` (or None) in column c of zero-based ``row``."""
-        ws = self.ws
-        if self.last is None:
-            ws._write_single_row(row)  # flush the row pending in XlsxWriter's table (the header)
-        self.last = row
-        r = str(row + 1)
-        if formats is not self.last_formats:  # rows mostly share one list of formats
-            self.last_formats, self.last_styles = formats, [self._style(fmt) for fmt in formats]
-        texts = "|".join([v for v in values if v.__class__ is str])
-        plain = _PLAIN.search if "_x" in texts or _SUSPECT.search(texts) else _nothing  # a search a row, not a cell
-        parts = [f'<row r="{r}">']
-        add = parts.append
-        for ref, value, fmt, style in zip(self.refs, values, formats, self.last_styles):
-            kind = value.__class__
-            if kind is str and value:
-                if len(value) <= _STRMAX // 2 and plain(value) is None:
-                    add(f'<c r="{ref}{r}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
-                else:
-                    add(_inline(ref + r, style, value))
-            elif value is None or kind is str:
-                if fmt is not None:
-                    add(f'<c r="{ref}{r}"{style}/>')
-            elif kind is int or ((kind is float or kind is Decimal) and math.isfinite(value)):
-                add(f'<c r="{ref}{r}"{style}><v>{float(value) if kind is Decimal else value:.16G}</v></c>')
-            elif kind is dt.date or kind is dt.datetime:
-                if fmt is None:
-                    style = self._style(self.default_date)
-                add(f'<c r="{ref}{r}"{style}><v>{self._serial(value)}</v></c>')
-            elif isinstance(value, (bool, int, float, Decimal, dt.date)):  # bool, subclasses, NaN: as write_cell
-                add(self._other(ref + r, value, fmt))
-            else:
-                add(_inline(ref + r, style, str(value)))
-        if len(parts) == 1:  # XlsxWriter writes no element for a row without cells
-            ws.previous_row = row + 1
-            return
-        add("</row>")
-        ws.fh.write("".join(parts))
-        last = min(len(self.refs), len(values), len(formats)) - 1
-        while formats[last] is None and (values[last] is None or values[last] == ""):
-            last -= 1
-        ws._check_dimensions(row, last)
-        ws.previous_row = row + 1  # later ordinary writes go below these rows

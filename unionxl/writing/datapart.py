@@ -1,0 +1,112 @@
+"""The merged data inside the township workbook, keyed by schema field keys, and reading it back.
+
+The township workbook's display sheets are for people: staff rename headers, delete columns,
+add a 合计 row, and ``--mask`` hides ID numbers. ``unionxl summary`` therefore computes from a
+very hidden sheet (:data:`DATA_SHEET`) that the merge writes beside them: one record a row, the
+first cell saying what it is —
+
+- ``unionxl-data``, format version, ``masked`` or ``plain``;
+- ``#village``, name, code, status: each expected village;
+- ``#period``, village, start, end: each merged submission's statistics period;
+- ``#fields``, register key, field keys…: the columns of that register's rows;
+- ``#source``, register key, village, source file: the file the rows below come from;
+- source cell (``会员名册!A2``), clean values…: one register row.
+
+A sheet rather than a custom XML part because a sheet survives what staff do to the file:
+Excel, WPS, LibreOffice and openpyxl all keep a very hidden sheet when they save, while openpyxl
+drops custom XML parts. Clean values are typed cells (dates as dates, money as the exact decimal
+text of its number) and are converted back by the field's type. In a masked workbook every text
+goes through the same :func:`~unionxl.writing.masking.mask` as the display sheets, ID numbers
+are salted hashes (a random salt per workbook, never stored: the same person gives the same hash
+within the workbook, so distinct-people counts hold), and the sex an ID number carries is stored
+as the derived value ``sex``. Registers are taken from :data:`unionxl.schema.registers.REGISTERS`
+when called, so a register added there is carried without code here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ..merging.merge import MergeResult
+from ..schema import registers
+from ..schema.fields import IdNumber, id_sex
+from ..schema.registers import Register
+from .masking import masker
+from .package import NewSheet
+from .sheetxml import Layout, SheetStream
+
+DATA_SHEET = "unionxl数据"
+MARKER, VERSION = "unionxl-data", 1
+VILLAGE, PERIOD, FIELDS, SOURCE = "#village", "#period", "#fields", "#source"
+SEX = "sex"  # the derived value the indicators need from an ID number
+_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")  # a hash without digits: never looks like an ID
+
+
+def hasher() -> Callable[[str], str]:
+    """Salted hashes of ID numbers, with a fresh random salt that is never stored."""
+    salt = secrets.token_bytes(16)
+    return lambda number: "#" + hashlib.blake2b(number.encode(), key=salt, digest_size=10).hexdigest().translate(_LETTERS)
+
+
+def _ids(register: Register) -> list[str]:
+    return [f.key for f in register.fields if isinstance(f.type, IdNumber)]
+
+
+def data_keys(register: Register, masked: bool) -> list[str]:
+    """The field keys of ``register``'s rows in the data part (with the derived ``sex`` when masked)."""
+    keys = [f.key for f in register.fields]
+    if masked and _ids(register) and SEX not in keys:
+        keys.append(SEX)
+    return keys
+
+
+def _records(result: MergeResult, masked: bool) -> Iterator[list[Any]]:
+    hide = masker(masked)
+    digest = hasher()
+    yield [MARKER, VERSION, "masked" if masked else "plain"]
+    for e in result.entries:
+        yield hide([VILLAGE, e.village.name, e.village.code, e.status])
+    for village, report in result.used:
+        yield hide([PERIOD, village, report.cover.get("period_start"), report.cover.get("period_end")])
+    for register in registers.REGISTERS:
+        keys = data_keys(register, masked)
+        yield [FIELDS, register.key, *keys]
+        ids = [1 + keys.index(k) for k in _ids(register)] if masked else []  # in a record: after the source cell
+        sex = 1 + keys.index(SEX) if ids else None
+        for village, report in result.used:
+            rows = report.rows.get(register.key)
+            if not rows:
+                continue
+            index = rows[0].index
+            pick = operator.itemgetter(len(index), *(index.get(k, len(index)) for k in keys))  # None, then the values
+            sheet = report.sheets.get(register.key, register.sheet)
+            yield hide([SOURCE, register.key, village, report.path.name])
+            for row in rows:
+                values = list(pick(row.cells + (None,)))
+                values[0] = f"{sheet}!A{row.number}"
+                if ids:
+                    person = values[ids[0]]
+                    if person and not values[sex]:
+                        values[sex] = id_sex(person)
+                    for i in ids:
+                        values[i] = digest(values[i]) if values[i] else values[i]
+                yield hide(values)
+
+
+def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
+    """The very hidden sheet holding ``result``'s merged data (rows streamed, never held)."""
+    regs = registers.REGISTERS
+    rows = 1 + len(result.entries) + len(result.used) + len(regs)
+    rows += sum(len(r.rows[reg.key]) + 1 for _, r in result.used for reg in regs if r.rows.get(reg.key))
+    columns = max([4, *(1 + len(data_keys(reg, masked)) for reg in regs)])
+
+    def write(stream: SheetStream) -> None:
+        attrs = [""] * columns
+        for record in _records(result, masked):
+            stream.row(record, attrs)
+
+    return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden", compact=True), rows, columns, write)
