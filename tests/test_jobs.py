@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from unionxl import bundled, jobs
 from unionxl.errors import UserError
-from unionxl.jobs.tables import ISSUE_COLUMNS, STATUS_COLUMNS
+from unionxl.merging.tables import ISSUE_COLUMNS, status_columns
 from unionxl.reading.reader import ReadError
 from unionxl.reading.villages import read_villages
 from unionxl.writing.outputs import OutputError
@@ -60,7 +60,7 @@ def test_validate_as_a_library(inbox, tmp_path):
     assert checked.tally() == "应报 13 个村，已报 13 个；错误 0 条，警告 1 条" and checked.exit_code == 0
     status = checked.status_rows()
     assert [r[1] for r in status[:13]] == bundled_names()
-    assert all(len(r) == len(STATUS_COLUMNS) for r in status[:13])
+    assert all(len(r) == len(status_columns()) for r in status[:13])
     assert [len(r) for r in checked.issue_rows()] == [len(ISSUE_COLUMNS)]
     assert not (tmp_path / "乡镇汇总.xlsx").exists()  # validating writes no township workbook
 

@@ -3,7 +3,7 @@
 :class:`Checked` (a batch validated and sorted by village: 校验) and :class:`Merged` (that, plus the
 township workbook: 合并) carry the files received and skipped, the villages expected, sent,
 missing, sent twice, unreadable and unknown, the findings, the marked-up copies, the rows of
-报送情况 and 问题清单 (:mod:`unionxl.jobs.tables`) and the Chinese one-line tally the doors print.
+报送情况 and 问题清单 (:mod:`unionxl.merging.tables`) and the Chinese one-line tally the doors print.
 :class:`Summarised` carries the summary's figures and files, :class:`Written` the files a job wrote.
 """
 
@@ -21,7 +21,7 @@ from ..merging.merge import MergeResult
 from ..reading.inbox import folders
 from ..schema.registers import MEMBERS, REGISTERS
 from ..summary.fill import FillReport
-from . import tables
+from ..merging import tables
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what was just done)
 Period = tuple[dt.date | None, dt.date | None]  # (start, end); None where not given
@@ -139,7 +139,7 @@ class Checked(Written):
                 if (start and r.cover.get("period_start") != start) or (end and r.cover.get("period_end") != end)]
 
     def status_rows(self) -> tables.Rows:
-        """报送情况 below its header (:data:`tables.STATUS_COLUMNS`)."""
+        """报送情况 below its header (:func:`tables.status_columns`)."""
         return tables.status_rows(self._result)
 
     def issue_rows(self) -> tables.Rows:

@@ -18,9 +18,10 @@ from typing import Any
 from . import marks
 from ..checks.findings import ERROR
 from ..checks.validate import FileReport, shown
-from ..merging.merge import MergeResult, gc_paused, unknown_reason
+from ..merging import tables
+from ..merging.merge import MergeResult, gc_paused
 from ..schema import registers
-from ..schema.registers import COVER, Register
+from ..schema.registers import Register
 from ..summary.fill import FillReport, TemplateError, write_summary
 from ..summary.indicators import from_merge
 from .datapart import DATA_SHEET, data_sheet
@@ -35,7 +36,6 @@ ISSUES_SHEET = "问题清单"
 TITLE = "乡镇工会汇总"
 HEAD = Style(bold=True, fill="DDEBF7", border=True, wrap=True, center=True)
 BAD, WARN = Style(fill="FFC7CE"), Style(fill="FFEB9C")
-PERIOD_FIELDS = ("period_start", "period_end")
 def _layout(name: str, titles: list[tuple[str, float]], freeze: tuple[int, int], autofilter: bool = True) -> Layout:
     """Column widths, frozen panes, A4 landscape printing with the header on every page, the footer."""
     return Layout([w for _, w in titles], freeze, autofilter, print_titles=True, footer=f"&C{name}  第 &P 页 / 共 &N 页")
@@ -75,38 +75,23 @@ def write_township(result: MergeResult, out: str | Path, masked: bool = False,
 
 
 def _status(styles: Styles, result: MergeResult, masked: bool) -> NewSheet:
-    regs = registers.REGISTERS
-    titles = [("序号", 6), ("村（社区）名称", 14), ("代码", 14), ("报送情况", 16), ("文件", 30), ("填报人", 10),
-              ("填报日期", 12), *((COVER.field(k).label, 12) for k in PERIOD_FIELDS), *((r.sheet, 10) for r in regs),
-              ("错误", 7), ("警告", 7), ("说明", 50)]
+    titles = tables.status_columns()
     plain, bad, head, title = "", styles.attr(BAD), styles.attr(HEAD), styles.attr(Style(bold=True, size=12))
+    flagged = [tables.status_flagged(e) for e in result.entries]
     lines: list[tuple[list[Any], list[str]] | None] = [_header(styles, titles)]  # None: an empty line
-    for i, e in enumerate(result.entries, start=1):
-        r = e.report
-        notes = [f"另有较早的一份未采用：{s.path.name}" for s in e.superseded]
-        if e.excluded:
-            notes.insert(0, "有错误，按 --strict 未合并，请村里改正后重报")
-        values = [i, e.village.name, e.village.code or (r.cover.get("village_code") if r else ""), e.status]
-        if r is not None:
-            values += [r.path.name, r.cover.get("preparer"), r.cover.get("fill_date"),
-                       *(r.cover.get(k) for k in PERIOD_FIELDS), *(len(r.rows.get(reg.key, ())) for reg in regs),
-                       r.errors, r.warnings]
+    for i, values in enumerate(tables.status_rows(result)):
+        if not values:
+            lines.append(None)
+        elif i < len(flagged):  # one row per expected village first
+            attrs = [plain] * len(values)
+            attrs[tables.STATUS_COLUMN] = bad if flagged[i] else plain
+            lines.append((values, attrs))
+        elif values == [tables.OTHERS_TITLE]:
+            lines.append((values, [title]))
+        elif values == list(tables.OTHERS_COLUMNS):
+            lines.append((values, [head] * len(values)))
         else:
-            values += [None] * (5 + len(PERIOD_FIELDS) + len(regs))
-        values.append("；".join(notes))
-        attrs = [plain] * len(values)
-        attrs[3] = bad if r is None or e.excluded or r.errors else plain
-        lines.append((values, attrs))
-    others = [(r.path.name, r.village, "另一份较早的报表，未采用") for e in result.entries for r in e.superseded]
-    others += [(r.path.name, r.village, unknown_reason(r)) for r in result.unknown]
-    others += [(r.path.name, None, f"无法读取：{r.error}") for r in result.unreadable]
-    others += [(p.name, None, reason) for p, reason in result.skipped]
-    if others:
-        lines += [None, (["其他文件"], [title]), (["序号", "文件", "封面村名", "情况"], [head] * 4)]
-        lines += [([i, name, village, reason], [plain] * 4) for i, (name, village, reason) in enumerate(others, 1)]
-    submitted = sum(1 for e in result.entries if e.report is not None)
-    lines += [None, ([f"应报 {len(result.entries)} 个村，已报 {submitted} 个，未报 {len(result.entries) - submitted} 个。"],
-                     [plain])]
+            lines.append((values, [plain] * len(values)))
     hide = masker(masked)
 
     def write(stream: SheetStream) -> None:
@@ -172,22 +157,20 @@ def _register(styles: Styles, register: Register, result: MergeResult, masked: b
 
 
 def _issues(styles: Styles, result: MergeResult, masked: bool) -> NewSheet:
-    titles = [("序号", 6), ("村（社区）名称", 12), ("文件", 28), ("工作表", 10), ("单元格", 8), ("字段", 12),
-              ("填写内容", 22), ("级别", 6), ("问题说明", 60), ("代码", 22)]
-    located = [(r.village or "", r, f) for r in result.reports if r.readable for f in r.findings]
-    located += result.cross
+    titles = tables.ISSUE_COLUMNS
+    rows = tables.issue_rows(result)
     plain = [styles.attr(PLAIN)] * len(titles)
-    marked = {sev: [*plain[:7], styles.attr(BAD if sev == ERROR else WARN), *plain[8:]] for sev in (ERROR, None)}
+    at = tables.SEVERITY_COLUMN
+    marked = {label: [*plain[:at], styles.attr(BAD if sev == ERROR else WARN), *plain[at + 1:]]
+              for sev, label in tables.SEVERITY.items()}
     hide = masker(masked)
 
     def write(stream: SheetStream) -> None:
         stream.row(*_header(styles, titles))
-        for i, (village, report, f) in enumerate(located, start=1):
-            values = [i, village, report.path.name, f.sheet, f.cell, f.field, None if f.value is None else str(f.value),
-                      "错误" if f.severity == ERROR else "警告", f.message, f.code]
-            stream.row(hide(values), marked[ERROR if f.severity == ERROR else None])
+        for values in rows:
+            stream.row(hide(values), marked[values[at]])
 
-    return NewSheet(ISSUES_SHEET, _layout(ISSUES_SHEET, titles, (1, 0)), len(located) + 1, len(titles), write)
+    return NewSheet(ISSUES_SHEET, _layout(ISSUES_SHEET, titles, (1, 0)), len(rows) + 1, len(titles), write)
 
 
 __all__ = ["DATA_SHEET", "ISSUES_SHEET", "STATUS_SHEET", "mask", "write_township"]

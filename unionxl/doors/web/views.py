@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...jobs.results import Checked, Merged, Summarised
-from ...jobs.tables import ISSUE_COLUMNS, OTHERS_COLUMNS, PERIOD_COLUMNS, STATUS_COLUMNS
+from ...merging.tables import ISSUE_COLUMNS, OTHERS_COLUMNS, PERIOD_COLUMNS, status_columns
 from ..report import indicator_lines
 from .work import Workspace
 
@@ -67,17 +67,15 @@ class Batch:
     township: str = ""  # the township workbook's name (合并)
 
 
-SHOWN_STATUS = [i for i, (t, _) in enumerate(STATUS_COLUMNS) if t not in ("代码", *PERIOD_COLUMNS)]  # fits the screen
-
-
 def _status(checked: Checked) -> tuple[Table, Table]:
     """报送情况 split into the villages' rows and the other files' rows (the tally line is shown apart);
     the village codes and the cover periods are left to the township workbook."""
-    main, others = Table([STATUS_COLUMNS[i][0] for i in SHOWN_STATUS]), Table(list(OTHERS_COLUMNS))
-    width = len(STATUS_COLUMNS)
+    columns = status_columns()
+    shown = [i for i, (t, _) in enumerate(columns) if t not in ("代码", *PERIOD_COLUMNS)]  # fits the screen
+    main, others = Table([columns[i][0] for i in shown]), Table(list(OTHERS_COLUMNS))
     for row in checked.status_rows():
-        if len(row) == width:
-            main.rows.append([text(row[i]) for i in SHOWN_STATUS])
+        if len(row) == len(columns):
+            main.rows.append([text(row[i]) for i in shown])
         elif len(row) == len(OTHERS_COLUMNS) and row != list(OTHERS_COLUMNS):
             others.rows.append([text(v) for v in row])
     return main, others

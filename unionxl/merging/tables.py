@@ -1,7 +1,7 @@
 """The rows of 报送情况 and 问题清单, built once for every door and for the township workbook.
 
 :func:`status_rows` and :func:`issue_rows` give what the township workbook's sheets of those
-names hold below their header (:data:`STATUS_COLUMNS`, :data:`ISSUE_COLUMNS`): the Excel
+names hold below their header (:func:`status_columns`, :data:`ISSUE_COLUMNS`): the Excel
 buttons show them in the calling workbook, the web page on screen, and the township writer
 writes them (the 报送情况 cell of a village coloured when :func:`status_flagged`, the 级别 cell by
 its severity). Values are plain Python values
@@ -13,14 +13,20 @@ from __future__ import annotations
 from typing import Any
 
 from ..checks.findings import ERROR
-from ..merging.merge import Entry, MergeResult, unknown_reason
+from .merge import Entry, MergeResult, unknown_reason
 from ..schema.registers import REGISTERS
 
 PERIOD_COLUMNS = ("统计期间开始", "统计期间结束")
-STATUS_COLUMNS: list[tuple[str, float]] = [
-    ("序号", 6), ("村（社区）名称", 14), ("代码", 14), ("报送情况", 16), ("文件", 30), ("填报人", 10),
-    ("填报日期", 12), *((p, 12) for p in PERIOD_COLUMNS), *((r.sheet, 10) for r in REGISTERS),
-    ("错误", 7), ("警告", 7), ("说明", 50)]
+
+
+def status_columns() -> list[tuple[str, float]]:
+    """(title, width) of 报送情况's columns: a row count per register, so built when asked."""
+    return [("序号", 6), ("村（社区）名称", 14), ("代码", 14), ("报送情况", 16), ("文件", 30), ("填报人", 10),
+            ("填报日期", 12), *((p, 12) for p in PERIOD_COLUMNS), *((r.sheet, 10) for r in REGISTERS),
+            ("错误", 7), ("警告", 7), ("说明", 50)]
+
+
+
 STATUS_COLUMN = 3  # the 报送情况 column: red when the village sent nothing, was left out or has errors
 OTHERS_TITLE = "其他文件"
 OTHERS_COLUMNS = ("序号", "文件", "封面村名", "情况")
