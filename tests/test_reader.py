@@ -41,7 +41,7 @@ def test_header_not_on_row_one_synonyms_reordered_blank_and_total_rows(tmp_path)
     assert table.rows[1].values["phone"] is None
     assert table.total_rows == [7]
     assert {f.key for f in table.missing} >= {"ethnicity", "join_date"}
-    assert [r.key for r in sub.missing_sheets] == ["aid", "cases"]
+    assert [r.key for r in sub.missing_sheets] == ["aid", "cases", "activities", "organisations"]
 
 
 def test_two_row_merged_header(tmp_path):

@@ -91,7 +91,8 @@ def test_missing_sheets_and_cover(tmp_path):
     path = make_workbook(tmp_path / "x.xlsx", {"会员名册": [["姓名"], ["王秀英"]]})
     found = codes_at(path)
     assert ("missing-cover", None) in found
-    assert [c for c, _ in found].count("missing-sheet") == 2
+    assert [c for c, _ in found].count("missing-sheet") == 2  # aid, cases
+    assert [c for c, _ in found].count("register-absent") == 2  # activities, organisations: newer, not errors
     assert ("missing-column", None) in found  # 身份证号 etc.
 
 
