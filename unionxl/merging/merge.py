@@ -17,7 +17,7 @@ from pathlib import Path
 from ..jobs.batch import check_all
 from ..checks.findings import Finding
 from ..checks.validate import FileReport, gc_paused
-from ..reading.villages import Village, VillageList
+from ..reading.villages import Village, VillageList, is_own
 from ..schema.registers import REGISTERS, Field, Register
 
 Located = tuple[str, FileReport, Finding]  # (village, the file it is in, the finding)
@@ -27,10 +27,15 @@ Located = tuple[str, FileReport, Finding]  # (village, the file it is in, the fi
 class Entry:
     """One expected village and what it sent."""
 
-    village: Village
+    village: Village  # a village, or the township's own submission (``village.own``)
     report: FileReport | None = None  # the submission used
     superseded: list[FileReport] = field(default_factory=list)
     excluded: bool = False  # strict mode left it out for its errors
+
+    @property
+    def own(self) -> bool:
+        """The township's own submission (乡镇本级): in every total, but not a village."""
+        return self.village.own
 
     @property
     def status(self) -> str:
@@ -43,12 +48,22 @@ class Entry:
 
 @dataclass
 class MergeResult:
-    entries: list[Entry]  # expected villages, in list order
+    entries: list[Entry]  # expected villages, in list order, then the township's own submission
     unknown: list[FileReport]  # readable files whose village is not expected (or not named)
     unreadable: list[FileReport]
     skipped: list[tuple[Path, str]]  # files in folders that are not submissions
     cross: list[Located]  # findings across villages
     strict: bool = False
+
+    @property
+    def own(self) -> Entry | None:
+        """The entry of the township's own submission (乡镇本级), when one is expected or was sent."""
+        return next((e for e in self.entries if e.own), None)
+
+    @property
+    def villages(self) -> list[Entry]:
+        """The entries of the villages (without the township's own)."""
+        return [e for e in self.entries if not e.own]
 
     @property
     def used(self) -> list[tuple[str, FileReport]]:
@@ -108,8 +123,10 @@ def _merge(
     if villages is None:  # expected = the villages found, by name
         names = sorted({r.village for r in readable if r.village})
         codes = {r.village: r.cover.get("village_code") or "" for r in readable}
-        villages = VillageList([Village(n, codes.get(n, "")) for n in names])
-    entries = [Entry(v) for v in villages.villages]
+        own = next((n for n in names if is_own(n)), None)
+        villages = VillageList([Village(n, codes.get(n, "")) for n in names if n != own],
+                               Village(own, codes.get(own, ""), own=True) if own else None)
+    entries = [Entry(v) for v in villages.units]
     by_name = {e.village.name: e for e in entries}
     unknown: list[FileReport] = []
     sent: dict[str, list[FileReport]] = defaultdict(list)
