@@ -43,10 +43,11 @@ def test_the_townships_own_counts_in_every_total_but_is_no_village(tmp_path):
                                                                                                 credit_code=None)])]
     assert validate_file(files[1], known).errors == 0  # 本级 is on the list
     result = merge(files, known)
-    assert [(e.village.name, e.own, e.status) for e in result.entries] == [
+    assert [(e.village.name, e.own, e.status) for e in result.units] == [
         ("坪朗村", False, "已报送"), ("排杉村", False, "未报送"), ("寨阳乡本级", True, "已报送")]
-    assert result.own is result.entries[-1] and result.own.report.path == files[1]
-    assert [e.village.name for e in result.villages] == ["坪朗村", "排杉村"]
+    assert result.own is result.units[-1] and result.own.report.path == files[1]
+    assert [e.village.name for e in result.entries] == ["坪朗村", "排杉村"]  # the villages: 应报 2 个村
+    assert result.own.report in result.reports
     assert [v for v, _ in result.used] == ["坪朗村", "寨阳乡本级"]  # every total counts it
     assert sum(len(r.rows.get("organisations", ())) for _, r in result.used) == 2
 
@@ -54,7 +55,8 @@ def test_the_townships_own_counts_in_every_total_but_is_no_village(tmp_path):
 def test_without_a_list_a_cover_named_as_the_townships_own_is_recognised(tmp_path):
     files = [workbook(tmp_path, "a.xlsx"), workbook(tmp_path, "b.xlsx", village="寨阳乡本级")]
     result = merge(files)
-    assert [(e.village.name, e.own) for e in result.entries] == [("坪朗村", False), ("寨阳乡本级", True)]
+    assert [(e.village.name, e.own) for e in result.units] == [("坪朗村", False), ("寨阳乡本级", True)]
+    assert [e.village.name for e in result.entries] == ["坪朗村"]
     assert result.own.report is not None and not result.unknown
 
 

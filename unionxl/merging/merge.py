@@ -3,7 +3,9 @@
 :func:`merge` validates every file (each in a worker process, on all cores), decides which file
 stands for each village (the latest fill date; the others are superseded), sets aside
 files of unknown villages and — with ``strict`` — villages with errors, and finds the same
-person in two villages. :mod:`unionxl.writing.township` writes the result.
+person in two villages. The township's own submission (乡镇本级, :attr:`MergeResult.own`) is merged
+like a village's and counted in every total, but is not one of the villages (``entries``).
+:mod:`unionxl.writing.township` writes the result.
 """
 
 from __future__ import annotations
@@ -48,31 +50,27 @@ class Entry:
 
 @dataclass
 class MergeResult:
-    entries: list[Entry]  # expected villages, in list order, then the township's own submission
+    entries: list[Entry]  # expected villages, in list order
     unknown: list[FileReport]  # readable files whose village is not expected (or not named)
     unreadable: list[FileReport]
     skipped: list[tuple[Path, str]]  # files in folders that are not submissions
     cross: list[Located]  # findings across villages
     strict: bool = False
+    own: Entry | None = None  # the township's own submission (乡镇本级), when the list names it or a cover is one
 
     @property
-    def own(self) -> Entry | None:
-        """The entry of the township's own submission (乡镇本级), when one is expected or was sent."""
-        return next((e for e in self.entries if e.own), None)
-
-    @property
-    def villages(self) -> list[Entry]:
-        """The entries of the villages (without the township's own)."""
-        return [e for e in self.entries if not e.own]
+    def units(self) -> list[Entry]:
+        """Every expected unit: the villages, then the township's own (in every total, but no village)."""
+        return [*self.entries, *([self.own] if self.own else [])]
 
     @property
     def used(self) -> list[tuple[str, FileReport]]:
-        """(village name, report) for every merged submission, in village order."""
-        return [(e.village.name, e.report) for e in self.entries if e.report is not None and not e.excluded]
+        """(village name, report) for every merged submission, in village order, the township's own last."""
+        return [(e.village.name, e.report) for e in self.units if e.report is not None and not e.excluded]
 
     @property
     def reports(self) -> list[FileReport]:
-        out = [r for e in self.entries for r in ([e.report] if e.report else []) + e.superseded]
+        out = [r for e in self.units for r in ([e.report] if e.report else []) + e.superseded]
         return out + self.unknown + self.unreadable
 
 
@@ -141,7 +139,9 @@ def _merge(
         entry = by_name[name]
         entry.report, entry.superseded = files[0], files[1:]
         entry.excluded = strict and files[0].errors > 0
-    result = MergeResult(entries, unknown, [r for r in reports if not r.readable], skipped or [], [], strict)
+    villages_only = [e for e in entries if not e.own]
+    own = next((e for e in entries if e.own), None)
+    result = MergeResult(villages_only, unknown, [r for r in reports if not r.readable], skipped or [], [], strict, own)
     result.cross = cross_village(result.used)
     return result
 
