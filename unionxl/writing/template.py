@@ -179,7 +179,7 @@ def _write_register(ws: Worksheet, register: Register, rows: Iterable[Mapping[st
         head.font = REQUIRED_FONT if field.required else HEADER_FONT
         head.fill, head.border, head.alignment = HEADER_FILL, BORDER, CENTER
         dim = ws.column_dimensions[letter]
-        dim.width = max(field.width, 2 * len(field.label) + 3)
+        dim.width = max(field.width, len(field.label) + 3)  # a long header wraps onto the row's two lines
         dim.number_format = field.type.number_format
         ws.add_data_validation(_validation(field, f"{letter}2:{letter}{LAST_ROW}"))
     ws.row_dimensions[1].height = 30
