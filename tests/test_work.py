@@ -134,3 +134,20 @@ def test_the_same_union_in_two_villages_is_flagged(tmp_path):
     result = merge([a, b], VillageList([Village("坪朗村"), Village("排杉村")]))
     cross = sorted((v, f.sheet, f.cell, f.value) for v, _, f in result.cross if f.code == "org-in-two-villages")
     assert cross == [("坪朗村", "组织情况", "E2", CODE), ("排杉村", "组织情况", "E2", CODE)]
+
+
+def test_any_register_newer_than_the_workbook_is_absent_not_missing(tmp_path):
+    """Nothing names the version-2 registers: a register of a later version (a toy one) is absent too."""
+    from dataclasses import replace
+
+    from unionxl.schema.registers import REGISTERS
+
+    from .test_registers import TOY
+
+    path = workbook(tmp_path, activities=[activity()], organisations=[organisation()])
+    with REGISTERS.added(replace(TOY, since=3)):
+        report = validate_file(path)
+    assert [(f.code, f.sheet, f.severity) for f in report.findings] == [("register-absent", "慰问登记", "warning")]
+    assert "第 3 版模板" in report.findings[0].message
+    with REGISTERS.added(TOY):  # a register of version 1 is required
+        assert [f.code for f in validate_file(path).findings] == ["missing-sheet"]
