@@ -1,4 +1,8 @@
-"""The command line: a thin click layer over the library. Help text is Chinese first."""
+"""The command line: click options -> a job (:mod:`unionxl.jobs`) -> its result printed (:mod:`.report`).
+
+Help text is Chinese first. A :class:`~unionxl.errors.UserError` from a job becomes one line
+「错误：…」 and its exit code (2: refused), in :meth:`Unionxl.invoke`, the one place.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +10,22 @@ import json
 import re
 import signal
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.progress import Progress
 
-from .. import __version__
-from .. import bundled
+from .. import __version__, jobs
+from ..errors import UserError
+from ..jobs.errors import NoWorkbooks
 from ..reading import safety
-from ..writing.annotate import AnnotateError, annotate, output_name
-from ..jobs.batch import annotation_targets, check_all
 from .clicn import ChineseGroup
-from .excelbook import BuildError, command as excel_workbook_command
-from ..merging.merge import MergeResult, merge
-from .report import (CleanStream, make_console, no_workbooks, safe, show_folders, show_indicators, show_merge,
-                     show_report, show_skipped)
-from ..reading.inbox import scan
-from ..reading.reader import ReadError
-from ..summary.indicators import from_township
-from ..summary.fill import FillReport, PdfUnavailable, TemplateError, export_pdf, summary_output, write_summary
-from ..summary.template import write_summary_template
-from ..writing.template import TEMPLATE_NAME, write_template
-from ..writing.township import write_township
-from ..checks.validate import FileReport
-from ..reading.villages import VillageList, read_villages
-from ..writing.outputs import OutputError, check_outputs, os_error, with_extension
-from ..writing.xlsxio import open_elsewhere
+from .excelbook import WORKBOOK_NAME
+from .report import (CleanStream, make_console, safe, show_copies, show_folders, show_indicators, show_merge,
+                     show_messages, show_outputs, show_report, show_skipped)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -61,21 +54,31 @@ def _terminated(signum, frame) -> None:
 
 
 class Refused(click.ClickException):
-    """A mistake the user can fix: one Chinese line (「错误：…」), exit code 2."""
+    """A :class:`UserError` as click shows it: one Chinese line (「错误：…」) and the error's exit code."""
 
-    exit_code = 2
+    def __init__(self, error: UserError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
 
 
 class Unionxl(ChineseGroup):
-    """The unionxl group: click's messages in Chinese, library refusals as one line with exit code 2."""
+    """The unionxl group: click's messages in Chinese, a job's refusal as one line with its exit code."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (OutputError, TemplateError, ReadError, BuildError) as exc:
-            raise Refused(str(exc)) from None
-        except OSError as exc:  # not one the library turned into an OutputError: still one Chinese line
-            raise Refused(str(os_error(exc, doing="读写"))) from None
+        except UserError as exc:
+            if isinstance(exc, NoWorkbooks):  # the files set aside, each with what it is, then the line
+                show_skipped(make_console(), exc.skipped)
+            raise Refused(exc) from None
+
+
+@contextmanager
+def progress_bar(what: str) -> Iterator[Callable[[int, int, str], None]]:
+    """A job's progress on stderr while it runs (nothing when stderr is not a terminal)."""
+    with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task(what, total=None)
+        yield lambda done, total, _: bar.update(task, completed=done, total=total)
 
 
 @click.group(cls=Unionxl, context_settings=CONTEXT)
@@ -109,8 +112,7 @@ def template(output_dir: Path) -> None:
     每列有输入提示，身份证号、手机号码列为文本格式。
     乡镇汇总模板.xlsx：各项指标所在单元格用“定义的名称”标出，可自行调整格式和位置。
     """
-    click.echo(f"村工会报表模板：{write_template(output_dir)}")
-    click.echo(f"乡镇汇总模板：{write_summary_template(output_dir)}")
+    show_outputs(make_console(), jobs.write_templates(output_dir).outputs)
 
 
 FILES = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -119,25 +121,6 @@ VILLAGES = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="村名单工作簿（村名、代码），用于核对封面村名 / list of expected villages.",
 )
-
-
-def load_villages(path: Path | None) -> VillageList | None:
-    return None if path is None else read_villages(path)
-
-
-def workbooks(inputs: list[Path], console: Console | None = None, skips: bool = True
-              ) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The files to read in ``inputs`` (sub-folders included) and the files skipped, with why; the
-    sub-folders read and (``skips``) the skipped files shown on ``console``. No workbook at all is
-    refused (exit code 2)."""
-    files, skipped = scan(inputs)
-    if console is not None:
-        show_folders(console, inputs, files)
-        if skips or not files:
-            show_skipped(console, skipped)
-    if not files:
-        raise Refused(no_workbooks(inputs, skipped))
-    return files, skipped
 
 
 @main.command()
@@ -159,32 +142,22 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     --annotate / --annotate-dir 生成退回村里的标注副本：问题单元格标红（错误）或标黄（警告）
     并加批注，另附“问题清单”表；原文件不会被修改。
     """
-    console = make_console()
-    files, skipped = workbooks(list(inputs), console if fmt == "text" else None)
-    if annotate_to is not None and len(files) != 1:
-        raise click.UsageError("--annotate 只能用于一个文件；多个文件请用 --annotate-dir 文件夹。")
-    if annotate_to is not None:
-        annotate_to = with_extension(annotate_to, Path(output_name(files[0])).suffix)
-    targets = {files[0]: annotate_to} if annotate_to else annotation_targets(files, annotate_dir) if annotate_dir else {}
-    check_outputs(targets.values(), [*files, villages])
-    known = load_villages(villages)
-    reports = []
-    for report in check_all(files, known, targets):  # each file in a worker: one bad file costs only itself
-        reports.append(report)
-        if fmt == "text":
-            if report.annotated is not None:
-                console.print(f"标注副本：{safe(report.annotated)}")
-            if report.annotate_error is not None:
-                console.print(f"[red]✗ {safe(report.path.name)}[/]：{safe(report.annotate_error)}")
-            show_report(console, report)
+    with progress_bar("校验各村报表") as progress:
+        checked = jobs.validate(list(inputs), villages, annotate_to, annotate_dir, progress=progress)
     if fmt == "json":
-        skips = [{"path": str(p), "reason": why} for p, why in skipped]
-        click.echo(json_text({"files": [r.as_dict() for r in reports], "skipped": skips}))
-    else:
-        bad = sum(1 for r in reports if r.errors)
-        unreadable = sum(1 for r in reports if not r.readable)
-        console.print(f"共 {len(reports)} 个文件：{bad} 个有错误，{unreadable} 个无法读取。")
-    raise SystemExit(exit_status(reports))
+        skips = [{"path": str(p), "reason": why} for p, why in checked.skipped]
+        click.echo(json_text({"files": [r.as_dict() for r in checked.reports], "skipped": skips}))
+        raise SystemExit(checked.exit_code)
+    console = make_console()
+    show_folders(console, checked.sub_folders)
+    show_skipped(console, checked.skipped)
+    for report in checked.reports:
+        show_copies(console, report)
+        show_report(console, report)
+    bad = sum(1 for r in checked.reports if r.errors)
+    console.print(f"共 {len(checked.files)} 个文件：{bad} 个有错误，{len(checked.unreadable)} 个无法读取。")
+    console.print(f"{checked.tally()}。")
+    raise SystemExit(checked.exit_code)
 
 
 _C1 = re.compile(r"[\x7f-\x9f]")
@@ -194,12 +167,6 @@ def json_text(value: object) -> str:
     """JSON for scripts: control characters escaped (json escapes C0 itself; C1 too here, since a
     terminal may read 0x9B as the start of a command)."""
     return _C1.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False, indent=2))
-
-
-def exit_status(reports: list[FileReport]) -> int:
-    if any(not r.readable or r.annotate_error for r in reports):
-        return 2
-    return 1 if any(r.errors for r in reports) else 0
 
 
 @main.command("merge")
@@ -225,38 +192,13 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
     同一个村报了两份时，采用填报日期较新的一份。
     退出码 / exit code: 0 正常; 1 有村的报表有错误或村名不在名单中; 2 有文件无法读取，或命令被拒绝。
     """
+    with progress_bar("校验各村报表") as progress:
+        merged = jobs.merge(list(inputs), output, villages, strict, mask, password, not no_summary,
+                            summary_template, progress=progress)
     console = make_console()
-    template = None if no_summary else summary_template or bundled.summary_template()
-    output = with_extension(output, ".xlsx")
-    if password is not None and not password.strip():
-        raise Refused("--password 的密码不能为空。")
-    files, skipped = workbooks(list(inputs), console, skips=False)
-    check_outputs([output], [*files, villages, summary_template])
-    result, _ = run_merge(console, files, skipped, output, load_villages(villages), strict, mask, template, password)
-    raise SystemExit(merge_status(result))
-
-
-def run_merge(console: Console, files: list[Path], skipped: list[tuple[Path, str]], output: Path,
-              known: VillageList | None, strict: bool, mask: bool, template: Path | None,
-              password: str | None = None) -> tuple[MergeResult, FillReport | None]:
-    if open_elsewhere(output):
-        raise Refused(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再合并。")
-    with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
-        task = bar.add_task("校验各村报表", total=len(files))
-        result = merge(files, known, strict, skipped, lambda done, total: bar.update(task, completed=done))
-    path, filled = write_township(result, output, mask, template, password)
-    show_merge(console, result)
-    for message in filled.messages() if filled else ():
-        console.print(f"  [yellow]汇总模板[/]：{safe(message)}")
-    console.print(f"乡镇汇总：{safe(str(path))}")
-    return result, filled
-
-
-def merge_status(result: MergeResult) -> int:
-    if result.unreadable:
-        return 2
-    return 1 if result.unknown or any(r.errors for _, r in result.used) or result.strict and any(
-        e.excluded for e in result.entries) else 0
+    show_folders(console, merged.sub_folders)
+    show_merge(console, merged)
+    raise SystemExit(merged.exit_code)
 
 
 @main.command()
@@ -269,30 +211,30 @@ def demo(output_dir: Path) -> None:
     2. 校验 13 个示例村报表，标注副本写到 输出文件夹/退回各村/；
     3. 按寨阳乡村名单合并为 输出文件夹/乡镇汇总.xlsx，并填好其中的“汇总”表。
     """
+    with progress_bar("校验示例村报表") as progress:
+        done = jobs.demo(output_dir, progress=progress)
     console = make_console()
-    township = output_dir / "乡镇汇总.xlsx"
-    files, skipped = scan([bundled.examples_dir()])
-    targets = annotation_targets(files, output_dir / "退回各村")
-    check_outputs([output_dir / TEMPLATE_NAME, township, *targets.values()],
-                  [*files, bundled.village_list(), bundled.summary_template()])
-    template_path = write_template(output_dir)
-    result, filled = run_merge(console, files, skipped, township, read_villages(bundled.village_list()),
-                               strict=False, mask=False, template=bundled.summary_template())
-    for report in result.reports:
-        if report.readable:
-            try:
-                annotate(report, targets[report.path])
-            except AnnotateError as exc:
-                console.print(f"[red]✗ {safe(report.path.name)}[/]：{safe(exc)}")
-    if filled is not None:
-        show_indicators(console, filled.values)
-    console.print(f"村工会报表模板：{safe(str(template_path))}")
-    console.print(f"退回各村的标注副本：{safe(str(output_dir / '退回各村'))}")
-    console.print(f"填好的汇总表：{safe(str(township))} 的“汇总”“图表”工作表")
-    raise SystemExit(merge_status(result))
+    show_merge(console, done.merged)
+    for report in done.merged.reports:
+        if report.annotate_error is not None:
+            show_copies(console, report)
+    show_indicators(console, done.merged.values)
+    show_outputs(console, done.outputs)
+    raise SystemExit(done.exit_code)
 
 
-main.add_command(excel_workbook_command)
+@main.command("excel-workbook")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path(WORKBOOK_NAME),
+              show_default=True, help="写到哪个文件（.xlsm）/ output workbook.")
+def excel_workbook(output: Path) -> None:
+    """生成带按钮的乡镇工会汇总工作簿（.xlsm）。Build the macro-enabled workbook with buttons.
+
+    \b
+    在 Excel（Windows 或 macOS）中打开，启用宏，在“操作”工作表填写村报表文件夹等，
+    点击“校验”“合并”“生成汇总”按钮（通过 xlwings 调用 unionxl）。
+    其中的 xlwings VBA 模块取自本机安装的 xlwings，两者版本一致。WPS 不支持，请用命令行。
+    """
+    show_outputs(make_console(), jobs.excel_workbook(output).outputs)
 
 
 @main.command()
@@ -310,22 +252,12 @@ def summary(township: Path, template_path: Path | None, output: Path | None, pdf
     （会员总数、追回金额、分村表……），可自行调整格式和位置；模板里不认识的名称和缺少的
     指标会列出来。汇总表只含人数、件数和金额，不含姓名、身份证号、电话。
     """
+    with progress_bar("生成汇总") as progress:
+        done = jobs.summarise(township, output, template_path, pdf, progress=progress)
     console = make_console()
-    output = with_extension(output, ".xlsx") if output else summary_output(township)
-    check_outputs([output, output.with_suffix(".pdf") if pdf else None], [township, template_path])
-    if open_elsewhere(output):
-        raise Refused(f"{output.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭。")
-    ds = from_township(township)
-    path, filled = write_summary(ds, template_path or bundled.summary_template(), output)
-    show_indicators(console, filled.values)
-    for message in filled.messages():
-        console.print(f"  [yellow]汇总模板[/]：{safe(message)}")
-    console.print(f"汇总表：{safe(str(path))}")
-    if pdf:
-        try:
-            console.print(f"PDF：{safe(str(export_pdf(path)))}")
-        except PdfUnavailable as exc:
-            console.print(f"[red]{safe(str(exc))}[/]")
-            raise SystemExit(1) from None
-
-
+    show_indicators(console, done.values)
+    show_messages(console, done.messages)
+    show_outputs(console, done.outputs)
+    if done.pdf_error:
+        console.print(f"[red]{safe(done.pdf_error)}[/]")
+    raise SystemExit(done.exit_code)

@@ -15,7 +15,8 @@ Two steps, each done by the tool that does it best:
    through openpyxl, which would drop button parts.
 
 The output depends only on ``macros/*.bas`` and the installed xlwings: building twice gives
-the same workbook. ``python -m unionxl.doors.excelbook [-o PATH]`` or ``unionxl excel-workbook``.
+the same workbook. ``unionxl excel-workbook [-o PATH]`` (or ``python -m unionxl.doors.excelbook``) runs
+:func:`unionxl.jobs.excel_workbook`, which calls :func:`build_excel_workbook`.
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import click
 import xlsxwriter
 from xlsxwriter.utility import quote_sheetname
 
 from .. import bundled
-from .excel import BUTTONS, INPUTS, ISSUES_SHEET, OPS, RESULTS, STATUS_SHEET, SUMMARY_SHEET
+from ..errors import UserError
+from .panel import BUTTONS, INPUTS, ISSUES_SHEET, OPS, RESULTS, STATUS_SHEET, SUMMARY_SHEET
 from ..writing.outputs import with_extension
 from ..writing.xlsxio import atomic_write
 
@@ -78,7 +79,7 @@ SETUP = (
 )
 
 
-class BuildError(Exception):
+class BuildError(UserError):
     """The workbook with buttons cannot be built here; the message is one Chinese line."""
 
 
@@ -239,19 +240,9 @@ def _conf(book: xlsxwriter.Workbook) -> None:
         ws.write_string(offset, 0, line, note)
 
 
-@click.command("excel-workbook", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path(WORKBOOK_NAME),
-              show_default=True, help="写到哪个文件（.xlsm）/ output workbook.")
-def command(output: Path) -> None:
-    """生成带按钮的乡镇工会汇总工作簿（.xlsm）。Build the macro-enabled workbook with buttons.
+if __name__ == "__main__":  # python -m unionxl.doors.excelbook [-o PATH]: the command excel-workbook
+    import sys
 
-    \b
-    在 Excel（Windows 或 macOS）中打开，启用宏，在“操作”工作表填写村报表文件夹等，
-    点击“校验”“合并”“生成汇总”按钮（通过 xlwings 调用 unionxl）。
-    其中的 xlwings VBA 模块取自本机安装的 xlwings，两者版本一致。WPS 不支持，请用命令行。
-    """
-    click.echo(f"带按钮的工作簿：{build_excel_workbook(output)}")
+    from .cli import main
 
-
-if __name__ == "__main__":
-    command()
+    main(["excel-workbook", *sys.argv[1:]], prog_name="python -m unionxl.doors.excelbook")

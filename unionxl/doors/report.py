@@ -18,10 +18,10 @@ from rich.table import Table as RichTable
 
 from ..checks.findings import ERROR
 from ..summary.indicators import SCALARS
-from ..merging.merge import MergeResult, unknown_reason
-from ..reading.inbox import folders
+from ..merging.merge import unknown_reason
 from ..schema.registers import REGISTERS
 from ..checks.validate import FileReport
+from ..jobs.results import Checked, Merged
 
 
 # C0 controls but tab and newline, DEL and C1 (ESC starts terminal commands; 0x9B is CSI on its own)
@@ -69,9 +69,17 @@ def show_report(console: Console, report: FileReport) -> None:
         console.print(f"  {level} {safe(f.location)} {safe(f.field or '')}{value}：{safe(f.message)}")
 
 
-def show_folders(console: Console, inputs: list[Path], files: list[Path]) -> None:
+def show_copies(console: Console, report: FileReport) -> None:
+    """The marked-up copy written for a file, or why none could be."""
+    if report.annotated is not None:
+        console.print(f"标注副本：{safe(report.annotated)}")
+    if report.annotate_error is not None:
+        console.print(f"[red]✗ {safe(report.path.name)}[/]：{safe(report.annotate_error)}")
+
+
+def show_folders(console: Console, read: list[tuple[Path, int]]) -> None:
     """One line per sub-folder read (补报/, one folder per village)."""
-    for folder, count in folders(inputs, files):
+    for folder, count in read:
         console.print(f"读取子文件夹 {safe(folder)}：{count} 个工作簿")
 
 
@@ -80,15 +88,21 @@ def show_skipped(console: Console, skipped: list[tuple[Path, str]]) -> None:
         console.print(f"  已跳过 {safe(path)}：{safe(reason)}")
 
 
-def no_workbooks(inputs: list[Path], skipped: list[tuple[Path, str]]) -> str:
-    """The one line when a batch holds no workbook at all (exit code 2)."""
-    shown = "、".join(str(p) for p in inputs)
-    other = f"（另有 {len(skipped)} 个文件已跳过，见上）" if skipped else ""
-    return f"没有找到村报表：{shown} 中没有 .xlsx/.xlsm/.xls/.ods/.et 工作簿{other}。请检查文件夹是否选对。"
+def show_messages(console: Console, messages: list[str]) -> None:
+    """What the summary template lacked or held unknown."""
+    for message in messages:
+        console.print(f"  [yellow]汇总模板[/]：{safe(message)}")
 
 
-def show_merge(console: Console, result: MergeResult) -> None:
-    """One line per expected village: status, file, rows per register, errors, warnings; then the rest."""
+def show_outputs(console: Console, outputs: dict[str, Path]) -> None:
+    for label, path in outputs.items():
+        console.print(f"{label}：{safe(str(path))}")
+
+
+def show_merge(console: Console, checked: Checked) -> None:
+    """One line per expected village: status, file, rows per register, errors, warnings; then the rest,
+    the tally, and for a merge the summary template's messages and the township workbook."""
+    result = checked.merged
     table = RichTable(title=f"报送情况（应报 {len(result.entries)} 个村）")
     numbers = (*(r.sheet for r in REGISTERS), "错误", "警告")
     for title in ("村（社区）", "报送情况", "文件", *numbers):
@@ -118,6 +132,10 @@ def show_merge(console: Console, result: MergeResult) -> None:
     show_skipped(console, result.skipped)
     if result.cross:
         console.print(f"  [yellow]跨村核查[/]：{len(result.cross)} 条（同一人在两个村登记或受助），见“问题清单”。")
+    console.print(f"{checked.tally()}。{checked.period_note()}")
+    if isinstance(checked, Merged):
+        show_messages(console, checked.messages)
+        show_outputs(console, checked.outputs)
 
 
 def show_indicators(console: Console, values: dict) -> None:

@@ -1,7 +1,7 @@
 """A batch of village files: each read once, validated and (on request) annotated in a worker process.
 
-Every door (``unionxl validate``, ``unionxl merge``, the Excel buttons) runs its files through
-:func:`check_all`: whatever one file does to the parser — abort, panic, hang, exhaust memory —
+Every job that reads a batch (:mod:`unionxl.jobs.workflows`: validate, merge, the demo) runs its
+files through :func:`check_all`, by way of the merge stage: whatever one file does to the parser — abort, panic, hang, exhaust memory —
 that file gets a Chinese error and the rest of the batch goes on (:mod:`unionxl.jobs.isolation`).
 """
 

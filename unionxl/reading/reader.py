@@ -23,6 +23,7 @@ from typing import Any
 
 import python_calamine
 
+from ..errors import UserError
 from ..writing import marks
 
 from . import safety
@@ -38,7 +39,7 @@ __all__ = ["ReadError", "Submission", "Table", "header_key", "is_panic", "load",
 HEADER_SEARCH_ROWS = 15
 
 
-class ReadError(Exception):
+class ReadError(UserError):
     """A file that cannot be read as a village workbook; the message is Chinese, one line."""
 
     def __init__(self, path: Path, message: str) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import olefile
 
+from ..errors import UserError
 from . import extent
 
 MiB = 1024 * 1024
@@ -66,7 +67,7 @@ class Limits:
                    merged_cells=env_int("UNIONXL_MAX_MERGED_CELLS", d.merged_cells))
 
 
-class UnsafeFile(Exception):
+class UnsafeFile(UserError):
     """The file is not a workbook unionxl can open safely; the message says why, in Chinese."""
 
 

@@ -20,6 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from ..errors import UserError
 from . import marks
 
 from ..reading import safety
@@ -37,7 +38,7 @@ SEVERITY_LABEL = {ERROR: "错误", "warning": "警告"}
 COLUMNS = (("序号", 6), ("级别", 6), ("位置", 16), ("字段", 14), ("填写内容", 22), ("问题及修改方法", 70), ("代码", 20))
 
 
-class AnnotateError(Exception):
+class AnnotateError(UserError):
     """No marked-up copy could be written; the message is one Chinese line."""
 
 

@@ -1,7 +1,7 @@
 """Where unionxl may write: never over one of its inputs, always under the right extension.
 
-Both doors (the command line and the Excel buttons) call :func:`check_outputs` before any input
-is read. Every refusal is an :class:`OutputError`: one Chinese line naming the file.
+The jobs (:mod:`unionxl.jobs`) call :func:`check_outputs` before any input is read. Every refusal
+is an :class:`OutputError` (a :class:`~unionxl.errors.UserError`): one Chinese line naming the file.
 :func:`os_error` turns an ``OSError`` met while writing (read-only folder, disk full, not a
 folder…) into one too, never raw English errno text.
 """
@@ -13,8 +13,10 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..errors import UserError
 
-class OutputError(Exception):
+
+class OutputError(UserError):
     """An output unionxl refuses or cannot write; the message is one Chinese line."""
 
 

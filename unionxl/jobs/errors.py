@@ -1,0 +1,71 @@
+"""The refusals of the service layer, and the one place library exceptions become :class:`UserError`.
+
+Every job runs inside :func:`user_errors`: what the user can fix leaves a job as a
+:class:`UserError` (one Chinese line, an exit code), whichever stage raised it, so a door maps
+one exception type. Library exceptions that do not yet subclass :class:`UserError` are listed in
+:data:`LIBRARY` and re-raised as one; an ``OSError`` no stage turned into a Chinese line becomes
+one here.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from ..errors import UserError
+from ..summary.fill import PdfUnavailable, TemplateError
+from ..writing.outputs import os_error
+
+__all__ = ["LIBRARY", "NoWorkbooks", "OutputOpen", "UserError", "job", "user_errors"]
+
+# Library exceptions whose message is already one Chinese line for the user (they may subclass
+# UserError themselves; then the entry here is simply never reached).
+LIBRARY: tuple[type[Exception], ...] = (TemplateError, PdfUnavailable)
+
+
+class NoWorkbooks(UserError):
+    """The inputs hold no workbook at all; ``skipped`` lists the files set aside, with why."""
+
+    def __init__(self, inputs: list[Path], skipped: list[tuple[Path, str]]) -> None:
+        shown = "、".join(str(p) for p in inputs)
+        other = f"（另有 {len(skipped)} 个文件不是村报表，已跳过）" if skipped else ""
+        super().__init__(f"没有找到村报表：{shown} 中没有 .xlsx/.xlsm/.xls/.ods/.et 工作簿{other}。请检查文件夹是否选对。")
+        self.inputs, self.skipped = inputs, skipped
+
+
+class OutputOpen(UserError):
+    """An output is open in Excel, WPS or LibreOffice (its lock file is there)."""
+
+    def __init__(self, path: Path, doing: str) -> None:
+        super().__init__(f"{path.name} 正在 Excel、WPS 或 LibreOffice 中打开，请先关闭再{doing}。")
+        self.path = path
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Inside: whatever the user can fix is raised as a :class:`UserError`."""
+    try:
+        yield
+    except UserError:
+        raise
+    except LIBRARY as exc:
+        raise UserError(str(exc)) from exc
+    except OSError as exc:  # one the stages did not turn into a Chinese line themselves
+        raise os_error(exc, doing="读写") from exc
+
+
+F = TypeVar("F", bound=Callable)
+
+
+def job(function: F) -> F:
+    """A public job: runs inside :func:`user_errors`."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        with user_errors():
+            return function(*args, **kwargs)
+
+    return run  # type: ignore[return-value]

@@ -1,0 +1,201 @@
+"""Every workflow a door offers, as one function each: the doors (command line, Excel buttons, web
+page) only gather arguments, call one of these and show the result.
+
+Each job checks its outputs before it reads anything, takes an optional ``progress(done, total,
+what)`` callback, returns a result object (:mod:`unionxl.jobs.results`) and raises nothing but
+:class:`~unionxl.errors.UserError` for what the user can fix (:func:`unionxl.jobs.errors.job`).
+Every stage (scan, merge, the township workbook, the summary) is called from one place here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .. import bundled
+from ..merging.merge import MergeResult
+from ..merging.merge import merge as merge_files
+from ..reading.villages import VillageList
+from ..summary.fill import FillReport, PdfUnavailable, export_pdf, summary_output, write_summary
+from ..summary.indicators import Dataset, from_township
+from ..summary.template import write_summary_template
+from ..doors.excelbook import build_excel_workbook
+from ..writing.annotate import output_name
+from ..writing.outputs import with_extension
+from ..writing.template import TEMPLATE_NAME, write_template
+from ..writing.township import write_township
+from .batch import annotation_targets
+from .errors import UserError, job
+from .inputs import period as checked_period
+from .inputs import township_output, village_list, with_period, workbooks, writable
+from .results import Checked, Demo, Merged, Period, Progress, Summarised, Written
+
+COPIES_FOLDER = "退回各村"  # where the demo writes its marked-up copies
+
+
+def _paths(inputs: Iterable[str | Path]) -> list[Path]:
+    return [Path(p) for p in inputs]
+
+
+def _say(progress: Progress | None, done: int, total: int, what: str) -> None:
+    if progress is not None:
+        progress(done, total, what)
+
+
+def _check(files: list[Path], skipped: list[tuple[Path, str]], villages: VillageList | None, strict: bool,
+           targets: dict[Path, Path] | None, progress: Progress | None) -> MergeResult:
+    """Every file validated in a worker (marked-up copies where ``targets`` says) and sorted by village."""
+    total = len(files) + 1  # the last step writes the outputs
+
+    def each(done: int, _: int) -> None:
+        _say(progress, done, total, files[done - 1].name)
+
+    return merge_files(files, villages, strict, skipped, each, targets or None)
+
+
+@job
+def validate(inputs: Iterable[str | Path], villages: str | Path | None = None, annotate_to: str | Path | None = None,
+             annotate_dir: str | Path | None = None, period: Period | None = None,
+             progress: Progress | None = None) -> Checked:
+    """Validate every workbook in ``inputs`` (files and folders) and sort them by village.
+
+    ``villages`` is the village list workbook (without it the covers' names are expected);
+    ``annotate_to`` the marked-up copy of the one input, or ``annotate_dir`` a folder for the copies
+    of all (``<name>_已标注.xlsx``); ``period`` the report period the covers should give.
+    """
+    paths = _paths(inputs)
+    given = checked_period(period)
+    villages = Path(villages) if villages is not None else None
+    files, skipped = workbooks(paths)
+    targets: dict[Path, Path] = {}
+    if annotate_to is not None:
+        if len(files) != 1:
+            raise UserError(f"标注副本写到一个文件只能用于一个村报表，这里有 {len(files)} 个；请写到一个文件夹。")
+        targets = {files[0]: with_extension(Path(annotate_to), Path(output_name(files[0])).suffix)}
+    elif annotate_dir is not None:
+        folder = Path(annotate_dir)
+        if folder.exists() and not folder.is_dir():
+            raise UserError(f"标注副本文件夹应是一个文件夹，现在是一个文件：{folder}")
+        targets = annotation_targets(files, folder)
+    writable([], [*files, villages], "校验", copies=targets.values())
+    result = _check(files, skipped, village_list(villages), False, targets, progress)
+    _say(progress, len(files) + 1, len(files) + 1, "校验完成")
+    return Checked(inputs=paths, files=files, skipped=skipped, merged=result, period=given)
+
+
+@job
+def merge(inputs: Iterable[str | Path], output: str | Path, villages: str | Path | None = None, strict: bool = False,
+          mask: bool = False, password: str | None = None, summary: bool = True,
+          summary_template: str | Path | None = None, period: Period | None = None,
+          progress: Progress | None = None) -> Merged:
+    """Validate and merge every workbook in ``inputs`` into the township workbook ``output``.
+
+    ``output`` may be a folder (``乡镇汇总.xlsx`` inside it) or a name without extension. With
+    ``strict`` villages with errors are left out; ``mask`` masks ID and phone numbers; ``password``
+    encrypts the file; ``summary`` fills the summary sheets from ``summary_template`` (default the
+    bundled one); ``period`` names the villages whose cover gives another period.
+    """
+    paths = _paths(inputs)
+    given = checked_period(period)
+    if password is not None and not password.strip():
+        raise UserError("--password 的密码不能为空。")
+    villages = Path(villages) if villages is not None else None
+    template = (Path(summary_template) if summary_template is not None else bundled.summary_template()) \
+        if summary else None
+    out = township_output(Path(output))
+    files, skipped = workbooks(paths)
+    writable([out], [*files, villages, summary_template], "合并")
+    result = _check(files, skipped, village_list(villages), strict, None, progress)
+    _say(progress, len(files), len(files) + 1, f"写出 {out.name}")
+    township, filled = _township(result, out, mask, template, password)
+    _say(progress, len(files) + 1, len(files) + 1, "合并完成")
+    return Merged(outputs={"乡镇汇总": township}, inputs=paths, files=files, skipped=skipped, merged=result,
+                  period=given, township=township, filled=filled)
+
+
+def _township(result: MergeResult, out: Path, mask: bool, template: Path | None,
+              password: str | None) -> tuple[Path, FillReport | None]:
+    """The one call of the township writer."""
+    return write_township(result, out, mask, template, password)
+
+
+def _dataset(township: Path) -> Dataset:
+    """The one read of a township workbook's data."""
+    return from_township(township)
+
+
+def _pdf(summary: Path) -> tuple[Path | None, str | None]:
+    """The summary as PDF, or why not (LibreOffice absent or failing: the .xlsx stands)."""
+    try:
+        return export_pdf(summary), None
+    except PdfUnavailable as exc:
+        return None, str(exc)
+
+
+@job
+def summarise(township: str | Path, output: str | Path | None = None, template: str | Path | None = None,
+              pdf: bool = False, period: Period | None = None, progress: Progress | None = None) -> Summarised:
+    """Fill the summary template (default the bundled one) from a township workbook written by
+    :func:`merge`; ``output`` defaults to ``<township>_汇总表.xlsx``; ``pdf`` also exports a PDF
+    (through LibreOffice); ``period`` replaces the covers' period (each end where given)."""
+    township = Path(township)
+    given = checked_period(period)
+    if not township.is_file():
+        raise UserError(f"还没有乡镇汇总文件 {township}，请先合并。")
+    out = with_extension(Path(output), ".xlsx") if output is not None else summary_output(township)
+    template = Path(template) if template is not None else None
+    writable([out, out.with_suffix(".pdf") if pdf else None], [township, template], "生成汇总")
+    total = 3 if pdf else 2
+    _say(progress, 0, total, f"读取 {township.name}")
+    ds = _dataset(township)
+    ds.period = with_period(ds.period, given)
+    _say(progress, 1, total, f"写出 {out.name}")
+    path, filled = write_summary(ds, template or bundled.summary_template(), out)
+    outputs = {"汇总表": path}
+    made, why = None, None
+    if pdf:
+        _say(progress, 2, total, "导出 PDF")
+        made, why = _pdf(path)
+        if made is not None:
+            outputs["PDF"] = made
+    _say(progress, total, total, "汇总完成")
+    return Summarised(outputs=outputs, township=township, summary=path, filled=filled, pdf=made, pdf_error=why)
+
+
+@job
+def write_templates(folder: str | Path = ".", progress: Progress | None = None) -> Written:
+    """The village template (村工会报表模板.xlsx) and the summary template (乡镇汇总模板.xlsx) in ``folder``."""
+    folder = Path(folder)
+    village = write_template(folder)
+    _say(progress, 1, 2, village.name)
+    summary = write_summary_template(folder)
+    _say(progress, 2, 2, summary.name)
+    return Written({"村工会报表模板": village, "乡镇汇总模板": summary})
+
+
+@job
+def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None) -> Demo:
+    """The main job on the bundled examples: the template, the 13 villages validated (marked-up copies
+    in ``folder/退回各村``) and merged by the bundled village list into ``folder/乡镇汇总.xlsx``."""
+    folder = Path(folder)
+    township, copies = folder / "乡镇汇总.xlsx", folder / COPIES_FOLDER
+    village_path, template = bundled.village_list(), bundled.summary_template()
+    files, skipped = workbooks([bundled.examples_dir()])
+    targets = annotation_targets(files, copies)
+    writable([folder / TEMPLATE_NAME, township], [*files, village_path, template], "演示", copies=targets.values())
+    made = write_template(folder)
+    result = _check(files, skipped, village_list(village_path), False, targets, progress)
+    _say(progress, len(files), len(files) + 1, f"写出 {township.name}")
+    path, filled = _township(result, township, False, template, None)
+    _say(progress, len(files) + 1, len(files) + 1, "演示完成")
+    merged = Merged(outputs={"乡镇汇总": path}, inputs=[bundled.examples_dir()], files=files, skipped=skipped,
+                    merged=result, township=path, filled=filled)
+    return Demo({"村工会报表模板": made, "退回各村的标注副本": copies, "乡镇汇总": path}, merged)
+
+
+@job
+def excel_workbook(output: str | Path | None = None, progress: Progress | None = None) -> Written:
+    """The macro-enabled workbook with the buttons (default ``workbooks/乡镇工会汇总.xlsm``)."""
+    path = build_excel_workbook(output)
+    _say(progress, 1, 1, path.name)
+    return Written({"带按钮的工作簿": path})
