@@ -343,7 +343,9 @@ def _allocate(megabytes):
 
 
 def test_a_worker_has_its_own_memory_cap(monkeypatch):
-    monkeypatch.setenv("UNIONXL_WORKER_MEMORY_MB", "600")
+    # the cap is on address space, and a forked worker starts with the test process's (some 650 MB late in the
+    # suite, with Pillow loaded by openpyxl): 600 left it no room at all and the pool hung
+    monkeypatch.setenv("UNIONXL_WORKER_MEMORY_MB", "1500")
     results = list(isolation.run_each(_allocate, [10, 4000]))
     assert results[0] == 10 * 1024 * 1024
     assert isinstance(results[1], isolation.Crashed) and "内存" in results[1].reason

@@ -1,10 +1,10 @@
-"""The refusals of the service layer, and the one place library exceptions become :class:`UserError`.
+"""The refusals of the service layer, and the one place a stray ``OSError`` becomes a :class:`UserError`.
 
 Every job runs inside :func:`user_errors`: what the user can fix leaves a job as a
 :class:`UserError` (one Chinese line, an exit code), whichever stage raised it, so a door maps
-one exception type. Library exceptions that do not yet subclass :class:`UserError` are listed in
-:data:`LIBRARY` and re-raised as one; an ``OSError`` no stage turned into a Chinese line becomes
-one here.
+one exception type. Every stage's own refusal (``ReadError``, ``UnsafeFile``, ``OutputError``,
+``TemplateError``, ``AnnotateError``, ``PdfUnavailable``…) subclasses :class:`UserError`; an
+``OSError`` no stage turned into a Chinese line becomes one here.
 """
 
 from __future__ import annotations
@@ -16,14 +16,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..errors import UserError
-from ..summary.fill import PdfUnavailable, TemplateError
 from ..writing.outputs import os_error
 
-__all__ = ["LIBRARY", "NoWorkbooks", "OutputOpen", "UserError", "job", "user_errors"]
-
-# Library exceptions whose message is already one Chinese line for the user (they may subclass
-# UserError themselves; then the entry here is simply never reached).
-LIBRARY: tuple[type[Exception], ...] = (TemplateError, PdfUnavailable)
+__all__ = ["NoWorkbooks", "OutputOpen", "UserError", "job", "user_errors"]
 
 
 class NoWorkbooks(UserError):
@@ -51,8 +46,6 @@ def user_errors() -> Iterator[None]:
         yield
     except UserError:
         raise
-    except LIBRARY as exc:
-        raise UserError(str(exc)) from exc
     except OSError as exc:  # one the stages did not turn into a Chinese line themselves
         raise os_error(exc, doing="读写") from exc
 

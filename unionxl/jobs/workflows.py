@@ -16,7 +16,8 @@ from .. import bundled
 from ..merging.merge import MergeResult
 from ..merging.merge import merge as merge_files
 from ..reading.villages import VillageList
-from ..summary.fill import FillReport, PdfUnavailable, export_pdf, summary_output, write_summary
+from ..summary.fill import FillReport, summary_output, write_summary
+from ..summary.pdf import PdfUnavailable, export_pdf
 from ..summary.indicators import Dataset, from_township
 from ..summary.template import write_summary_template
 from ..doors.excelbook import build_excel_workbook

@@ -1,68 +1,60 @@
-"""Fill a summary template: indicators into the cells its defined names point at.
+"""Fill a summary template in place: indicators into the cells its defined names point at.
 
-The template is read with openpyxl and re-drawn, filled, into an XlsxWriter workbook:
-values, styles, merged cells, widths, heights and print set-up are copied, the named
-cells get their indicator, tables are written down from their anchors, charts drawn at
-theirs. The same function fills the standalone summary workbook and the 汇总 sheets of
-the township workbook, so both look the same. Cells are gathered first and written row
-by row, which also suits XlsxWriter's constant-memory mode.
+The template is loaded with openpyxl and filled where it stands, so all it holds is kept: styles
+and theme colours, merged cells, widths and heights, print set-up, conditional formats, data
+validations, images, formulas and its other sheets. A scalar indicator goes into the cell its
+name points at (the cell keeps its look and gets the indicator's number format). A table is
+written from its named anchor: the header row, the data rows, the 合计 row. Its room is the rows
+below the anchor down to the first row that holds something in its columns (a value, a merged
+cell, another named cell); a table that needs more rows gets rows inserted there
+(:func:`~unionxl.summary.grow.insert_rows`), so the lines below it move down intact, and one that
+needs fewer leaves the rest blank. Tables side by side are grown one after the other before any
+is written: rows inserted for one are blank in the other's columns and only add to its room.
+Charts (openpyxl charts) are drawn at their named anchors.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
+import re
+import warnings
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from openpyxl import load_workbook
-from openpyxl.worksheet.formula import ArrayFormula
-from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
+from openpyxl.cell.cell import MergedCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.styles import Border, Font, Side
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
+from ..errors import UserError
 from ..writing import marks
-
-from ..reading import safety
-from .indicators import SCALARS, TABLES, Dataset, compute
+from ..writing.xlsxio import atomic_save, set_value
+from .grow import insert_rows
+from .indicators import SCALARS, TABLES, Dataset, TableSpec, compute
 from .template import CHARTS, FORMATS
-from ..writing.xlsxio import atomic_write, write_cell
 
-BORDERS = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6, "hair": 7}
-ALIGN = {"center": "center", "left": "left", "right": "right", "centerContinuous": "center_across",
-         "justify": "justify", "fill": "fill", "distributed": "distributed"}
-VALIGN = {"center": "vcenter", "top": "top", "bottom": "bottom", "justify": "vjustify"}
-
-
-class TemplateError(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A formula the template's author wrote: written as a formula again (village text never is one)."""
-
-    text: str
-    ref: str | None = None  # the range of an array formula
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)  # table cells the template left unstyled
+# table -> chart type, series name, value column (from the table's first), title, unit of the value axis
+CHART_SPECS = {"分村表": ("col", "会员数", 2, "各村会员数", "人"),
+               "帮扶类型表": ("bar", "帮扶金额（元）", 3, "帮扶金额（按帮扶类型）", "元")}
+# what openpyxl's warnings on loading say it drops -> the Chinese words for it
+DROPPED = (("DrawingML", "形状、文本框等图形"), ("Data Validation extension", "部分数据验证（Excel 扩展格式）"),
+           ("Conditional Formatting extension", "部分条件格式（Excel 扩展格式）"), ("image", "一些无法读取的图片"),
+           ("extension is not supported", "一些 Excel 扩展内容（如迷你图、切片器）"))
 
 
-def _template_value(cell) -> Any:
-    if cell.data_type != "f":
-        return cell.value
-    if isinstance(cell.value, ArrayFormula):
-        return Formula(cell.value.text or "", cell.value.ref)
-    return Formula(cell.value) if isinstance(cell.value, str) else None
+_CORNER = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
-def _write(out, r: int, c: int, value: Any, fmt) -> None:
-    if not isinstance(value, Formula):
-        write_cell(out, r, c, value, fmt)
-    elif value.ref:
-        out.write_array_formula(value.ref, value.text, fmt)
-    else:
-        out.write_formula(r, c, value.text, fmt)
+class TemplateError(UserError):
+    """A summary template unionxl cannot fill; the message is one Chinese line."""
 
 
 @dataclass
@@ -71,188 +63,157 @@ class FillReport:
     missing: list[str] = field(default_factory=list)  # indicators the template has no name for
     sheets: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)  # the scalar indicators written
+    dropped: list[str] = field(default_factory=list)  # what of the template openpyxl could not keep (Chinese)
+    notes: list[str] = field(default_factory=list)  # lines about the data (Dataset.notes)
 
     def messages(self) -> list[str]:
         out = [f"模板中的名称「{n}」不是已知指标，已忽略。" for n in self.unknown_names]
         if self.missing:
             out.append(f"模板缺少这些指标的名称，未填写：{'、'.join(self.missing)}。")
-        return out
+        return out + self.dropped + self.notes
 
 
-def _rgb(color) -> str | None:
-    rgb = getattr(color, "rgb", None) if color is not None and getattr(color, "type", "rgb") == "rgb" else None
-    return f"#{rgb[-6:]}" if isinstance(rgb, str) and len(rgb) >= 6 else None
-
-
-def _style(cell) -> dict[str, Any]:
-    """XlsxWriter format properties equal to an openpyxl cell's style."""
-    props: dict[str, Any] = {}
-    f = cell.font
-    if f is not None:
-        props.update({k: v for k, v in (("font_name", f.name), ("font_size", f.sz), ("bold", f.b),
-                                          ("italic", f.i), ("font_color", _rgb(f.color))) if v})
-        if f.u:
-            props["underline"] = 1
-    if cell.fill is not None and cell.fill.fill_type == "solid" and _rgb(cell.fill.fgColor):
-        props["bg_color"] = _rgb(cell.fill.fgColor)
-    for side in ("left", "right", "top", "bottom"):
-        border = getattr(cell.border, side)
-        if border is not None and border.style in BORDERS:
-            props[side] = BORDERS[border.style]
-            if _rgb(border.color):
-                props[f"{side}_color"] = _rgb(border.color)
-    a = cell.alignment
-    if a.horizontal in ALIGN:
-        props["align"] = ALIGN[a.horizontal]
-    if a.vertical in VALIGN:
-        props["valign"] = VALIGN[a.vertical]
-    if a.wrap_text:
-        props["text_wrap"] = True
-    if cell.number_format and cell.number_format != "General":
-        props["num_format"] = cell.number_format
-    return props
-
-
-class _Formats:
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.book = book
-        self._cache: dict[tuple, Any] = {}
-
-    def __call__(self, props: dict[str, Any]):
-        if not props:
-            return None
-        key = tuple(sorted(props.items()))
-        if key not in self._cache:
-            self._cache[key] = self.book.add_format(dict(props))
-        return self._cache[key]
-
-
-def _destinations(wb) -> dict[str, tuple[str, int, int]]:
-    """Defined name -> (sheet, zero-based row, col) for names that point at one cell."""
-    out = {}
-    for name, dn in wb.defined_names.items():
+def _load(template: str | Path) -> tuple[Workbook, list[str]]:
+    """The template, and what openpyxl said it dropped while reading it (Chinese lines)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
-            dests = list(dn.destinations)
-        except Exception:
+            wb = load_workbook(template, rich_text=True)
+        except Exception as exc:
+            raise TemplateError(f"汇总模板 {Path(template).name} 无法打开（{type(exc).__name__}）。") from None
+    lost = dict.fromkeys(what for w in caught for key, what in DROPPED if key in str(w.message))
+    return wb, [f"汇总模板中的{what}无法保留，汇总表里没有它们。" for what in lost]
+
+
+def _destinations(wb: Workbook) -> dict[str, tuple[str, int, int]]:
+    """Defined name -> (sheet, row, column), 1-based, for the names that point at one cell or range
+    (of a range, its top-left cell); a workbook's name before a sheet's name of the same spelling."""
+    out = {}
+    scoped = [dn for ws in reversed(wb.worksheets) for dn in ws.defined_names.values()]
+    for dn in (*scoped, *wb.defined_names.values()):
+        name = dn.name
+        try:
+            (sheet, ref), = dn.destinations
+            letters, digits = _CORNER.match(ref).groups()
+            if isinstance(wb[sheet], Worksheet):
+                out[name] = (sheet, int(digits), column_index_from_string(letters))
+        except Exception:  # a constant or formula, several areas, an unknown sheet, a column past XFD
             continue
-        if len(dests) != 1:
-            continue
-        sheet, ref = dests[0]
-        ref = ref.replace("$", "").split(":")[0]
-        letters = "".join(ch for ch in ref if ch.isalpha())
-        digits = "".join(ch for ch in ref if ch.isdigit())
-        if sheet in wb.sheetnames and letters and digits:
-            out[name] = (sheet, int(digits) - 1, column_index_from_string(letters) - 1)
     return out
 
 
-def render_summary(book: xlsxwriter.Workbook, template: str | Path, ds: Dataset,
-                   reserved: tuple[str, ...] = ()) -> FillReport:
-    """Add the template's sheets, filled from ``ds``, to ``book`` (sheet names in ``reserved`` are taken)."""
-    try:
-        wb = load_workbook(template)
-    except Exception as exc:
-        raise TemplateError(f"汇总模板 {Path(template).name} 无法打开（{type(exc).__name__}）。") from None
+def fill(template: str | Path, ds: Dataset, reserved: tuple[str, ...] = ()) -> tuple[Workbook, FillReport]:
+    """The template filled from ``ds``, in memory (sheet names in ``reserved`` are taken)."""
+    wb, dropped = _load(template)
     clash = [n for n in wb.sheetnames if n in reserved]
     if clash:
         raise TemplateError(f"汇总模板的工作表名与汇总工作簿重名：{'、'.join(clash)}，请改名。")
-    scalars, tables = compute(ds)
     names = _destinations(wb)
     known = {i.name for i in SCALARS} | {t.name for t in TABLES} | set(CHARTS)
     if not set(names) & known:
         raise TemplateError(f"汇总模板 {Path(template).name} 里没有任何指标的“定义的名称”（如 会员总数、分村表），"
                             "不像汇总模板；请在 unionxl template 写出的 乡镇汇总模板.xlsx 上修改。")
+    scalars, tables = compute(ds)
     report = FillReport(sorted(set(names) - known), [n for n in (*scalars, *tables) if n not in names],
-                        values=scalars)
-    fmt = _Formats(book)
+                        list(wb.sheetnames), scalars, dropped, list(ds.notes))
+    wb.template = False  # an .xltx template still gives an ordinary workbook
+    for spec in TABLES:
+        _make_room(wb, spec, len(tables[spec.name]))
+    names = _destinations(wb)  # moved by the rows inserted
     kinds = {i.name: i.kind for i in SCALARS}
-    grids: dict[str, dict[tuple[int, int], tuple[Any, dict]]] = {}
-    for ws in wb.worksheets:
-        grids[ws.title] = {(c.row - 1, c.column - 1): (_template_value(c), _style(c))
-                           for row in ws.iter_rows() for c in row if c.value is not None or c.has_style}
-    placed: dict[str, tuple[str, int, int, int]] = {}  # table -> sheet, first data row, col, rows
-    for name, (sheet, r, c) in names.items():
-        grid = grids[sheet]
-        style = grid.get((r, c), (None, {}))[1]
-        if name in scalars:
-            grid[(r, c)] = (scalars[name], {**style, "num_format": FORMATS[kinds[name]]})
-        elif name in tables:
-            spec = next(t for t in TABLES if t.name == name)
-            head = {**style, "bold": True, "border": 1}
-            for j, (title, _) in enumerate(spec.columns):
-                grid[(r, c + j)] = (title, grid.get((r, c + j), (None, head))[1] or head)
-            for i, values in enumerate(tables[name], start=1):
-                for j, ((_, kind), value) in enumerate(zip(spec.columns, values)):
-                    props = {"border": 1, "num_format": FORMATS[kind]}
-                    if i == len(tables[name]):
-                        props["bold"] = True
-                    grid[(r + i, c + j)] = (value, props)
-            placed[name] = (sheet, r + 1, c, len(tables[name]) - 1)
-    for ws in wb.worksheets:
-        out = book.add_worksheet(ws.title)
-        report.sheets.append(ws.title)
-        _copy_layout(ws, out, fmt)
-        merged = {(m.min_row - 1, m.min_col - 1): m for m in ws.merged_cells.ranges}
-        for corner in merged:
-            grids[ws.title].setdefault(corner, (None, {}))
-        for (r, c), (value, props) in sorted(grids[ws.title].items()):
-            if (r, c) in merged:
-                m = merged[(r, c)]
-                out.merge_range(r, c, m.max_row - 1, m.max_col - 1, None, fmt(props))
-            _write(out, r, c, value, fmt(props))
-        for name, table in CHARTS.items():
-            if name in names and names[name][0] == ws.title and table in placed:
-                _chart(book, out, names[name][1:], placed[table], table)
-    for name, (sheet, r, c) in names.items():
-        if name in known:
-            book.define_name(name, f"={quote_sheetname(sheet)}!${get_column_letter(c + 1)}${r + 1}")
-    return report
+    for name, value in scalars.items():
+        if name in names:
+            sheet, row, col = names[name]
+            set_value(_target(wb[sheet], row, col, corner=True), value, FORMATS[kinds[name]])
+    for spec in TABLES:
+        if spec.name in names:
+            sheet, row, col = names[spec.name]
+            _table(wb[sheet], row, col, spec, tables[spec.name])
+    for anchor, table in CHARTS.items():
+        if anchor in names and table in names:
+            _chart(wb, names[anchor], names[table], table, len(tables[table]) - 1)
+    return wb, report
 
 
-def _copy_layout(src, out, fmt: _Formats) -> None:
-    for letter, dim in src.column_dimensions.items():
-        if dim.width:
-            first = (dim.min or column_index_from_string(letter)) - 1
-            out.set_column(first, max(first, (dim.max or first + 1) - 1), dim.width)
-    for r, dim in src.row_dimensions.items():
-        if dim.height:
-            out.set_row(r - 1, dim.height)
-    ps = src.page_setup
-    if ps.orientation == "landscape":
-        out.set_landscape()
-    else:
-        out.set_portrait()
-    if ps.paperSize:
-        out.set_paper(int(ps.paperSize))
-    if src.sheet_properties.pageSetUpPr is not None and src.sheet_properties.pageSetUpPr.fitToPage:
-        out.fit_to_pages(int(ps.fitToWidth or 1), int(ps.fitToHeight or 0))
-    if src.oddFooter.center.text:
-        out.set_footer(f"&C{src.oddFooter.center.text}")
-    if src.print_title_rows:
-        first, last = (int(x.replace("$", "")) - 1 for x in src.print_title_rows.split(":"))
-        out.repeat_rows(first, last)
-
-
-def _chart(book, ws, at: tuple[int, int], data: tuple[str, int, int, int], table: str) -> None:
-    sheet, first, col, rows = data
-    if rows <= 0:
+def _make_room(wb: Workbook, spec: TableSpec, rows: int) -> None:
+    """Insert rows below the table's anchor when its room is less than ``rows`` (data and 合计)."""
+    names = _destinations(wb)
+    if spec.name not in names:
         return
-    last = first + rows - 1
-    if table == "分村表":
-        chart = book.add_chart({"type": "column"})
-        chart.add_series({"name": "会员数", "categories": [sheet, first, col, last, col],
-                          "values": [sheet, first, col + 2, last, col + 2], "data_labels": {"value": True}})
-        chart.set_title({"name": "各村会员数"})
-        chart.set_y_axis({"name": "人"})
-    else:
-        chart = book.add_chart({"type": "bar"})
-        chart.add_series({"name": "帮扶金额（元）", "categories": [sheet, first, col, last, col],
-                          "values": [sheet, first, col + 3, last, col + 3], "data_labels": {"value": True}})
-        chart.set_title({"name": "帮扶金额（按帮扶类型）"})
-        chart.set_x_axis({"name": "元"})
-    chart.set_legend({"none": True})
-    chart.set_size({"width": 600, "height": 320})
-    ws.insert_chart(at[0], at[1], chart)
+    sheet, row, first = names[spec.name]
+    ws = wb[sheet]
+    stop = _stop(ws, row, first, first + len(spec.columns) - 1, names)
+    room = None if stop is None else stop - row - 1
+    if room is not None and room < rows:
+        insert_rows(ws, stop, rows - room)
+
+
+def _stop(ws: Worksheet, row: int, first: int, last: int, names: dict[str, tuple[str, int, int]]) -> int | None:
+    """The first row below ``row`` with something in columns ``first``..``last``: a value, a merged
+    range, a cell another defined name points at (None when there is nothing below)."""
+    rows = [max(m.min_row, row + 1) for m in ws.merged_cells.ranges
+            if m.max_row > row and m.min_col <= last and m.max_col >= first]
+    rows += [r for s, r, c in names.values() if s == ws.title and r > row and first <= c <= last]
+    for r, values in enumerate(ws.iter_rows(min_row=row + 1, max_row=min(rows, default=ws.max_row),
+                                            min_col=first, max_col=last, values_only=True), start=row + 1):
+        if any(v is not None for v in values):
+            rows.append(r)
+            break
+    return min(rows, default=None)
+
+
+def _target(ws: Worksheet, row: int, col: int, corner: bool):
+    """The cell to write at (row, col). Inside a merged range: its top-left cell with ``corner``
+    (a named cell), else the range is unmerged first (a table cell: nothing written is hidden)."""
+    cell = ws.cell(row, col)
+    if not isinstance(cell, MergedCell):
+        return cell
+    merged = next(m for m in ws.merged_cells.ranges
+                  if m.min_row <= row <= m.max_row and m.min_col <= col <= m.max_col)
+    if corner:
+        return ws.cell(merged.min_row, merged.min_col)
+    ws.unmerge_cells(merged.coord)
+    return ws.cell(row, col)
+
+
+def _table(ws: Worksheet, row: int, col: int, spec: TableSpec, rows: list[list[Any]]) -> None:
+    """Header (the template's own text where it has one), data rows, 合计 row in bold."""
+    for j, (title, _) in enumerate(spec.columns):
+        cell = ws.cell(row, col + j)
+        if not isinstance(cell, MergedCell) and cell.value is None:
+            if not cell.has_style:
+                cell.font, cell.border = Font(bold=True), BOX
+            set_value(cell, title)
+    for i, values in enumerate(rows, start=1):
+        for j, ((_, kind), value) in enumerate(zip(spec.columns, values)):
+            cell = _target(ws, row + i, col + j, corner=False)
+            if not cell.has_style:
+                cell.border = BOX
+            if i == len(rows):
+                font = copy(cell.font)
+                font.b = True
+                cell.font = font
+            set_value(cell, value, FORMATS[kind])
+
+
+def _chart(wb: Workbook, at: tuple[str, int, int], table_at: tuple[str, int, int], table: str, rows: int) -> None:
+    """A bar chart of one column of ``table`` (its data rows, not 合计) at the cell ``at``."""
+    if rows <= 0 or table not in CHART_SPECS:
+        return
+    kind, series, offset, title, unit = CHART_SPECS[table]
+    sheet, row, col = table_at
+    data = wb[sheet]
+    chart = BarChart()
+    chart.type, chart.title, chart.legend = kind, title, None
+    chart.add_data(Reference(data, min_col=col + offset, min_row=row + 1, max_row=row + rows))
+    chart.set_categories(Reference(data, min_col=col, min_row=row + 1, max_row=row + rows))
+    chart.series[0].tx = SeriesLabel(v=series)
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                     showPercent=False)
+    chart.y_axis.title = unit  # the value axis, also when the bars lie
+    chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides axes unless told
+    chart.width, chart.height = 16, 8.5  # cm
+    wb[at[0]].add_chart(chart, f"{get_column_letter(at[2])}{at[1]}")
 
 
 def summary_output(township: Path) -> Path:
@@ -261,38 +222,9 @@ def summary_output(township: Path) -> Path:
 
 
 def write_summary(ds: Dataset, template: str | Path, out: str | Path) -> tuple[Path, FillReport]:
-    """A standalone summary workbook filled from ``ds``."""
-    result: list[FillReport] = []
-
-    def write(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        result.append(render_summary(book, template, ds))
-        book.set_properties({"title": "乡镇工会工作统计汇总表", "creator": "unionxl"})
-        marks.mark_xlsxwriter(book, marks.SUMMARY)
-        book.close()
-
-    return atomic_write(out, write), result[0]
-
-
-class PdfUnavailable(Exception):
-    pass
-
-
-def export_pdf(xlsx: Path, pdf: Path | None = None) -> Path:
-    """Convert with LibreOffice headless; raises PdfUnavailable when it is not installed."""
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        raise PdfUnavailable("未安装 LibreOffice，无法导出 PDF。可在 Excel 或 WPS 中打开汇总表后“另存为 PDF”。")
-    pdf = pdf or xlsx.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory() as tmp:
-        profile = Path(tmp) / "profile"
-        run = subprocess.run(
-            [exe, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf", "--outdir", tmp,
-             str(xlsx)], capture_output=True, timeout=300, preexec_fn=safety.unlimit_memory if os.name == "posix" else None,
-        )
-        made = Path(tmp) / f"{xlsx.stem}.pdf"
-        if run.returncode != 0 or not made.exists():
-            raise PdfUnavailable(f"LibreOffice 未能导出 PDF：{run.stderr.decode(errors='replace').strip()[:200]}")
-        atomic_write(pdf, lambda target: shutil.copyfile(made, target))
-    return pdf
-
+    """A standalone summary workbook: the template filled from ``ds``, marked, saved atomically."""
+    wb, report = fill(template, ds)
+    wb.properties.title = "乡镇工会工作统计汇总表"
+    wb.properties.creator = "unionxl"
+    marks.mark_openpyxl(wb, marks.SUMMARY)
+    return atomic_save(wb, out), report

@@ -44,6 +44,7 @@ class Dataset:
     villages: list[VillageStatus]
     rows: dict[str, list[tuple[str, Row]]] = field(default_factory=dict)  # register key -> (village, values)
     period: tuple[dt.date | None, dt.date | None] = (None, None)
+    notes: list[str] = field(default_factory=list)  # Chinese lines about the data, shown with the summary
 
     _by_village: dict[str, dict[str, list[Row]]] = field(default_factory=dict, init=False, repr=False, compare=False)
 

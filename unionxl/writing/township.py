@@ -24,7 +24,7 @@ from ..checks.findings import ERROR
 from ..merging.merge import MergeResult, gc_paused, unknown_reason
 from ..summary.indicators import PERIOD_COLUMNS, from_merge
 from ..schema.registers import REGISTERS, Register
-from ..summary.fill import FillReport, render_summary
+from ..summary.redraw import FillReport, render_summary
 from ..checks.validate import FileReport, shown
 from .xlsxio import RowStream, atomic_write, fast_zip, write_cell
 
