@@ -20,6 +20,7 @@ from typing import Any
 from ..schema import codes
 from ..schema.fields import id_sex
 from ..reading.reader import ReadError, header_key, open_book, parsing
+from ..reading.villages import is_own
 from ..schema.registers import REGISTERS
 from ..checks.validate import convert_column
 
@@ -33,6 +34,7 @@ class VillageStatus:
     name: str
     code: str = ""
     status: str = "已报送"
+    own: bool = False  # the township's own submission (乡镇本级): a row of the per-unit table, but no village
 
     @property
     def merged(self) -> bool:
@@ -64,7 +66,7 @@ class Dataset:
 
 def from_merge(result) -> Dataset:
     """From a :class:`~unionxl.merging.merge.MergeResult` (only the merged submissions count)."""
-    villages = [VillageStatus(e.village.name, e.village.code, e.status) for e in result.entries]
+    villages = [VillageStatus(e.village.name, e.village.code, e.status, e.own) for e in result.units]
     rows: dict[str, list[tuple[str, Row]]] = defaultdict(list)
     periods: Counter = Counter()
     for village, report in result.used:
@@ -90,13 +92,16 @@ def from_township(path: str | Path) -> Dataset:
         raise ReadError(path, f"{reason}。请用 unionxl merge 生成的乡镇汇总工作簿（不加 --password 的一份）。") from None
     with parsing(path, "无法打开乡镇汇总工作簿，请确认它是 unionxl merge 生成的文件。"):
         grids = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
-    missing = [s for s in ("报送情况", *(r.sheet for r in REGISTERS)) if s not in grids]
+    missing = [s for s in ("报送情况", *(r.sheet for r in REGISTERS if not r.optional)) if s not in grids]
     if missing:
         raise ReadError(path, f"缺少工作表：{'、'.join(missing)}。请用 unionxl merge 生成的乡镇汇总工作簿。")
     villages, periods = _status_rows(grids["报送情况"])
     rows: dict[str, list[tuple[str, Row]]] = {}
     for register in REGISTERS:
-        grid = grids[register.sheet]
+        grid = grids.get(register.sheet, [])  # an optional register absent from an older township workbook
+        if not grid:
+            rows[register.key] = []
+            continue
         header = [header_key(h) for h in grid[0]] if grid else []
         columns = {f.key: header.index(header_key(f.label)) for f in register.fields if header_key(f.label) in header}
         if header_key(VILLAGE_COLUMN) not in header:
@@ -107,6 +112,9 @@ def from_township(path: str | Path) -> Dataset:
                  for key, c in columns.items()]
         by_row = zip(*clean) if clean else [()] * len(data)
         rows[register.key] = [(str(line[vcol]), dict(zip(columns, values))) for line, values in zip(data, by_row)]
+    listed = {v.name for v in villages}  # the township's own, where 报送情况 does not list it
+    villages += [VillageStatus(name, own=True) for name in dict.fromkeys(v for found in rows.values() for v, _ in found)
+                 if name not in listed and is_own(name)]
     period = Counter(periods).most_common(1)[0][0] if periods else (None, None)
     return Dataset(villages, rows, period)
 
@@ -121,7 +129,7 @@ def _status_rows(grid: list[list[Any]]) -> tuple[list[VillageStatus], list[tuple
             break  # the list of expected villages ends at the first blank line
         code = line[col["code"]]
         villages.append(VillageStatus(str(line[col["name"]]), str(code) if code not in ("", None) else "",
-                                      str(line[col["status"]])))
+                                      str(line[col["status"]]), is_own(str(line[col["name"]]))))
         dates = tuple(_date(line[c]) if c is not None else None for c in pcol)
         if villages[-1].merged and any(dates):
             periods.append(dates)
@@ -194,8 +202,9 @@ def _scalars() -> list[Indicator]:
     return [
         Indicator("统计期间", "概况", "text", period_text),
         Indicator("生成日期", "概况", "date", lambda ds: dt.date.today()),
-        Indicator("应报村数", "组织", "count", lambda ds: len(ds.villages), "个"),
-        Indicator("报送村数", "组织", "count", lambda ds: sum(1 for v in ds.villages if v.status != "未报送"), "个"),
+        Indicator("应报村数", "组织", "count", lambda ds: sum(not v.own for v in ds.villages), "个"),
+        Indicator("报送村数", "组织", "count", lambda ds: sum(not v.own and v.status != "未报送" for v in ds.villages),
+                  "个"),
         Indicator("会员总数", "会员", "count", lambda ds: len(_members(ds)), "人"),
         Indicator("女会员数", "会员", "count", lambda ds: sum(map(_female, _members(ds))), "人"),
         Indicator("女会员占比", "会员", "ratio",
@@ -224,7 +233,48 @@ def _scalars() -> list[Indicator]:
     ]
 
 
-SCALARS: tuple[Indicator, ...] = tuple(_scalars())
+GRASSROOTS = tuple(label for label in codes.ORG_TYPE.labels if label != "乡镇（街道）工会")  # the township's own is none
+
+
+def _of_kind(rows: Iterable[Row], key: str, *labels: str) -> list[Row]:
+    return [r for r in rows if r.get(key) in labels]
+
+
+def _total(rows: Iterable[Row], key: str) -> int:
+    return sum(r.get(key) or 0 for r in rows)
+
+
+def _yes(rows: Iterable[Row], key: str) -> list[Row]:
+    return [r for r in rows if r.get(key) == "是"]
+
+
+def _work_scalars() -> list[Indicator]:
+    """The seed report's organisation, contract, employment and activity lines (template version 2)."""
+    orgs = lambda ds: ds.of("organisations")  # noqa: E731
+    acts = lambda ds: ds.of("activities")  # noqa: E731
+    donated = lambda ds: [r for r in ds.of("aid") if r.get("fund_source") == "社会捐赠"]  # noqa: E731
+    kind = lambda ds, *labels: _of_kind(acts(ds), "activity_type", *labels)  # noqa: E731
+    return [
+        Indicator("基层工会组织数", "组织", "count", lambda ds: len(_of_kind(orgs(ds), "org_type", *GRASSROOTS)), "个"),
+        Indicator("企业工会数", "组织", "count", lambda ds: len(_of_kind(orgs(ds), "org_type", "企业工会")), "个"),
+        Indicator("行业工会联合会数", "组织", "count", lambda ds: len(_of_kind(orgs(ds), "org_type", "行业工会联合会")), "个"),
+        Indicator("村级工会联合会数", "组织", "count", lambda ds: len(_of_kind(orgs(ds), "org_type", "村级工会联合会")), "个"),
+        Indicator("签订集体合同单位数", "组织", "count", lambda ds: len(_yes(orgs(ds), "contract")), "个"),
+        Indicator("集体合同覆盖职工数", "组织", "count", lambda ds: _total(_yes(orgs(ds), "contract"), "covered"), "人"),
+        Indicator("职工之家数", "组织", "count", lambda ds: len(_yes(orgs(ds), "workers_home")), "个"),
+        Indicator("女职工委员会数", "组织", "count", lambda ds: len(_yes(orgs(ds), "women_committee")), "个"),
+        Indicator("就业培训期数", "就业", "count", lambda ds: len(kind(ds, "就业培训")), "期"),
+        Indicator("培训人次", "就业", "count", lambda ds: _total(kind(ds, "就业培训"), "participants"), "人次"),
+        Indicator("发布就业信息条数", "就业", "count", lambda ds: _total(acts(ds), "postings"), "条"),
+        Indicator("安置就业人数", "就业", "count", lambda ds: _total(acts(ds), "placed"), "人"),
+        Indicator("文体活动次数", "活动", "count", lambda ds: len(kind(ds, "文体活动")), "次"),
+        Indicator("健康体检人次", "活动", "count", lambda ds: _total(kind(ds, "健康体检"), "participants"), "人次"),
+        Indicator("社会捐赠帮扶户数", "帮扶", "count", lambda ds: _people(donated(ds)), "户"),
+        Indicator("社会捐赠帮扶金额", "帮扶", "money", lambda ds: _money(donated(ds), "amount"), "元"),
+    ]
+
+
+SCALARS: tuple[Indicator, ...] = (*_scalars(), *_work_scalars())
 
 
 @dataclass(frozen=True)
@@ -281,9 +331,12 @@ def _per_village(ds: Dataset) -> list[list[Any]]:
     out = []
     for v in ds.villages:
         members, cases, aid = _members(ds, v.name), ds.of("cases", v.name), ds.of("aid", v.name)
+        orgs, trainings = ds.of("organisations", v.name), _of_kind(ds.of("activities", v.name), "activity_type", "就业培训")
         out.append([v.name, v.status, len(members), sum(map(_female, members)),
                     sum(r.get("migrant") == "是" for r in members), len(cases), _money(cases, "recovered"),
-                    _people(aid), _money(aid, "amount")])
+                    _people(aid), _money(aid, "amount"), len(_of_kind(orgs, "org_type", *GRASSROOTS)),
+                    _total(_yes(orgs, "contract"), "covered"), _total(trainings, "participants"),
+                    _total(ds.of("activities", v.name), "placed")])
     return out
 
 
@@ -301,7 +354,8 @@ TABLES: tuple[TableSpec, ...] = (
               _by("hardship", codes.HARDSHIP, "aid", _aid_measures)),
     TableSpec("分村表", "分村", (("村（社区）", "text"), ("报送情况", "text"), ("会员数", "count"), ("女会员", "count"),
                                 ("农民工", "count"), ("维权案件", "count"), ("追回金额", "money"), ("帮扶人数", "count"),
-                                ("帮扶金额", "money")), _per_village),
+                                ("帮扶金额", "money"), ("工会组织", "count"), ("集体合同覆盖", "count"),
+                                ("培训人次", "count"), ("安置就业", "count")), _per_village),
 )
 
 
