@@ -48,7 +48,7 @@ def build_summary_template() -> Workbook:
     ws["A1"] = "乡镇工会工作统计汇总表"
     ws["A1"].font = Font(name="黑体", size=18, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.merge_cells("A1:M1")
+    ws.merge_cells("A1:I1")
     ws.row_dimensions[1].height = 32
     ws["A2"], ws["F2"] = "统计期间：", "生成日期："
     ws["A3"] = "填报单位（盖章）："
