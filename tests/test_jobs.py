@@ -158,7 +158,7 @@ def test_the_doors_leave_every_stage_to_the_jobs():
               "from_township", "read_dataset", "write_summary", "export_pdf", "write_template",
               "write_summary_template", "read_villages"}
     doors = Path(__file__).resolve().parent.parent / "unionxl" / "doors"
-    for path in doors.glob("*.py"):
+    for path in doors.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and "jobs" not in (node.module or "").split("."):
                 assert not {a.name for a in node.names} & stages, (path.name, node.module)

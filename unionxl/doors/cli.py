@@ -261,3 +261,20 @@ def summary(township: Path, template_path: Path | None, output: Path | None, pdf
     if done.pdf_error:
         console.print(f"[red]{safe(done.pdf_error)}[/]")
     raise SystemExit(done.exit_code)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="端口（0：自动选一个空闲端口）/ port, 0 for a free one.")
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器 / do not open the browser.")
+def web(port: int, no_browser: bool) -> None:
+    """在浏览器中使用（本机网页版，适合 WPS 和不用命令行的办公室）。Open the local web page.
+
+    \b
+    在本机 127.0.0.1 上启动网页，第一行显示带 token 的网址，并打开默认浏览器：
+    收件（拖入各村报表或文件夹，或填写文件夹路径）、校验、合并、生成汇总，结果可直接下载。
+    只能在本机访问；上传的文件和生成的结果在退出时删除（请先下载需要的结果）。按 Ctrl-C 结束。
+    """
+    from .web.server import serve  # Flask and waitress only when the page is wanted
+
+    serve(port, browser=not no_browser)

@@ -142,6 +142,14 @@ def show_indicators(console: Console, values: dict) -> None:
     table = RichTable(title="主要指标")
     table.add_column("指标")
     table.add_column("数值", justify="right")
+    for name, shown in indicator_lines(values):
+        table.add_row(name, safe(shown))
+    console.print(table)
+
+
+def indicator_lines(values: dict) -> list[tuple[str, str]]:
+    """(indicator, its value as shown: 1,234.00 元, 93.3%, 580 人) for every scalar indicator."""
+    lines = []
     for indicator in SCALARS:
         value = values.get(indicator.name)
         if indicator.kind == "money":
@@ -150,5 +158,5 @@ def show_indicators(console: Console, values: dict) -> None:
             shown = "—" if value is None else f"{value:.1%}"
         else:
             shown = f"{value} {indicator.unit}".strip()
-        table.add_row(indicator.name, safe(shown))
-    console.print(table)
+        lines.append((indicator.name, shown))
+    return lines

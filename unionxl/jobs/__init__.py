@@ -5,7 +5,7 @@
     merged = jobs.merge(["收到的报表"], "乡镇汇总.xlsx", villages="村名单.xlsx")
     print(merged.tally(), merged.members, merged.township)
 
-Jobs: :func:`validate`, :func:`merge`, :func:`summarise`, :func:`write_templates`, :func:`demo`,
+Jobs: :func:`receive`, :func:`validate`, :func:`merge`, :func:`summarise`, :func:`write_templates`, :func:`demo`,
 :func:`excel_workbook`; results in :mod:`unionxl.jobs.results`; every refusal a
 :class:`~unionxl.errors.UserError`. The names are loaded on first use: the merge stage imports
 :mod:`unionxl.jobs.batch`, so this package must not import the jobs (and so the merge) eagerly.
@@ -16,9 +16,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_NAMES = {"validate": "workflows", "merge": "workflows", "summarise": "workflows", "write_templates": "workflows",
+_NAMES = {"receive": "workflows", "validate": "workflows", "merge": "workflows", "summarise": "workflows", "write_templates": "workflows",
           "demo": "workflows", "excel_workbook": "workflows", "Checked": "results", "Merged": "results",
-          "Summarised": "results", "Written": "results", "Demo": "results", "UserError": "errors"}
+          "Summarised": "results", "Received": "results", "Written": "results", "Demo": "results", "UserError": "errors"}
 
 __all__ = sorted(_NAMES)
 

@@ -35,6 +35,14 @@ class Written:
 
 
 @dataclass
+class Received:
+    """The workbooks a batch holds and the files set aside, with why (what 收件 lists)."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+@dataclass
 class Checked(Written):
     """A batch validated and sorted by village (what 校验 and ``unionxl validate`` show)."""
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import bundled
 from ..merging.merge import MergeResult
 from ..merging.merge import merge as merge_files
+from ..reading.inbox import scan
 from ..reading.villages import VillageList
 from ..summary.fill import FillReport, summary_output, write_summary
 from ..summary.pdf import PdfUnavailable, export_pdf
@@ -29,7 +30,7 @@ from .batch import annotation_targets
 from .errors import UserError, job
 from .inputs import period as checked_period
 from .inputs import township_output, village_list, with_period, workbooks, writable
-from .results import Checked, Demo, Merged, Period, Progress, Summarised, Written
+from .results import Checked, Demo, Merged, Period, Progress, Received, Summarised, Written
 
 COPIES_FOLDER = "退回各村"  # where the demo writes its marked-up copies
 
@@ -52,6 +53,14 @@ def _check(files: list[Path], skipped: list[tuple[Path, str]], villages: Village
         _say(progress, done, total, files[done - 1].name)
 
     return merge_files(files, villages, strict, skipped, each, targets or None)
+
+
+@job
+def receive(inputs: Iterable[str | Path]) -> Received:
+    """What 收件 lists before anything is read: the workbooks in ``inputs`` and the files set aside, with why
+    (none at all is no refusal here: the batch is still being gathered)."""
+    files, skipped = scan(_paths(inputs))
+    return Received(files=files, skipped=skipped)
 
 
 @job
