@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from unionxl.bundled import village_list, workbooks_dir
 from unionxl.merging.merge import merge
 from unionxl.reading.villages import read_villages
+from unionxl.sample_work import SEED_FIGURES
 from unionxl.summary.indicators import TABLES, compute, from_merge
 
 from .test_examples import rows
@@ -94,30 +95,6 @@ def test_a_version_1_example_gives_none_of_the_new_figures(tmp_path: Path):
     assert scalars["社会捐赠帮扶户数"] == 12  # the aid ledger was in version 1 too
 
 
-SEED = {  # the seed report's wording -> (defined name, test of its value)
-    "企业工会13家": ("企业工会数", lambda v: v == 13),
-    "行业工会联合会1家": ("行业工会联合会数", lambda v: v == 1),
-    "村级工会联合会13家": ("村级工会联合会数", lambda v: v == 13),
-    "拥有会员580人": ("会员总数", lambda v: v == 580),
-    "集体合同覆盖职工500多人": ("集体合同覆盖职工数", lambda v: 500 < v < 600),
-    "在乡政府、坪朗村、补点村建有职工之家": ("职工之家数", lambda v: v == 3),
-    "共处理各类职工维权案件22起": ("维权案件数", lambda v: v == 22),
-    "追讨各类资金1.8万元": ("追回金额", lambda v: v == 18000),
-    "开展就业培训3期": ("就业培训期数", lambda v: v == 3),
-    "培训人员387人": ("培训人次", lambda v: v == 387),
-    "发布各类就业信息210多条": ("发布就业信息条数", lambda v: 210 < v < 220),
-    "安置待业人员497人": ("安置就业人数", lambda v: v == 497),
-    "支助困难大学生13人": ("困难大学生人数", lambda v: v == 13),
-    "总金额6.5万元": ("困难大学生金额", lambda v: v == 65000),
-    "帮扶困难职工15人": ("困难职工帮扶人数", lambda v: v == 15),
-    "帮扶资金2万元": ("困难职工帮扶金额", lambda v: v == 20000),
-    "低保群众65人": ("低保户帮扶人数", lambda v: v == 65),
-    "资金3万多元": ("低保户帮扶金额", lambda v: 30000 < v < 40000),
-    "帮扶困难家庭10多户": ("社会捐赠帮扶户数", lambda v: 10 < v < 20),
-    "筹集资金5000多元": ("社会捐赠帮扶金额", lambda v: 5000 < v < 6000),
-}
-
-
 def test_the_demos_summary_read_back_by_defined_name_gives_the_seed_figures(tmp_path):
     from click.testing import CliRunner
 
@@ -128,6 +105,6 @@ def test_the_demos_summary_read_back_by_defined_name_gives_the_seed_figures(tmp_
     result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     values = named(tmp_path / "乡镇汇总.xlsx")
-    wrong = {said: values.get(name) for said, (name, ok) in SEED.items() if values.get(name) is None
-             or not ok(values[name])}
-    assert wrong == {}
+    wrong = {said: values.get(name) for said, name, low, high in SEED_FIGURES
+             if values.get(name) is None or not low <= values[name] <= high}
+    assert wrong == {} and len(SEED_FIGURES) == 20
