@@ -28,7 +28,7 @@ def test_template_writes_the_workbook(tmp_path):
     assert result.exit_code == 0, result.output
     path = tmp_path / "out" / TEMPLATE_NAME
     assert str(path) in result.output
-    assert load_workbook(path).sheetnames[:5] == ["填表说明", "封面", "会员名册", "帮扶台账", "维权案件"]
+    assert load_workbook(path).sheetnames[:7] == ["填表说明", "封面", "会员名册", "帮扶台账", "维权案件", "活动台账", "组织情况"]
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".~unionxl")]  # no temp file left
 
 
@@ -38,10 +38,13 @@ def test_demo_validates_merges_and_prints_totals(tmp_path):
     assert "应报 13 个村" in result.output and "新建 Microsoft Excel 工作表.xlsx" in result.output
     assert "杨柳坪村" in result.output  # the village of 新建 Microsoft Excel 工作表.xlsx, from its cover
     total = next(line for line in result.output.splitlines() if "合计" in line)
-    # members, aid rows, cases, errors, warnings
-    assert [t for t in total.replace("│", " ").split() if t.isdigit()] == ["580", "108", "22", "0", "1"]
+    # members, aid rows, cases, activities, organisations, errors, warnings of all merged: 13 villages and 本级
+    assert [t for t in total.replace("│", " ").split() if t.isdigit()] == ["580", "120", "22", "38", "28", "0", "1"]
+    assert "寨阳乡本级" in result.output
+    seed = result.output[result.output.index("对照寨阳乡工会工作报告"):]  # every headline of the seed report, met
+    assert "在乡政府、坪朗村、补点村建有职工之家" in seed and seed.count("✓") == 20 and "✗" not in seed
     assert (tmp_path / TEMPLATE_NAME).exists()
-    assert len(list((tmp_path / "退回各村").glob("*_已标注.xlsx"))) == 13
+    assert len(list((tmp_path / "退回各村").glob("*_已标注.xlsx"))) == 14  # 13 villages and 寨阳乡本级
     township = load_workbook(tmp_path / "乡镇汇总.xlsx", read_only=True)
     assert township["会员名册"].max_row == 581
 

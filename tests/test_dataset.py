@@ -181,15 +181,15 @@ def test_an_encrypted_workbook_is_one_chinese_line(result, tmp_path):
 
 
 def test_a_register_added_at_run_time_is_carried(result, tmp_path, monkeypatch):
-    toy = Register("activities", "活动台账", "活动台账", "每次活动一行。",
+    toy = Register("plantings", "植树台账", "植树台账", "每次植树一行。",
                    (Field("title", "活动名称", Text(30)), Field("day", "活动日期", Date())))
     monkeypatch.setattr(registers, "REGISTERS", (*registers.REGISTERS, toy))
     village, report = result.used[0]
     row = CleanRow(2, ("植树", dt.date(2012, 3, 12)), {"title": 0, "day": 1}, {"title": 0, "day": 1})
-    changed = dataclasses.replace(report, rows={**report.rows, "activities": [row]})
+    changed = dataclasses.replace(report, rows={**report.rows, "plantings": [row]})
     entries = [dataclasses.replace(e, report=changed) if e.report is report else e for e in result.entries]
     out = write_township(dataclasses.replace(result, entries=entries), tmp_path / "o.xlsx")[0]
-    assert "活动台账" in load_workbook(out).sheetnames
+    assert "植树台账" in load_workbook(out).sheetnames
     ds = read_dataset(out)
-    assert ds.rows["activities"] == [(village, {"title": "植树", "day": dt.date(2012, 3, 12)})]
+    assert ds.rows["plantings"] == [(village, {"title": "植树", "day": dt.date(2012, 3, 12)})]
     assert ds.notes == []

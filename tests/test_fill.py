@@ -24,8 +24,8 @@ from unionxl.summary.indicators import Dataset, VillageStatus
 from unionxl.summary.pdf import PdfUnavailable, export_pdf
 from unionxl.writing import marks
 
-ANCHOR = 74  # the 分村表 header row of the bundled template; its room ends where the lines below start
-SHIFT = 30  # 30 villages and 合计 need 31 rows, the room left below is 1: 30 rows are inserted at row 76
+ANCHOR = 94  # the 分村表 header row of the bundled template; its room ends where the lines below start
+SHIFT = 30  # 30 villages and 合计 need 31 rows, the room left below is 1: 30 rows are inserted at row 96
 VILLAGES = 30
 TRICKY = '=HYPERLINK("http://x","点我")'  # a village named like a formula stays text
 
@@ -45,35 +45,35 @@ def rich_template(folder: Path) -> Path:
     wb = load_workbook(summary_template())
     assert wb.defined_names["分村表"].attr_text == f"'汇总'!$A${ANCHOR}"
     ws = wb["汇总"]
-    ws["A76"], ws["E76"] = "单位负责人：", "填表人："
-    ws.merge_cells("A76:C76")
-    ws["A76"].fill = PatternFill("solid", fgColor=Color(theme=4, tint=0.4))
-    ws.row_dimensions[76].height = 30
-    ws["A77"], ws["E77"] = "审核数", "=SUM(B80:B82)"  # below the table, sums cells below it
-    for row, value in zip((80, 81, 82), (1, 2, 3)):
+    ws["A96"], ws["E96"] = "单位负责人：", "填表人："
+    ws.merge_cells("A96:C96")
+    ws["A96"].fill = PatternFill("solid", fgColor=Color(theme=4, tint=0.4))
+    ws.row_dimensions[96].height = 30
+    ws["A97"], ws["E97"] = "审核数", "=SUM(B100:B102)"  # below the table, sums cells below it
+    for row, value in zip((100, 101, 102), (1, 2, 3)):
         ws.cell(row, 2, value)
-    ws["K1"] = "=SUM(B80:B82)+COUNTA(A74:A82)"  # above the table: one range below, one across
-    ws.conditional_formatting.add("B80:B82", CellIsRule(operator="greaterThan", formula=["1"],
+    ws["K1"] = "=SUM(B100:B102)+COUNTA(A94:A102)"  # above the table: one range below, one across
+    ws.conditional_formatting.add("B100:B102", CellIsRule(operator="greaterThan", formula=["1"],
                                                         fill=PatternFill("solid", fgColor="FFC7CE")))
-    ws.conditional_formatting.add("C80:C82", FormulaRule(formula=["$B80>2"], fill=PatternFill("solid", fgColor="FFEB9C")))
+    ws.conditional_formatting.add("C100:C102", FormulaRule(formula=["$B100>2"], fill=PatternFill("solid", fgColor="FFEB9C")))
     yes_no = DataValidation(type="list", formula1='"是,否"')
-    yes_no.add("D80:D82")
-    source = DataValidation(type="list", formula1="$B$80:$B$82")
-    source.add("E80")
+    yes_no.add("D100:D102")
+    source = DataValidation(type="list", formula1="$B$100:$B$102")
+    source.add("E100")
     ws.add_data_validation(yes_no)
     ws.add_data_validation(source)
-    wb.defined_names["签字行"] = DefinedName("签字行", attr_text="'汇总'!$A$76")
-    wb.defined_names["小计区"] = DefinedName("小计区", attr_text="'汇总'!$B$80:$B$82")
-    ws.defined_names["审核合计"] = DefinedName("审核合计", attr_text="'汇总'!$E$77")
-    ws.print_area = "A1:I85"
-    ws.row_breaks.append(Break(id=77))
+    wb.defined_names["签字行"] = DefinedName("签字行", attr_text="'汇总'!$A$96")
+    wb.defined_names["小计区"] = DefinedName("小计区", attr_text="'汇总'!$B$100:$B$102")
+    ws.defined_names["审核合计"] = DefinedName("审核合计", attr_text="'汇总'!$E$97")
+    ws.print_area = "A1:I105"
+    ws.row_breaks.append(Break(id=97))
     png = folder / "logo.png"
     PILImage.new("RGB", (40, 20), "red").save(png)
-    ws.add_image(Image(png), "G81")
+    ws.add_image(Image(png), "G101")
     ws.add_image(Image(png), "K3")
-    wb["图表"]["K1"] = "='汇总'!B80*2"
+    wb["图表"]["K1"] = "='汇总'!B100*2"
     other = wb.create_sheet("说明")
-    other["A1"], other["A2"] = "本表由乡镇工会填写", "=汇总!E77"
+    other["A1"], other["A2"] = "本表由乡镇工会填写", "=汇总!E97"
     path = folder / "我的汇总模板.xlsx"
     wb.save(path)
     return path
@@ -92,12 +92,12 @@ def filled(tmp_path_factory) -> tuple[Path, Path, object]:
 def test_lines_below_the_table_move_down_intact(filled):
     template, out, _ = filled
     ws = load_workbook(out)["汇总"]
-    assert ws["A106"].value == "单位负责人：" and ws["E106"].value == "填表人："
-    assert "A106:C106" in {str(m) for m in ws.merged_cells.ranges}
-    assert ws.row_dimensions[106].height == 30
-    assert ws["A106"].fill.fgColor.theme == 4 and ws["A106"].fill.fgColor.tint == pytest.approx(0.4)
-    assert ws["A109"].value.startswith("注：本表只含人数")
-    assert [ws.cell(r, 2).value for r in (110, 111, 112)] == [1, 2, 3]
+    assert ws["A126"].value == "单位负责人：" and ws["E126"].value == "填表人："
+    assert "A126:C126" in {str(m) for m in ws.merged_cells.ranges}
+    assert ws.row_dimensions[126].height == 30
+    assert ws["A126"].fill.fgColor.theme == 4 and ws["A126"].fill.fgColor.tint == pytest.approx(0.4)
+    assert ws["A129"].value.startswith("注：本表只含人数")
+    assert [ws.cell(r, 2).value for r in (130, 131, 132)] == [1, 2, 3]
     # nothing the template holds is overwritten: every value is at its place, moved down below the insertion
     old = load_workbook(template)["汇总"]
     named = {(r, c) for r, c in [(ANCHOR, c) for c in range(1, 10)]}
@@ -134,21 +134,21 @@ def test_formulas_names_rules_and_print_setup_follow_the_rows(filled):
     _, out, _ = filled
     wb = load_workbook(out)
     ws = wb["汇总"]
-    assert ws["E107"].value == "=SUM(B110:B112)"
-    assert ws["K1"].value == "=SUM(B110:B112)+COUNTA(A74:A112)"
-    assert wb["图表"]["K1"].value == "='汇总'!B110*2"  # formulas on other sheets that point in
-    assert wb["说明"]["A2"].value == "=汇总!E107" and wb["说明"]["A1"].value == "本表由乡镇工会填写"
-    assert wb.defined_names["签字行"].attr_text == "'汇总'!$A$106"
-    assert wb.defined_names["小计区"].attr_text == "'汇总'!$B$110:$B$112"
-    assert ws.defined_names["审核合计"].attr_text == "'汇总'!$E$107"
+    assert ws["E127"].value == "=SUM(B130:B132)"
+    assert ws["K1"].value == "=SUM(B130:B132)+COUNTA(A94:A132)"
+    assert wb["图表"]["K1"].value == "='汇总'!B130*2"  # formulas on other sheets that point in
+    assert wb["说明"]["A2"].value == "=汇总!E127" and wb["说明"]["A1"].value == "本表由乡镇工会填写"
+    assert wb.defined_names["签字行"].attr_text == "'汇总'!$A$126"
+    assert wb.defined_names["小计区"].attr_text == "'汇总'!$B$130:$B$132"
+    assert ws.defined_names["审核合计"].attr_text == "'汇总'!$E$127"
     assert wb.defined_names["分村表"].attr_text == f"'汇总'!$A${ANCHOR}"  # above the insertion: unmoved
     rules = {str(cf.sqref): [f for rule in cf.rules for f in rule.formula] for cf in ws.conditional_formatting}
-    assert rules == {"B110:B112": ["1"], "C110:C112": ["$B110>2"]}
+    assert rules == {"B130:B132": ["1"], "C130:C132": ["$B130>2"]}
     validations = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert validations == {"D110:D112": '"是,否"', "E110": "$B$110:$B$112"}
-    assert ws.print_area == "'汇总'!$A$1:$I$115"
-    assert [b.id for b in ws.row_breaks.brk] == [107]
-    assert sorted(img.anchor._from.row for img in ws._images) == [2, 110]  # K3 stays, G81 moves to G111
+    assert validations == {"D130:D132": '"是,否"', "E130": "$B$130:$B$132"}
+    assert ws.print_area == "'汇总'!$A$1:$I$135"
+    assert [b.id for b in ws.row_breaks.brk] == [127]
+    assert sorted(img.anchor._from.row for img in ws._images) == [2, 130]  # K3 stays, G101 moves to G131
 
 
 def test_charts_point_at_the_grown_table(filled):

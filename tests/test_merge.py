@@ -105,7 +105,8 @@ def test_provenance_and_stable_order(tmp_path, examples):
 
 
 def test_missing_village_and_unknown_village(tmp_path, examples):
-    known = VillageList([*read_villages(village_list()).villages, Village("新村", "433101206299")])
+    listed = read_villages(village_list())
+    known = VillageList([*listed.villages, Village("新村", "433101206299")], listed.own)
     odd = submission(tmp_path, cover={"village": "外乡某村"}, name="外乡.xlsx")
     result = merge([*examples, odd], known)
     entry = next(e for e in result.entries if e.village.name == "新村")
@@ -253,9 +254,10 @@ def test_output_open_in_excel_gives_a_clear_message(tmp_path, examples):
 
 def test_scan_then_merge_many_files_in_parallel(tmp_path, examples):
     files, skipped = scan([examples[0].parent])
-    assert len(files) == 13 and not skipped
-    result = merge(files)  # 13 files: validated on a process pool
+    assert len(files) == 14 and not skipped
+    result = merge(files)  # 14 files (13 villages and 寨阳乡本级): validated on a process pool
     assert sum(len(r.rows["members"]) for _, r in result.used) == 580
+    assert len(result.entries) == 13 and result.own.village.name == "寨阳乡本级"  # known from its cover
     assert [e.village.name for e in result.entries] == sorted(e.village.name for e in result.entries)
 
 

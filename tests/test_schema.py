@@ -11,7 +11,7 @@ from unionxl.schema import codes
 from unionxl.schema.fields import Choice, Date, FieldType, IdNumber, id_birth_date, id_sex
 from unionxl.checks.findings import Invalid
 from unionxl.reading.reader import header_key
-from unionxl.schema.registers import AID, CASES, COVER, MEMBERS, REGISTERS, Register
+from unionxl.schema.registers import ACTIVITIES, AID, CASES, COVER, MEMBERS, ORGANISATIONS, REGISTERS, Register
 
 ALL_REGISTERS = (COVER, *REGISTERS)
 FIELDS = [(r, f) for r in ALL_REGISTERS for f in r.fields]
@@ -22,8 +22,9 @@ def duplicates(items) -> list:
     return [item for item, n in Counter(items).items() if n > 1]
 
 
-def test_registers_are_members_aid_cases():
-    assert REGISTERS == (MEMBERS, AID, CASES)
+def test_registers_are_members_aid_cases_then_the_version_2_ones():
+    assert REGISTERS == (MEMBERS, AID, CASES, ACTIVITIES, ORGANISATIONS)
+    assert [r.since for r in REGISTERS] == [1, 1, 1, 2, 2] and [r.optional for r in REGISTERS] == [False] * 3 + [True] * 2
 
 
 @pytest.mark.parametrize("register", ALL_REGISTERS, ids=lambda r: r.key)
@@ -89,8 +90,14 @@ def test_member_example_agrees_with_its_id():
 
 
 @pytest.mark.parametrize("register", REGISTERS, ids=lambda r: r.key)
-def test_every_register_identifies_a_person_by_id(register):
-    assert any(isinstance(f.type, IdNumber) and f.required for f in register.fields)
+def test_registers_of_people_identify_them_by_id_and_the_others_hold_no_id(register):
+    """Members, aid and cases are about people (a required ID); activities and organisations are not, and
+    hold no personal ID number (personal data only where the register needs it)."""
+    ids = [f for f in register.fields if isinstance(f.type, IdNumber)]
+    if register in (MEMBERS, AID, CASES):
+        assert any(f.required for f in ids)
+    else:
+        assert ids == []
 
 
 # --------------------------------------------------------------------------- code lists

@@ -40,7 +40,7 @@ def validations_by_column(ws) -> dict[str, list]:
 
 
 def test_sheet_order_and_hidden_code_sheet(wb):
-    assert wb.sheetnames == ["填表说明", "封面", "会员名册", "帮扶台账", "维权案件", CODE_SHEET]
+    assert wb.sheetnames == ["填表说明", "封面", "会员名册", "帮扶台账", "维权案件", "活动台账", "组织情况", CODE_SHEET]
     assert wb[CODE_SHEET].sheet_state == "hidden"
     assert all(wb[n].sheet_state == "visible" for n in wb.sheetnames[:-1])
 
@@ -70,7 +70,8 @@ def test_register_headers_formats_and_validations(wb, register):
         if isinstance(field.type, Money):
             assert dv.type == "decimal" and dv.operator == "greaterThanOrEqual" and dv.formula1 == "0"
             assert fmt == "#,##0.00"
-        assert ws.column_dimensions[letter].width >= 2 * len(field.label) + 3
+        # the header shows whole on the two lines of its row (a Chinese character is two units wide)
+        assert ws.column_dimensions[letter].width >= len(field.label) + 3 and ws.row_dimensions[1].height >= 30
         assert ws.cell(1, col).font.b
         color = ws.cell(1, col).font.color
         assert (color is not None and color.rgb == "00C00000") == field.required
@@ -98,7 +99,7 @@ def test_drop_down_names_resolve_to_the_code_lists(wb):
             values = [c.value for row in wb[sheet][ref.replace("$", "")] for c in row]
             assert values == field.type.codes.labels
             seen += 1
-    assert seen == 17  # 8 in the roster, 6 in the aid ledger, 3 in the case log
+    assert seen == 23  # 8 in the roster, 6 in the aid ledger, 3 in the case log, 2 activities, 4 organisations
 
 
 def test_cover_has_every_field_with_hint_and_format(wb):

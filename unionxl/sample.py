@@ -1,9 +1,11 @@
 """Fictional but realistic village submissions: the bundled examples and benchmark inputs.
 
-``python -m unionxl.sample workbooks`` regenerates the 13 example submissions of 寨阳乡
-(``workbooks/examples/``) and its village list (Faker zh_CN names, valid ID numbers). Their totals reproduce the seed report:
-580 members; 22 rights cases with 18,000 yuan recovered; 13 college students aided with
-65,000 yuan; 15 hardship workers with 20,000 yuan; 65 低保 people with 30,500 yuan.
+``python -m unionxl.sample workbooks`` regenerates the 13 example submissions of 寨阳乡 and the
+township's own (寨阳乡本级) in ``workbooks/examples/``, and its village list (Faker zh_CN names, valid ID
+numbers). Their totals reproduce the seed report: 580 members; 22 rights cases with 18,000 yuan
+recovered; 13 college students aided with 65,000 yuan; 15 hardship workers with 20,000 yuan; 65 低保
+people with 35,720 yuan (30,500 and 12 families' 435 yuan each from a donation campaign: 10+ families,
+5,000+ yuan); and the organisations and activities of :mod:`unionxl.sample_work`.
 Everything is drawn from one seeded ``random.Random``, so the output is reproducible.
 """
 
@@ -21,6 +23,7 @@ from typing import Any
 from openpyxl import Workbook
 from stdnum.cn import uscc
 
+from . import sample_work
 from .bundled import VILLAGE_LIST
 from .schema.fields import id_check_char
 from .writing.template import build_workbook
@@ -28,6 +31,7 @@ from .writing.xlsxio import atomic_save
 
 TOWNSHIP = "寨阳乡"
 TOWNSHIP_CODE = "433101206"
+OWN = (f"{TOWNSHIP}{sample_work.OWN_NAME}", f"{TOWNSHIP_CODE}000", f"{TOWNSHIP}{sample_work.OWN_NAME}工会报表.xlsx")
 PERIOD = (dt.date(2012, 1, 1), dt.date(2012, 10, 31))
 # name, members, file name as it reached the township (chat apps rename files)
 VILLAGES: tuple[tuple[str, int, str], ...] = (
@@ -70,6 +74,8 @@ class Village:
     members: list[dict[str, Any]] = field(default_factory=list)
     aid: list[dict[str, Any]] = field(default_factory=list)
     cases: list[dict[str, Any]] = field(default_factory=list)
+    activities: list[dict[str, Any]] = field(default_factory=list)
+    organisations: list[dict[str, Any]] = field(default_factory=list)
     cover: dict[str, Any] = field(default_factory=dict)
 
 
@@ -110,8 +116,9 @@ class Generator:
         name = self.fake.name_female() if sex == "女" else self.fake.name_male()
         return Person(name, sex, self.id_number(birth, sex), birth, self.phone())
 
-    def credit_code(self) -> str:
-        body = f"91{TOWNSHIP_CODE[:6]}MA4L" + "".join(self.rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(5))
+    def credit_code(self, kind: str = "91") -> str:
+        """A valid 统一社会信用代码: 91 a company, 81 a union."""
+        body = f"{kind}{TOWNSHIP_CODE[:6]}MA4L" + "".join(self.rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(5))
         return body + uscc.calc_check_digit(body)
 
     def member(self, village: str, p: Person) -> dict[str, Any]:
@@ -178,7 +185,7 @@ def generate(seed: int = 2012) -> list[Village]:
                 "aid_type": aid_type,
                 "aid_date": g.date_between(*PERIOD) if aid_type != "子女助学" else dt.date(2012, 8, g.rng.randint(20, 31)),
                 "amount": Decimal(amount),
-                "fund_source": g.rng.choice(("上级工会拨款", "上级工会拨款", "本级工会经费", "社会捐赠")),
+                "fund_source": g.rng.choice(("上级工会拨款", "上级工会拨款", "本级工会经费", "财政资金")),
                 "payment": "银行转账" if amount >= 1000 else g.rng.choice(("银行转账", "现金")),
                 "handler": villages[vi].members[0]["name"],
                 "single_parent": "是" if p.sex == "女" and g.rng.random() < 0.15 else "否",
@@ -209,6 +216,7 @@ def generate(seed: int = 2012) -> list[Village]:
             "close_date": None if result == "办理中" else accepted + dt.timedelta(days=g.rng.randint(3, 30)),
             "handler": villages[vi].members[0]["name"],
         })
+    sample_work.donations(g, villages)
     for v in villages:
         for register in (v.aid, v.cases):
             register.sort(key=lambda row: row.get("aid_date") or row.get("accept_date"))
@@ -225,7 +233,18 @@ def generate(seed: int = 2012) -> list[Village]:
             "period_end": PERIOD[1],
             "fill_date": dt.date(2012, 10, 31) + dt.timedelta(days=g.rng.randint(0, 5)),
         }
-    return villages
+        sample_work.village_rows(g, v, TOWNSHIP)
+    own = Village(*OWN)
+    own.cover = {"village": own.name, "village_code": own.code, "union_name": f"{TOWNSHIP}工会工作委员会",
+                 "preparer": g.fake.name(), "preparer_phone": g.phone(), "period_start": PERIOD[0],
+                 "period_end": PERIOD[1], "fill_date": dt.date(2012, 11, 1)}
+    sample_work.own_rows(g, own, TOWNSHIP)
+    for v in (*villages, own):
+        for register in (v.activities, v.organisations):
+            register.sort(key=lambda row: row.get("held") or dt.date.min)  # stable: organisations keep their order
+            for i, row in enumerate(register, start=1):
+                row["seq"] = i
+    return [*villages, own]
 
 
 def write_examples(workbooks: str | Path, seed: int = 2012) -> list[Path]:
@@ -234,13 +253,20 @@ def write_examples(workbooks: str | Path, seed: int = 2012) -> list[Path]:
     villages = generate(seed)
     paths = []
     for v in villages:
-        wb = build_workbook(v.cover, {"members": v.members, "aid": v.aid, "cases": v.cases})
+        wb = build_workbook(v.cover, rows_of(v))
         paths.append(atomic_save(wb, workbooks / "examples" / v.file_name))
     paths.append(write_village_list(villages, workbooks / VILLAGE_LIST))
     return paths
 
 
+def rows_of(v: Village) -> dict[str, list[dict[str, Any]]]:
+    """The unit's rows by register key."""
+    return {"members": v.members, "aid": v.aid, "cases": v.cases, "activities": v.activities,
+            "organisations": v.organisations}
+
+
 def write_village_list(villages: list[Village], path: Path) -> Path:
+    """The villages, then the township's own (寨阳乡本级: a name ending in 本级)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "村名单"

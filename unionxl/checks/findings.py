@@ -88,6 +88,10 @@ CODES: dict[str, Code] = {
     ),
     "missing-cover-field": Code(ERROR, "封面缺少“{column}”一项，请按模板补上。", "cover item missing"),
     "missing-sheet": Code(ERROR, "缺少“{sheet}”工作表（没有数据也请保留空表）。", "register sheet missing"),
+    "register-absent": Code(
+        WARNING, "没有“{sheet}”工作表（第 {since} 版模板起才有此表），本期{title}未统计；如有，请用最新模板填写。",
+        "a register newer than the workbook's template is absent (counted as none)",
+    ),
     "no-header": Code(ERROR, "“{sheet}”前 15 行中找不到列标题，请按模板第 1 行的列名填写。", "no header row found"),
     "missing-column": Code(ERROR, "缺少必填列“{column}”，请按模板补上该列。", "required column missing"),
     "extra-column": Code(WARNING, "列“{value}”不在模板中，已忽略。", "unknown extra column (ignored)"),
@@ -147,12 +151,36 @@ CODES: dict[str, Code] = {
         "受理已 {days} 天仍在办理中，超过 15 天的调解可告知职工申请劳动仲裁。",
         "case open more than 15 days after acceptance",
     ),
+    "part-exceeds-whole": Code(ERROR, "{value} 人多于{whole}（{total} 人），“其中”不能多于总数。", "a 其中 count above its total"),
+    "members-exceed-workers": Code(
+        WARNING, "会员人数 {value} 多于职工人数 {total}，请核对（退休会员保留会籍时可能如此）。", "more members than workers"
+    ),
+    "covered-exceed-workers": Code(
+        WARNING, "集体合同覆盖职工 {value} 人多于职工人数 {total}，请核对。", "contract covers more than the workers"
+    ),
+    "coverage-without-contract": Code(
+        WARNING, "未签订集体合同，却填了覆盖职工 {value} 人，请核对。", "workers covered without a contract"
+    ),
+    "contract-without-coverage": Code(
+        WARNING, "已签订集体合同，请填写“{column}”。", "a contract without the workers it covers"
+    ),
+    "count-on-other-kind": Code(
+        WARNING, "“{column}”只在类型为{kinds}的一行填写，这一行是“{kind}”，请核对（仍计入合计）。",
+        "a count filled on a row of another kind (still counted)",
+    ),
+    "count-missing-for-kind": Code(
+        WARNING, "类型为“{kind}”，请填写“{column}”，否则不计入汇总。", "a row of a kind without the count it is for"
+    ),
     # -- across villages (merge) --
     "member-in-two-villages": Code(
         WARNING, "身份证号 {value} 同时登记在{villages}的会员名册中，请核实会籍归属。", "same ID in two villages' rosters"
     ),
     "aid-in-two-villages": Code(
         WARNING, "身份证号 {value} 本期在{villages}都领取了帮扶（重复帮扶？），请核实。", "same person aided by two villages"
+    ),
+    "org-in-two-villages": Code(
+        WARNING, "统一社会信用代码 {value} 的工会同时登记在{villages}的组织情况中，请核实，避免重复统计。",
+        "same union organisation listed by two villages",
     ),
 }
 

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..schema.fields import Month, clean_text, id_sex, ymd_date
-from ..schema.registers import (BIRTH_DATE, CLAIMED, CLOSED, JOIN_DATE, OPENED, OUTCOME, PERIOD_DATE, PERSON_ID,
-                                PERSON_NAME, RECOVERED, REGISTERS, SEX, Field, Register, Role)
+from ..schema.registers import (BIRTH_DATE, CLAIMED, CLOSED, CONTRACT, COVERED, HEADCOUNT, JOIN_DATE, KIND,
+                                MEMBER_COUNT, OPENED, OUTCOME, PERIOD_DATE, PERSON_ID, PERSON_NAME, RECOVERED, REGISTERS,
+                                SEX, WOMEN, WOMEN_MEMBERS, Field, Register, Role)
 from ..reading.tables import Row
 from .findings import Finding
 from .registry import ROWS, check
@@ -168,4 +169,51 @@ def recovered_vs_claimed(report: FileReport, register: Register) -> Iterator[Fin
         recovered, claimed = row.get(recovered_f.key), row.get(claimed_f.key)
         if recovered is not None and claimed is not None and recovered > claimed:
             yield at(report, register, row, recovered_f, "recovered-exceeds-claim", recovered, claimed=claimed)
+
+
+@check("counts-within", ROWS, ("part-exceeds-whole", "members-exceed-workers", "covered-exceed-workers"),
+       needs=(HEADCOUNT,))
+def counts_within(report: FileReport, register: Register) -> Iterator[Finding]:
+    """A 其中 count is not above its total (女职工 of 参加人数 or 职工人数, 女会员 of 会员人数); members and
+    workers covered by a collective contract are as a rule not more than the workers (warnings)."""
+    pairs = [(register.by_role(part), register.by_role(whole), code) for part, whole, code in (
+        (WOMEN, HEADCOUNT, "part-exceeds-whole"), (WOMEN_MEMBERS, MEMBER_COUNT, "part-exceeds-whole"),
+        (MEMBER_COUNT, HEADCOUNT, "members-exceed-workers"), (COVERED, HEADCOUNT, "covered-exceed-workers"))]
+    pairs = [(part, whole, code) for part, whole, code in pairs if part is not None and whole is not None]
+    for row in report.rows[register.key]:
+        for part, whole, code in pairs:
+            value, total = row.get(part.key), row.get(whole.key)
+            if value is not None and total is not None and value > total:
+                yield at(report, register, row, part, code, value, whole=whole.label, total=total)
+
+
+@check("contract-coverage", ROWS, ("coverage-without-contract", "contract-without-coverage"), needs=(CONTRACT, COVERED))
+def contract_coverage(report: FileReport, register: Register) -> Iterator[Finding]:
+    """Workers covered by a collective contract are given where, and only where, one was signed."""
+    contract_f, covered_f = register.by_role(CONTRACT), register.by_role(COVERED)
+    for row in report.rows[register.key]:
+        signed, covered = row.get(contract_f.key), row.get(covered_f.key)
+        if signed == "否" and covered:
+            yield at(report, register, row, covered_f, "coverage-without-contract", covered)
+        elif signed == "是" and covered is None and covered_f.key in row.columns and covered_f.key not in row.invalid:
+            yield at(report, register, row, covered_f, "contract-without-coverage", None, column=covered_f.label)
+
+
+@check("kind-counts", ROWS, ("count-on-other-kind", "count-missing-for-kind"), needs=(KIND,))
+def kind_counts(report: FileReport, register: Register) -> Iterator[Finding]:
+    """A count that belongs to some kinds of row (``Field.kinds``: 发布信息 to 就业信息发布) is filled on those
+    rows and not on others."""
+    kind_f = register.by_role(KIND)
+    counts = [f for f in register.fields if f.kinds]
+    for row in report.rows[register.key]:
+        kind = row.get(kind_f.key)
+        if kind is None:
+            continue
+        for f in counts:
+            value = row.get(f.key)
+            if value and kind not in f.kinds:
+                yield at(report, register, row, f, "count-on-other-kind", value, kind=kind, column=f.label,
+                         kinds="、".join(f"“{k}”" for k in f.kinds))
+            elif value is None and kind in f.kinds and f.key in row.columns and f.key not in row.invalid:
+                yield at(report, register, row, f, "count-missing-for-kind", kind, kind=kind, column=f.label)
 

@@ -194,8 +194,10 @@ def _validate_file(path: Path, villages: VillageList | None, data: bytes | None,
         report.cover = convert_cover(sub, findings)
         for check in registry.of_kind(chosen, registry.COVER):
             findings.extend(check(report, sub, villages))
-    for register in sub.missing_sheets:
-        findings.append(Finding("missing-sheet", {"sheet": register.sheet}, sheet=register.sheet))
+    for register in sub.missing_sheets:  # a register newer than the workbook's template is absent, not missing
+        code = "register-absent" if register.optional else "missing-sheet"
+        findings.append(Finding(code, {"sheet": register.sheet, "since": register.since, "title": register.title},
+                                sheet=register.sheet))
     for register in registers:
         table = sub.tables.get(register.key)
         if table is None:

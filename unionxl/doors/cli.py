@@ -25,7 +25,7 @@ from ..reading import safety
 from .clicn import ChineseGroup
 from .excelbook import WORKBOOK_NAME
 from .report import (CleanStream, make_console, safe, show_copies, show_folders, show_indicators, show_merge,
-                     show_messages, show_outputs, show_report, show_skipped)
+                     show_messages, show_outputs, show_report, show_seed, show_skipped)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -219,6 +219,7 @@ def demo(output_dir: Path) -> None:
         if report.annotate_error is not None:
             show_copies(console, report)
     show_indicators(console, done.merged.values)
+    show_seed(console, done.merged.values)
     show_outputs(console, done.outputs)
     raise SystemExit(done.exit_code)
 

@@ -108,7 +108,7 @@ def show_merge(console: Console, checked: Checked) -> None:
     for title in ("村（社区）", "报送情况", "文件", *numbers):
         table.add_column(title, justify="right" if title in numbers else "left")
     totals = [0] * (len(REGISTERS) + 2)
-    for e in result.entries:
+    for e in result.units:  # villages, then 本级
         r = e.report
         style = "red" if r is None or e.excluded or r.errors else "green"
         if r is None:
@@ -121,7 +121,7 @@ def show_merge(console: Console, checked: Checked) -> None:
     table.add_section()
     table.add_row("合计（已合并）", "", "", *map(str, totals))
     console.print(table)
-    for e in result.entries:
+    for e in result.units:
         for old in e.superseded:
             console.print(f"  {safe(e.village.name)} 报了两份，采用 {safe(e.report.path.name)}，"
                           f"未采用较早的 {safe(old.path.name)}")
@@ -144,6 +144,21 @@ def show_indicators(console: Console, values: dict) -> None:
     table.add_column("数值", justify="right")
     for name, shown in indicator_lines(values):
         table.add_row(name, safe(shown))
+    console.print(table)
+
+
+def show_seed(console: Console, values: dict) -> None:
+    """The demo's figures beside the wording of the township report the examples reproduce."""
+    from ..sample_work import SEED_FIGURES
+
+    table = RichTable(title="对照寨阳乡工会工作报告")
+    for title in ("报告原文", "指标", "本次汇总", ""):
+        table.add_column(title, justify="right" if title == "本次汇总" else "left")
+    shown = dict(indicator_lines(values))
+    for wording, name, lowest, highest in SEED_FIGURES:
+        value = values.get(name)
+        ok = value is not None and lowest <= value <= highest
+        table.add_row(wording, name, safe(shown.get(name, "")), "[green]✓[/]" if ok else "[red]✗[/]")
     console.print(table)
 
 

@@ -3,7 +3,9 @@
 :func:`merge` validates every file (each in a worker process, on all cores), decides which file
 stands for each village (the latest fill date; the others are superseded), sets aside
 files of unknown villages and — with ``strict`` — villages with errors, and finds the same
-person in two villages. :mod:`unionxl.writing.township` writes the result.
+person in two villages. The township's own submission (乡镇本级, :attr:`MergeResult.own`) is merged
+like a village's and counted in every total, but is not one of the villages (``entries``).
+:mod:`unionxl.writing.township` writes the result.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from ..jobs.batch import check_all
 from ..checks.findings import Finding
 from ..checks.validate import FileReport, gc_paused
-from ..reading.villages import Village, VillageList
+from ..reading.villages import Village, VillageList, is_own
 from ..schema.registers import REGISTERS, Field, Register
 
 Located = tuple[str, FileReport, Finding]  # (village, the file it is in, the finding)
@@ -27,10 +29,15 @@ Located = tuple[str, FileReport, Finding]  # (village, the file it is in, the fi
 class Entry:
     """One expected village and what it sent."""
 
-    village: Village
+    village: Village  # a village, or the township's own submission (``village.own``)
     report: FileReport | None = None  # the submission used
     superseded: list[FileReport] = field(default_factory=list)
     excluded: bool = False  # strict mode left it out for its errors
+
+    @property
+    def own(self) -> bool:
+        """The township's own submission (乡镇本级): in every total, but not a village."""
+        return self.village.own
 
     @property
     def status(self) -> str:
@@ -49,15 +56,21 @@ class MergeResult:
     skipped: list[tuple[Path, str]]  # files in folders that are not submissions
     cross: list[Located]  # findings across villages
     strict: bool = False
+    own: Entry | None = None  # the township's own submission (乡镇本级), when the list names it or a cover is one
+
+    @property
+    def units(self) -> list[Entry]:
+        """Every expected unit: the villages, then the township's own (in every total, but no village)."""
+        return [*self.entries, *([self.own] if self.own else [])]
 
     @property
     def used(self) -> list[tuple[str, FileReport]]:
-        """(village name, report) for every merged submission, in village order."""
-        return [(e.village.name, e.report) for e in self.entries if e.report is not None and not e.excluded]
+        """(village name, report) for every merged submission, in village order, the township's own last."""
+        return [(e.village.name, e.report) for e in self.units if e.report is not None and not e.excluded]
 
     @property
     def reports(self) -> list[FileReport]:
-        out = [r for e in self.entries for r in ([e.report] if e.report else []) + e.superseded]
+        out = [r for e in self.units for r in ([e.report] if e.report else []) + e.superseded]
         return out + self.unknown + self.unreadable
 
 
@@ -108,8 +121,10 @@ def _merge(
     if villages is None:  # expected = the villages found, by name
         names = sorted({r.village for r in readable if r.village})
         codes = {r.village: r.cover.get("village_code") or "" for r in readable}
-        villages = VillageList([Village(n, codes.get(n, "")) for n in names])
-    entries = [Entry(v) for v in villages.villages]
+        own = next((n for n in names if is_own(n)), None)
+        villages = VillageList([Village(n, codes.get(n, "")) for n in names if n != own],
+                               Village(own, codes.get(own, ""), own=True) if own else None)
+    entries = [Entry(v) for v in villages.units]
     by_name = {e.village.name: e for e in entries}
     unknown: list[FileReport] = []
     sent: dict[str, list[FileReport]] = defaultdict(list)
@@ -124,7 +139,9 @@ def _merge(
         entry = by_name[name]
         entry.report, entry.superseded = files[0], files[1:]
         entry.excluded = strict and files[0].errors > 0
-    result = MergeResult(entries, unknown, [r for r in reports if not r.readable], skipped or [], [], strict)
+    villages_only = [e for e in entries if not e.own]
+    own = next((e for e in entries if e.own), None)
+    result = MergeResult(villages_only, unknown, [r for r in reports if not r.readable], skipped or [], [], strict, own)
     result.cross = cross_village(result.used)
     return result
 

@@ -61,7 +61,7 @@ def _entry_row(i: int, e: Entry) -> list[Any]:
 
 def other_files(result: MergeResult) -> list[tuple[str, str | None, str]]:
     """(file name, the village its cover names, what happened) for every file no village stands on."""
-    others = [(r.path.name, r.village, "另一份较早的报表，未采用") for e in result.entries for r in e.superseded]
+    others = [(r.path.name, r.village, "另一份较早的报表，未采用") for e in result.units for r in e.superseded]
     others += [(r.path.name, r.village, unknown_reason(r)) for r in result.unknown]
     others += [(r.path.name, None, f"无法读取：{r.error}") for r in result.unreadable]
     return others + [(p.name, None, reason) for p, reason in result.skipped]
@@ -70,7 +70,7 @@ def other_files(result: MergeResult) -> list[tuple[str, str | None, str]]:
 def status_rows(result: MergeResult) -> Rows:
     """报送情况 below its header: one row per expected village, then 其他文件 (superseded, unknown,
     unreadable and skipped files) under its own header, then the one-line tally."""
-    rows: Rows = [_entry_row(i, e) for i, e in enumerate(result.entries, start=1)]
+    rows: Rows = [_entry_row(i, e) for i, e in enumerate(result.units, start=1)]  # villages, then 本级
     others = other_files(result)
     if others:
         rows += [[], [OTHERS_TITLE], list(OTHERS_COLUMNS)]

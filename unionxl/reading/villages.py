@@ -1,4 +1,8 @@
-"""The list of villages a township expects: names and codes, read from a simple workbook."""
+"""The list of villages a township expects: names and codes, read from a simple workbook.
+
+The list may also name the township's own submission (乡镇本级: what the township union runs itself,
+filled in the same template), as a line whose name ends in 本级 (寨阳乡本级). It counts in every total
+but is no village: :attr:`VillageList.own`, :attr:`Village.own`."""
 
 from __future__ import annotations
 
@@ -31,14 +35,24 @@ NAME_HEADERS = {header_key(h) for h in ("村名", "村（社区）名称", "村(
 CODE_HEADERS = {header_key(h) for h in ("代码", "村代码", "村（社区）代码", "区划代码", "统计用区划代码")}
 
 
+OWN_SUFFIX = "本级"
+OWN_NAMES = ("本级", "乡本级", "镇本级", "乡镇本级", "街道本级")  # what a township's cover may say for itself
+
+
 @dataclass(frozen=True)
 class Village:
     name: str
     code: str = ""
+    own: bool = False  # the township's own submission (乡镇本级), not a village
 
 
 def _key(name: str) -> str:
     return clean_text(name).replace(" ", "")
+
+
+def is_own(name: str) -> bool:
+    """The name is a township's own unit (寨阳乡本级, 本级)."""
+    return _key(name).endswith(OWN_SUFFIX)
 
 
 def code_text(value: Any) -> str:
@@ -50,16 +64,36 @@ def code_text(value: Any) -> str:
 
 @dataclass
 class VillageList:
-    villages: list[Village]
+    villages: list[Village]  # the villages, in list order
+    own: Village | None = None  # the township's own submission (乡镇本级), when the list names it
+
+    def __post_init__(self) -> None:
+        if self.own is not None and not self.own.own:
+            self.own = Village(self.own.name, self.own.code, own=True)
+
+    @property
+    def units(self) -> list[Village]:
+        """Every unit expected to submit: the villages, then the township's own."""
+        return [*self.villages, *([self.own] if self.own else [])]
+
+    @property
+    def township(self) -> str:
+        """The township's name as its own unit gives it (寨阳乡本级 -> 寨阳乡); "" without one."""
+        return _key(self.own.name).removesuffix(OWN_SUFFIX) if self.own else ""
 
     def find(self, name: str) -> Village | None:
+        """The listed unit of this name; the township's own also as 本级, 乡镇本级 or the township's name."""
         wanted = _key(name)
-        return next((v for v in self.villages if _key(v.name) == wanted), None)
+        found = next((v for v in self.villages if _key(v.name) == wanted), None)
+        if found is None and self.own is not None and (
+                wanted == _key(self.own.name) or wanted in OWN_NAMES or wanted == self.township):
+            return self.own
+        return found
 
     def by_code(self, code: Any) -> Village | None:
-        """The listed village with this 村代码 (a code stored as a number included)."""
+        """The listed unit with this 村代码 (a code stored as a number included)."""
         wanted = _key(code_text(code))
-        return next((v for v in self.villages if v.code and _key(v.code) == wanted), None) if wanted else None
+        return next((v for v in self.units if v.code and _key(v.code) == wanted), None) if wanted else None
 
     def named_in(self, text: str) -> str | None:
         """The longest listed village name that ``text`` contains (工会名称, a title)."""
@@ -104,17 +138,20 @@ def read_villages(path: str | Path) -> VillageList:
             code_col = next((c for c, k in enumerate(keys) if k in CODE_HEADERS), None)
             start = i + 1
             break
-    villages = []
+    villages, own = [], None
     for row in rows[start:]:
         name = row[name_col] if name_col < len(row) else None
         if is_blank(name):
             continue
         code = row[code_col] if code_col is not None and code_col < len(row) else ""
-        villages.append(Village(clean_text(name), code_text(code)))
+        if own is None and is_own(clean_text(name)):
+            own = Village(clean_text(name), code_text(code), own=True)
+        else:
+            villages.append(Village(clean_text(name), code_text(code)))
     if not villages:
         raise ReadError(path, f"村名单中没有找到村名。{LOOKS_LIKE}")
     not_names = field_labels() - NAME_HEADERS
     labels = [v.name for v in villages if header_key(v.name) in not_names]
     if labels:
         raise ReadError(path, f"村名一列里有“{labels[0]}”这样的栏目名，不像村名单。{LOOKS_LIKE}")
-    return VillageList(villages)
+    return VillageList(villages, own)

@@ -1,98 +1,28 @@
-"""The one description of the village workbook: its cover and its three registers.
+"""The one description of the village workbook: its cover and its registers.
 
 The template, the reader/validator, the merge mapping and the summary all read this
-module; nothing else restates a field, a label or a code list.
+module; nothing else restates a field, a label or a code list. The types are in
+:mod:`unionxl.schema.model`; the registers of template version 2 (活动台账, 组织情况) in
+:mod:`unionxl.schema.work`. Everything is importable from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from enum import Enum
-
 from . import codes
-from .fields import Choice, CreditCode, Date, FieldType, IdNumber, Integer, Money, Phone, Text
+from .fields import Choice, CreditCode, Date, IdNumber, Integer, Money, Phone, Text
+from .model import (BIRTH_DATE, CLAIMED, CLOSED, CONTRACT, COVERED, CREDIT_CODE, HEADCOUNT, ID_HINT, JOIN_DATE, KIND,
+                    MEMBER_COUNT, MONEY, OPENED, OUTCOME, PERIOD_DATE, PERSON_ID, PERSON_NAME, PHONE, RECOVERED, REMARK,
+                    SEQ, SEX, WOMEN, WOMEN_MEMBERS, Field, Register, Registry, Role)
+from .work import ACTIVITIES, ORGANISATIONS
 
+__all__ = ["ACTIVITIES", "AID", "BIRTH_DATE", "CASES", "CLAIMED", "CLOSED", "CONTRACT", "COVER", "COVERED", "CREDIT_CODE",
+           "HEADCOUNT", "ID_HINT", "JOIN_DATE", "KIND", "MEMBERS", "MEMBER_COUNT", "MONEY", "OPENED", "ORGANISATIONS",
+           "OUTCOME", "PERIOD_DATE", "PERSON_ID", "PERSON_NAME", "PHONE", "RECOVERED", "REGISTERS", "REMARK", "SEQ", "SEX",
+           "TEMPLATE_VERSION", "TEMPLATE_VERSION_PROPERTY", "WOMEN", "WOMEN_MEMBERS", "Field", "Register", "Registry",
+           "Role"]
 
-class Role(Enum):
-    """What a field means, for the checks that need it (they find fields by role, never by key)."""
-
-    PERSON_ID = "person id"  # 身份证号 of the person the row is about
-    PERSON_NAME = "person name"  # that person's name
-    SEX = "sex"
-    BIRTH_DATE = "birth date"
-    JOIN_DATE = "join date"  # 入会时间: the person was at least 16
-    PERIOD_DATE = "period date"  # the date that must fall in the cover's report period
-    MONEY = "money"
-    PHONE = "phone"
-    OPENED = "opened"  # a case's 受理日期
-    CLOSED = "closed"  # its 结案日期
-    OUTCOME = "outcome"  # its 处理结果 (办理中 while open)
-    CLAIMED = "claimed"  # the amount asked for
-    RECOVERED = "recovered"  # the amount got back (not more than claimed)
-
-
-PERSON_ID, PERSON_NAME, SEX, BIRTH_DATE, JOIN_DATE, PERIOD_DATE, MONEY, PHONE = (
-    Role.PERSON_ID, Role.PERSON_NAME, Role.SEX, Role.BIRTH_DATE, Role.JOIN_DATE, Role.PERIOD_DATE, Role.MONEY, Role.PHONE)
-OPENED, CLOSED, OUTCOME, CLAIMED, RECOVERED = Role.OPENED, Role.CLOSED, Role.OUTCOME, Role.CLAIMED, Role.RECOVERED
-
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"  # 2: 活动台账 and 组织情况
 TEMPLATE_VERSION_PROPERTY = "unionxl模板版本"
-
-
-@dataclass(frozen=True)
-class Field:
-    key: str  # English identifier, stable across template versions
-    label: str  # Chinese column header as the template writes it
-    type: FieldType
-    required: bool = False
-    synonyms: tuple[str, ...] = ()  # other headers villages use for the same column
-    width: float = 12
-    hint: str = ""
-    example: str = ""
-    prefilled: bool = False  # templates fill it in advance (序号, 所属工会…): a value here alone makes no row
-    role: Role | tuple[Role, ...] = ()  # what it means, for the checks (a case's 受理日期 is opened and period date)
-
-    @property
-    def roles(self) -> tuple[Role, ...]:
-        return self.role if isinstance(self.role, tuple) else (self.role,)
-
-    @property
-    def headers(self) -> tuple[str, ...]:
-        return (self.label, *self.synonyms)
-
-
-@dataclass(frozen=True)
-class Register:
-    key: str
-    sheet: str  # sheet name in the template
-    title: str  # one line for 填表说明
-    description: str
-    fields: tuple[Field, ...]
-    sheet_synonyms: tuple[str, ...] = ()
-    checks: tuple[str, ...] = ()  # names of the row checks that run on it (``unionxl.checks.units``), in order
-    cross_village: tuple[tuple[Role, str], ...] = ()  # (role, finding code): the same value in two villages
-    roster: bool = False  # the register of the village's members, which others' people must be in
-
-    def field(self, key: str) -> Field:
-        return next(f for f in self.fields if f.key == key)
-
-    def by_role(self, role: Role) -> Field | None:
-        """The first field that has ``role``; None when the register has none."""
-        return next((f for f in self.fields if role in f.roles), None)
-
-    def has(self, *roles: Role) -> bool:
-        return all(self.by_role(r) is not None for r in roles)
-
-    @property
-    def sheet_names(self) -> tuple[str, ...]:
-        return (self.sheet, *self.sheet_synonyms)
-
-
-SEQ = Field("seq", "序号", Integer(minimum=1), width=6, hint="从 1 开始的顺序号，可不填。", example="1", prefilled=True)
-REMARK = Field("remark", "备注", Text(200), width=20, hint="其他需要说明的情况。")
-ID_HINT = "18 位居民身份证号，末位 X 大写。本列已设为文本格式，请勿改为数字，否则后几位会变成 0。"
 
 
 COVER = Register(
@@ -220,50 +150,4 @@ CASES = Register(
 )
 
 
-
-class Registry:
-    """The registers a village workbook holds, in order. Iterates and compares like a tuple; a test adds
-    a register for a while with :meth:`added`. Nothing may build tables from it at import: read it
-    when used (and cache by register object if speed needs it)."""
-
-    def __init__(self, *registers: Register) -> None:
-        self._registers = list(registers)
-
-    def __iter__(self) -> Iterator[Register]:
-        return iter(tuple(self._registers))
-
-    def __len__(self) -> int:
-        return len(self._registers)
-
-    def __getitem__(self, i: int) -> Register:
-        return self._registers[i]
-
-    def __eq__(self, other: object) -> bool:
-        return tuple(self) == (tuple(other) if isinstance(other, (Registry, tuple, list)) else other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Registry({', '.join(r.key for r in self._registers)})"
-
-    def get(self, key: str) -> Register | None:
-        return next((r for r in self._registers if r.key == key), None)
-
-    @property
-    def roster(self) -> Register | None:
-        """The register of members (``roster=True``), if there is one."""
-        return next((r for r in self._registers if r.roster), None)
-
-    @contextmanager
-    def added(self, register: Register) -> Iterator[Register]:
-        """``register`` is one of the registers inside the block (after the others), for a test."""
-        if self.get(register.key) is not None:
-            raise ValueError(f"a register {register.key!r} is there already")
-        self._registers.append(register)
-        try:
-            yield register
-        finally:
-            self._registers.remove(register)
-
-
-REGISTERS = Registry(MEMBERS, AID, CASES)
+REGISTERS = Registry(MEMBERS, AID, CASES, ACTIVITIES, ORGANISATIONS)

@@ -30,6 +30,7 @@ class VillageStatus:
     name: str
     code: str = ""
     status: str = "已报送"
+    own: bool = False  # the township's own submission (乡镇本级): a row of the per-unit table, but no village
 
     @property
     def merged(self) -> bool:
@@ -61,7 +62,7 @@ class Dataset:
 
 def from_merge(result) -> Dataset:
     """From a :class:`~unionxl.merging.merge.MergeResult` (only the merged submissions count)."""
-    villages = [VillageStatus(e.village.name, e.village.code, e.status) for e in result.entries]
+    villages = [VillageStatus(e.village.name, e.village.code, e.status, e.own) for e in result.units]
     rows: dict[str, list[tuple[str, Row]]] = defaultdict(list)
     periods: Counter = Counter()
     for village, report in result.used:
@@ -132,8 +133,9 @@ def _scalars() -> list[Indicator]:
     return [
         Indicator("统计期间", "概况", "text", period_text),
         Indicator("生成日期", "概况", "date", lambda ds: dt.date.today()),
-        Indicator("应报村数", "组织", "count", lambda ds: len(ds.villages), "个"),
-        Indicator("报送村数", "组织", "count", lambda ds: sum(1 for v in ds.villages if v.status != "未报送"), "个"),
+        Indicator("应报村数", "组织", "count", lambda ds: sum(not v.own for v in ds.villages), "个"),
+        Indicator("报送村数", "组织", "count", lambda ds: sum(not v.own and v.status != "未报送" for v in ds.villages),
+                  "个"),
         Indicator("会员总数", "会员", "count", lambda ds: len(_members(ds)), "人"),
         Indicator("女会员数", "会员", "count", lambda ds: sum(map(_female, _members(ds))), "人"),
         Indicator("女会员占比", "会员", "ratio",
@@ -162,7 +164,48 @@ def _scalars() -> list[Indicator]:
     ]
 
 
-SCALARS: tuple[Indicator, ...] = tuple(_scalars())
+GRASSROOTS = tuple(label for label in codes.ORG_TYPE.labels if label != "乡镇（街道）工会")  # the township's own is none
+
+
+def _of_kind(rows: Iterable[Row], key: str, *labels: str) -> list[Row]:
+    return [r for r in rows if r.get(key) in labels]
+
+
+def _total(rows: Iterable[Row], key: str) -> int:
+    return sum(r.get(key) or 0 for r in rows)
+
+
+def _yes(rows: Iterable[Row], key: str) -> list[Row]:
+    return [r for r in rows if r.get(key) == "是"]
+
+
+def _work_scalars() -> list[Indicator]:
+    """The seed report's organisation, contract, employment and activity lines (template version 2)."""
+    orgs = lambda ds: ds.of("organisations")  # noqa: E731
+    acts = lambda ds: ds.of("activities")  # noqa: E731
+    donated = lambda ds: [r for r in ds.of("aid") if r.get("fund_source") == "社会捐赠"]  # noqa: E731
+    kind = lambda ds, *labels: _of_kind(acts(ds), "activity_type", *labels)  # noqa: E731
+    return [
+        Indicator("基层工会组织数", "组织", "count", lambda ds: len(_of_kind(orgs(ds), "org_type", *GRASSROOTS)), "个"),
+        Indicator("企业工会数", "组织", "count", lambda ds: len(_of_kind(orgs(ds), "org_type", "企业工会")), "个"),
+        Indicator("行业工会联合会数", "组织", "count", lambda ds: len(_of_kind(orgs(ds), "org_type", "行业工会联合会")), "个"),
+        Indicator("村级工会联合会数", "组织", "count", lambda ds: len(_of_kind(orgs(ds), "org_type", "村级工会联合会")), "个"),
+        Indicator("签订集体合同单位数", "组织", "count", lambda ds: len(_yes(orgs(ds), "contract")), "个"),
+        Indicator("集体合同覆盖职工数", "组织", "count", lambda ds: _total(_yes(orgs(ds), "contract"), "covered"), "人"),
+        Indicator("职工之家数", "组织", "count", lambda ds: len(_yes(orgs(ds), "workers_home")), "个"),
+        Indicator("女职工委员会数", "组织", "count", lambda ds: len(_yes(orgs(ds), "women_committee")), "个"),
+        Indicator("就业培训期数", "就业", "count", lambda ds: len(kind(ds, "就业培训")), "期"),
+        Indicator("培训人次", "就业", "count", lambda ds: _total(kind(ds, "就业培训"), "participants"), "人次"),
+        Indicator("发布就业信息条数", "就业", "count", lambda ds: _total(acts(ds), "postings"), "条"),
+        Indicator("安置就业人数", "就业", "count", lambda ds: _total(acts(ds), "placed"), "人"),
+        Indicator("文体活动次数", "活动", "count", lambda ds: len(kind(ds, "文体活动")), "次"),
+        Indicator("健康体检人次", "活动", "count", lambda ds: _total(kind(ds, "健康体检"), "participants"), "人次"),
+        Indicator("社会捐赠帮扶户数", "帮扶", "count", lambda ds: _people(donated(ds)), "户"),
+        Indicator("社会捐赠帮扶金额", "帮扶", "money", lambda ds: _money(donated(ds), "amount"), "元"),
+    ]
+
+
+SCALARS: tuple[Indicator, ...] = (*_scalars(), *_work_scalars())
 
 
 @dataclass(frozen=True)
@@ -219,9 +262,12 @@ def _per_village(ds: Dataset) -> list[list[Any]]:
     out = []
     for v in ds.villages:
         members, cases, aid = _members(ds, v.name), ds.of("cases", v.name), ds.of("aid", v.name)
+        orgs, trainings = ds.of("organisations", v.name), _of_kind(ds.of("activities", v.name), "activity_type", "就业培训")
         out.append([v.name, v.status, len(members), sum(map(_female, members)),
                     sum(r.get("migrant") == "是" for r in members), len(cases), _money(cases, "recovered"),
-                    _people(aid), _money(aid, "amount")])
+                    _people(aid), _money(aid, "amount"), len(_of_kind(orgs, "org_type", *GRASSROOTS)),
+                    _total(_yes(orgs, "contract"), "covered"), _total(trainings, "participants"),
+                    _total(ds.of("activities", v.name), "placed")])
     return out
 
 
@@ -239,7 +285,8 @@ TABLES: tuple[TableSpec, ...] = (
               _by("hardship", codes.HARDSHIP, "aid", _aid_measures)),
     TableSpec("分村表", "分村", (("村（社区）", "text"), ("报送情况", "text"), ("会员数", "count"), ("女会员", "count"),
                                 ("农民工", "count"), ("维权案件", "count"), ("追回金额", "money"), ("帮扶人数", "count"),
-                                ("帮扶金额", "money")), _per_village),
+                                ("帮扶金额", "money"), ("工会组织", "count"), ("集体合同覆盖", "count"),
+                                ("培训人次", "count"), ("安置就业", "count")), _per_village),
 )
 
 

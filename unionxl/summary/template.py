@@ -28,7 +28,8 @@ SECTIONS = (
     ("二、会员情况", ("会员",), ("政治面貌表", "学历表")),
     ("三、维权工作", ("维权",), ("案件类型表", "处理结果表")),
     ("四、困难职工帮扶", ("帮扶",), ("帮扶类型表", "困难类别表")),
-    ("五、分村情况", (), ("分村表",)),
+    ("五、就业服务与职工活动", ("就业", "活动"), ()),
+    ("六、分村情况", (), ("分村表",)),
 )
 CHART_SHEET = "图表"
 TABLE_COLUMNS = {"first": 1, "second": 6}  # tables side by side start in A and F
@@ -42,7 +43,7 @@ def build_summary_template() -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    for letter, width in zip("ABCDEFGHI", (24, 14, 10, 14, 10, 16, 10, 10, 14)):
+    for letter, width in zip("ABCDEFGHIJKLM", (24, 14, 10, 14, 10, 16, 10, 10, 14, 10, 12, 10, 10)):
         ws.column_dimensions[letter].width = width
     ws["A1"] = "乡镇工会工作统计汇总表"
     ws["A1"].font = Font(name="黑体", size=18, bold=True)

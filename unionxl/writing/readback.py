@@ -18,7 +18,7 @@ from ..checks.findings import Invalid
 from ..reading.reader import ReadError, open_book, parsing
 from ..schema import registers
 from ..summary.indicators import Dataset, Row, VillageStatus
-from .datapart import DATA_SHEET, FIELDS, MARKER, PERIOD, SOURCE, VILLAGE
+from .datapart import DATA_SHEET, FIELDS, MARKER, OWN, PERIOD, SOURCE, VILLAGE
 
 CONTROL = (MARKER, VILLAGE, PERIOD, FIELDS, SOURCE)
 MAX_NOTES = 5  # lines naming rows; the rest are counted in one more line
@@ -95,7 +95,8 @@ def _data(path: Path, records) -> tuple[Dataset, dict[str, dict[str, set[str]]]]
             columns[record[1]] = (keys, [_Column(types.get(k)) for k in keys])
             rows.setdefault(record[1], [])
         elif kind == VILLAGE and len(record) > 3:
-            villages.append(VillageStatus(_text(record[1]), _text(record[2]), _text(record[3])))
+            villages.append(VillageStatus(_text(record[1]), _text(record[2]), _text(record[3]),
+                                          len(record) > 4 and record[4] == OWN))
         elif kind == PERIOD and len(record) > 3:
             periods[(_day(record[2]), _day(record[3]))] += 1
     period = periods.most_common(1)[0][0] if periods else (None, None)

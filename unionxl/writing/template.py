@@ -1,6 +1,6 @@
 """Write the village template workbook from the schema (optionally filled with data).
 
-Sheets: 填表说明, 封面, 会员名册, 帮扶台账, 维权案件 and a hidden 代码表 whose columns are
+Sheets: 填表说明, 封面, one per register (会员名册, 帮扶台账, 维权案件, 活动台账, 组织情况) and a hidden 代码表 whose columns are
 reached through defined names (``代码_民族`` …), so drop-downs survive openpyxl and work
 in Excel, WPS and LibreOffice.
 """
@@ -43,19 +43,22 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 Rows = Mapping[str, Iterable[Mapping[str, Any]]]
 
 
-def build_workbook(cover: Mapping[str, Any] | None = None, rows: Rows | None = None) -> Workbook:
-    """The template as an openpyxl Workbook; ``cover`` and ``rows`` fill it (for examples)."""
+def build_workbook(cover: Mapping[str, Any] | None = None, rows: Rows | None = None,
+                   version: str = TEMPLATE_VERSION) -> Workbook:
+    """The template as an openpyxl Workbook; ``cover`` and ``rows`` fill it (for examples). An older
+    ``version`` has only the registers it had (``Register.since``), as villages still using it send them."""
+    registers = [r for r in REGISTERS if r.since <= int(version)]
     wb = Workbook()
     guide = wb.active
     guide.title = GUIDE_SHEET
     _write_codes(wb)
-    _write_guide(guide)
+    _write_guide(guide, registers, version)
     _write_cover(wb.create_sheet(COVER.sheet), cover or {})
-    for register in REGISTERS:
+    for register in registers:
         _write_register(wb.create_sheet(register.sheet), register, (rows or {}).get(register.key, ()))
     wb.move_sheet(CODE_SHEET, offset=len(wb.sheetnames))
     wb.active = 1 if cover is None else 0
-    wb.custom_doc_props.append(StringProperty(name=TEMPLATE_VERSION_PROPERTY, value=TEMPLATE_VERSION))
+    wb.custom_doc_props.append(StringProperty(name=TEMPLATE_VERSION_PROPERTY, value=version))
     wb.properties.title = "村工会报表"
     wb.properties.creator = "unionxl"
     return wb
@@ -96,7 +99,7 @@ def _validation(field: Field, sqref: str) -> DataValidation:
     return dv
 
 
-def _write_guide(ws: Worksheet) -> None:
+def _write_guide(ws: Worksheet, registers: list[Register], version: str) -> None:
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 8
     ws.column_dimensions["C"].width = 60
@@ -105,7 +108,7 @@ def _write_guide(ws: Worksheet) -> None:
     ws["A1"].font = TITLE_FONT
     ws.merge_cells("A1:D1")
     lines = [
-        f"模板版本：{TEMPLATE_VERSION}。请勿修改工作表名称和第 1 行列标题，不要插入合并单元格。",
+        f"模板版本：{version}。请勿修改工作表名称和第 1 行列标题，不要插入合并单元格。",
         "红色列标题为必填项。带下拉箭头的列请从列表中选择；日期请按 2012-11-01 格式填写。",
         "身份证号、手机号码列已设为文本格式，直接输入即可；若从其他表格粘贴，请使用“选择性粘贴 → 数值”。",
         "填好后将整个文件发送给乡镇工会，文件名可以随意，乡镇按“封面”上的村名识别。",
@@ -116,7 +119,7 @@ def _write_guide(ws: Worksheet) -> None:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
         ws.row_dimensions[row].height = _height(line, 52)
         row += 1
-    for register in (COVER, *REGISTERS):
+    for register in (COVER, *registers):
         row += 1
         ws.cell(row, 1, f"【{register.sheet}】{register.title}").font = Font(name="黑体", bold=True, size=12)
         row += 1
@@ -176,7 +179,7 @@ def _write_register(ws: Worksheet, register: Register, rows: Iterable[Mapping[st
         head.font = REQUIRED_FONT if field.required else HEADER_FONT
         head.fill, head.border, head.alignment = HEADER_FILL, BORDER, CENTER
         dim = ws.column_dimensions[letter]
-        dim.width = max(field.width, 2 * len(field.label) + 3)
+        dim.width = max(field.width, len(field.label) + 3)  # a long header wraps onto the row's two lines
         dim.number_format = field.type.number_format
         ws.add_data_validation(_validation(field, f"{letter}2:{letter}{LAST_ROW}"))
     ws.row_dimensions[1].height = 30

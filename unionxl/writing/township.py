@@ -77,7 +77,7 @@ def write_township(result: MergeResult, out: str | Path, masked: bool = False,
 def _status(styles: Styles, result: MergeResult, masked: bool) -> NewSheet:
     titles = tables.status_columns()
     plain, bad, head, title = "", styles.attr(BAD), styles.attr(HEAD), styles.attr(Style(bold=True, size=12))
-    flagged = [tables.status_flagged(e) for e in result.entries]
+    flagged = [tables.status_flagged(e) for e in result.units]
     lines: list[tuple[list[Any], list[str]] | None] = [_header(styles, titles)]  # None: an empty line
     for i, values in enumerate(tables.status_rows(result)):
         if not values:
