@@ -18,7 +18,7 @@ from unionxl.reading.reader import template_version
 from unionxl.schema.registers import COVER, REGISTERS, TEMPLATE_VERSION
 from unionxl.writing.template import CODE_SHEET, TEMPLATE_NAME, write_template
 
-from .conftest import convert
+from .conftest import convert, soffice
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,9 @@ def test_register_print_setup(wb, register):
     assert ws.freeze_panes == "A2"
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth >= 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    if ws.page_setup.fitToWidth > 1:  # more pages across: the identifying columns on each, across then down
+        assert ws.print_title_cols == "$A:$B" and ws.page_setup.pageOrder == "overThenDown"
 
 
 def test_drop_down_names_resolve_to_the_code_lists(wb):
@@ -150,3 +152,28 @@ def test_libreoffice_renders_the_template(path, tmp_path):
     for register in REGISTERS:
         assert register.fields[1].label in text
     assert "填表说明" in text and "统计期间开始" in text
+
+
+@pytest.mark.skipif(not soffice(), reason="LibreOffice is not installed")
+def test_every_register_prints_at_a_legible_size(tmp_path):
+    """A register too wide for one A4 page prints on more pages across (序号 and the name repeated)
+    rather than shrunk: type stays at 7.5 pt or more (pdftotext word boxes are ~1.3× the type size)."""
+    import re
+    import subprocess
+
+    from unionxl.schema.registers import REGISTERS
+    from unionxl.writing.template import build_workbook
+
+    wb = build_workbook()
+    for name in [n for n in wb.sheetnames if n not in {r.sheet for r in REGISTERS}]:
+        del wb[name]
+    wb.save(tmp_path / "registers.xlsx")
+    pdf = convert(tmp_path / "registers.xlsx", "pdf", tmp_path)
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.split("<page ")[1:]
+    assert len(pages) >= len(REGISTERS)
+    for page in pages:
+        heights = [float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
+        assert heights and min(heights) >= 7.5 * 1.3, re.findall(r">([^<]+)</word>", page)[:3]
+    assert "组织名称" in pages[-1]  # the name column repeated on the page across

@@ -7,6 +7,8 @@ in Excel, WPS and LibreOffice.
 
 from __future__ import annotations
 
+import math
+
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -33,6 +35,9 @@ LAST_ROW = 1048576
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+# Column-width units across an A4 landscape page at about 75 % (LibreOffice, measured): 11 pt type stays at 8 pt. A
+# register wider than this prints on as many pages across, 序号 and the name repeated on each.
+PAGE_WIDTH = 150
 HEADER_FONT = Font(name="宋体", bold=True, size=11)
 REQUIRED_FONT = Font(name="宋体", bold=True, size=11, color="C00000")
 BODY_FONT = Font(name="宋体", size=11)
@@ -194,6 +199,12 @@ def _write_register(ws: Worksheet, register: Register, rows: Iterable[Mapping[st
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, len(register.fields) + 1)]
+    kept = sum(widths[:2])  # 序号 and the name, repeated on every page across
+    across = max(1, math.ceil((sum(widths) - kept) / (PAGE_WIDTH - kept)))
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = across, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if across > 1:
+        ws.print_title_cols = "A:B"
+        ws.page_setup.pageOrder = "overThenDown"
     ws.oddFooter.center.text = f"{register.sheet}  第 &P 页 / 共 &N 页"
