@@ -88,7 +88,7 @@ def main(debug: bool) -> None:
     """乡镇工会 Excel 报表工具 (unionxl)。
 
     \b
-    村工会填写统一模板（封面、会员名册、帮扶台账、维权案件），乡镇工会用本工具
+    村工会填写统一模板（封面、会员名册、帮扶台账、维权案件、活动台账、组织情况），乡镇工会用本工具
     生成模板、逐格校验、合并汇总。Township trade-union registers: template,
     validation, merge and summary.
 
@@ -108,7 +108,7 @@ def template(output_dir: Path) -> None:
     """生成村工会报表模板和乡镇汇总模板。Write the village template and the summary template.
 
     \b
-    村工会报表模板.xlsx：填表说明、封面、会员名册、帮扶台账、维权案件五张表，编码列带下拉列表，
+    村工会报表模板.xlsx：填表说明、封面、会员名册、帮扶台账、维权案件、活动台账、组织情况七张表，编码列带下拉列表，
     每列有输入提示，身份证号、手机号码列为文本格式。
     乡镇汇总模板.xlsx：各项指标所在单元格用“定义的名称”标出，可自行调整格式和位置。
     """
