@@ -125,6 +125,9 @@ class Registry:
     def __getitem__(self, i: int) -> Register:
         return self._registers[i]
 
+    def __contains__(self, register: object) -> bool:
+        return register in self._registers
+
     def __eq__(self, other: object) -> bool:
         return tuple(self) == (tuple(other) if isinstance(other, (Registry, tuple, list)) else other)
 

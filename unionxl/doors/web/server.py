@@ -59,8 +59,9 @@ class Server:
         except (SystemExit, KeyboardInterrupt):
             pass
         finally:
-            wasyncore.close_all(server._map, ignore_all=True)
+            # the request threads first: one still answering pulls the loop's trigger, which close_all closes
             server.task_dispatcher.shutdown(timeout=5)
+            wasyncore.close_all(server._map, ignore_all=True)
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def stop(self) -> None:
