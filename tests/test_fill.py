@@ -162,7 +162,7 @@ def test_report_marks_and_notes(filled):
     _, out, report = filled
     assert marks.read(out) == marks.Mark(marks.SUMMARY)
     assert report.values["会员总数"] == 465
-    assert "乡镇汇总工作簿里有 2 行手工添加的会员，未计入。" in report.messages()
+    assert "注意：乡镇汇总工作簿里有 2 行手工添加的会员，未计入。" in report.messages()
     assert report.sheets == ["汇总", "图表", "说明"] and report.unknown_names == ["审核合计", "小计区", "签字行"]
     assert load_workbook(out).properties.title == "乡镇工会工作统计汇总表"
 

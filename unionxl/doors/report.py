@@ -91,7 +91,7 @@ def show_skipped(console: Console, skipped: list[tuple[Path, str]]) -> None:
 def show_messages(console: Console, messages: list[str]) -> None:
     """What the summary template lacked or held unknown."""
     for message in messages:
-        console.print(f"  [yellow]汇总模板[/]：{safe(message)}")
+        console.print(f"  [yellow]{safe(message)}[/]")
 
 
 def show_outputs(console: Console, outputs: dict[str, Path]) -> None:

@@ -67,10 +67,11 @@ class FillReport:
     notes: list[str] = field(default_factory=list)  # lines about the data (Dataset.notes)
 
     def messages(self) -> list[str]:
+        """What the template lacked, held unknown or lost (「汇总模板：…」), then the notes on the data."""
         out = [f"模板中的名称「{n}」不是已知指标，已忽略。" for n in self.unknown_names]
         if self.missing:
             out.append(f"模板缺少这些指标的名称，未填写：{'、'.join(self.missing)}。")
-        return out + self.dropped + self.notes
+        return [f"汇总模板：{m}" for m in out] + self.dropped + [f"注意：{n}" for n in self.notes]
 
 
 def _load(template: str | Path) -> tuple[Workbook, list[str]]:
