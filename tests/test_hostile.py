@@ -128,7 +128,7 @@ def test_unexpected_errors_are_one_line_unless_debug(monkeypatch, capsys):
         raise RuntimeError("模拟的意外")
 
     monkeypatch.setattr(cli, "main", boom)
-    monkeypatch.setattr(cli.safety, "limit_memory", lambda: None)
+    monkeypatch.setattr(cli, "prepare", lambda: None)  # no memory cap or SIGTERM handler on the test process
     monkeypatch.setattr(sys, "argv", ["unionxl", "validate", "x.xlsx"])
     with pytest.raises(SystemExit) as stop:
         cli.run()

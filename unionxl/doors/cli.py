@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from rich.progress import Progress
 from .. import __version__, jobs
 from ..errors import UserError
 from ..jobs.errors import NoWorkbooks
-from ..reading import safety
+from .process import prepare
 from .clicn import ChineseGroup
 from .excelbook import WORKBOOK_NAME
 from .report import (CleanStream, make_console, safe, show_copies, show_folders, show_indicators, show_merge,
@@ -33,9 +32,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 def run() -> None:
     """The console script: a memory backstop, and no Python traceback unless --debug."""
     debug = "--debug" in sys.argv[1:]
-    safety.limit_memory()
+    prepare()
     sys.stdout, sys.stderr = CleanStream(sys.stdout), CleanStream(sys.stderr)
-    signal.signal(signal.SIGTERM, _terminated)
     try:
         main(standalone_mode=True)
     except MemoryError:
@@ -46,11 +44,6 @@ def run() -> None:
             raise
         click.echo(f"unionxl 出错：{type(exc).__name__}：{exc}（加 --debug 可查看详细信息）", err=True)
         raise SystemExit(3) from None
-
-
-def _terminated(signum, frame) -> None:
-    """SIGTERM ends the run like Ctrl-C: temporary files are removed on the way out."""
-    raise SystemExit(128 + signum)
 
 
 class Refused(click.ClickException):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -22,6 +21,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from ...reading import safety
+from ..process import prepare
 from .app import MAX_REQUEST, create_app
 from .work import Workspace
 
@@ -69,19 +69,13 @@ class Server:
         self._stopping.set()
 
 
-def _terminated(signum, frame) -> None:
-    raise SystemExit(128 + signum)
-
-
 def serve(port: int = 0, browser: bool = True) -> None:
     """Run the page until stopped: the address first, then the browser."""
-    safety.limit_memory()
+    prepare()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     server = Server(port)
     _say(server.url)
     _say("unionxl 网页版已启动：请在浏览器中打开上面的网址（只能在本机打开）。按 Ctrl-C 或点页面上的“退出”结束。")
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminated)
     if browser:
         open_browser(server.url)
     server.run()
