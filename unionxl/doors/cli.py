@@ -25,6 +25,7 @@ from .clicn import ChineseGroup
 from .excelbook import WORKBOOK_NAME
 from .report import (CleanStream, make_console, safe, show_copies, show_folders, show_indicators, show_merge,
                      show_messages, show_outputs, show_report, show_seed, show_skipped)
+from .report import show_compare
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -272,3 +273,25 @@ def web(port: int, no_browser: bool) -> None:
     from .web.server import serve  # Flask and waitress only when the page is wanted
 
     serve(port, browser=not no_browser)
+
+
+@main.command("compare")
+@click.argument("last", type=click.Path(path_type=Path))
+@click.argument("this", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("变动情况.xlsx"), show_default=True,
+              help="变动情况工作簿 / workbook to write.")
+@click.option("--aid-cap", "aid_caps", multiple=True, metavar="[类型=]金额",
+              help="每人每年帮扶限额，如 生活救助=3000（可写多次）；只写金额为各类合计的限额 / yearly aid cap per person.")
+def compare_command(last: Path, this: Path, output: Path, aid_caps: tuple[str, ...]) -> None:
+    """与上期比较：新入会、会籍变动、信息变更、转村、未说明去向、重复帮扶、指标变化。Compare two periods.
+
+    \b
+    LAST、THIS 是上期和本期的乡镇汇总工作簿（unionxl merge 生成），或同一个村的两份报表。
+    按身份证号比对（15 位号码升为 18 位），不按姓名；没有有效身份证号的行列入“无法比对”。
+    变动情况.xlsx 每类一张表，含村名、姓名、身份证号；屏幕上只显示人数。
+    退出码 / exit code: 0 正常; 1 有人未说明去向或帮扶超限额; 2 命令被拒绝。
+    """
+    with progress_bar("比较两期") as progress:
+        compared = jobs.compare(last, this, output, list(aid_caps), progress=progress)
+    show_compare(make_console(), compared)
+    raise SystemExit(compared.exit_code)

@@ -175,3 +175,42 @@ def indicator_lines(values: dict) -> list[tuple[str, str]]:
             shown = f"{value} {indicator.unit}".strip()
         lines.append((indicator.name, shown))
     return lines
+
+
+def show_compare(console: Console, compared) -> None:
+    """``unionxl compare``: the indicators' changes, then per village how many people each list holds
+    (names and ID numbers are in the workbook only), the notes and the workbook written."""
+    from ..periods import COUNT_COLUMNS, period_text
+
+    c = compared.comparison
+    console.print(f"比较{c.kind}：上期 {safe(compared.last.name)}（{period_text(c.last_period)}）→ "
+                  f"本期 {safe(compared.this.name)}（{period_text(c.this_period)}）")
+    table = RichTable(title="指标变化")
+    for title in ("指标", "上期", "本期", "变化"):
+        table.add_column(title, justify="left" if title == "指标" else "right")
+    changed = [d for d in c.indicators if d.change != 0]
+    for d in changed:
+        table.add_row(d.name, d.text(d.last), d.text(d.this), d.text(d.change, signed=True))
+    if changed:
+        console.print(table)
+    rest = len(c.indicators) - len(changed)
+    console.print(f"{'其余 ' if changed else ''}{rest} 项指标两期相同。" if rest else "")
+    counts = c.counts()
+    if counts:
+        people = RichTable(title="人员变动（人数；姓名、身份证号见变动情况工作簿）")
+        for title in ("村（社区）", *COUNT_COLUMNS):
+            people.add_column(title, justify="left" if title == "村（社区）" else "right")
+        for village, numbers in counts:
+            people.add_row(safe(village), *(str(n) if n else "" for n in numbers))
+        console.print(people)
+    else:
+        console.print("两期之间没有人员变动。")
+    unmatched = len(c.roster.unmatched) + len(c.aid.unmatched)
+    if unmatched:
+        console.print(f"  [yellow]无法比对[/]：{unmatched} 行没有有效的身份证号，见“无法比对”表。")
+    if c.roster.vanished:
+        console.print(f"  [yellow]未说明去向[/]：{len(c.roster.vanished)} 人本期名册中没有，会籍也未改为已转出或已退会。")
+    if c.aid.over_cap:
+        console.print(f"  [yellow]超限额[/]：{len(c.aid.over_cap)} 条（某人某年的帮扶合计超过限额）。")
+    show_messages(console, c.notes)
+    show_outputs(console, compared.outputs)

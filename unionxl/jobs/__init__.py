@@ -19,6 +19,7 @@ from typing import Any
 _NAMES = {"receive": "workflows", "validate": "workflows", "merge": "workflows", "summarise": "workflows", "write_templates": "workflows",
           "demo": "workflows", "excel_workbook": "workflows", "Checked": "results", "Merged": "results",
           "Summarised": "results", "Received": "results", "Written": "results", "Demo": "results", "UserError": "errors"}
+_NAMES.update(compare="workflows", Compared="results")  # unionxl compare
 
 __all__ = sorted(_NAMES)
 

@@ -235,3 +235,18 @@ class Demo(Written):
     @property
     def exit_code(self) -> int:
         return self.merged.exit_code
+
+
+@dataclass
+class Compared(Written):
+    """Two periods compared (what ``unionxl compare`` shows): the lists are in ``comparison``."""
+
+    last: Path | None = None
+    this: Path | None = None
+    comparison: Any = None  # a unionxl.periods.Comparison
+
+    @property
+    def exit_code(self) -> int:
+        """1 when someone vanished without a 会籍 change or was aided above a cap, else 0."""
+        c = self.comparison
+        return 1 if c is not None and (c.roster.vanished or c.aid.over_cap) else 0

@@ -210,3 +210,38 @@ def excel_workbook(output: str | Path | None = None, progress: Progress | None =
     path = build_excel_workbook(output)
     _say(progress, 1, 1, path.name)
     return Written({"带按钮的工作簿": path})
+
+
+# -- two periods compared (unionxl compare) ---------------------------------------------------
+
+from ..periods import compare as compare_periods  # noqa: E402 - the compare block, kept apart
+from ..periods.aid import parse_caps  # noqa: E402
+from ..writing.changes import OUTPUT_NAME as CHANGES_NAME, write_changes  # noqa: E402
+from ..writing.outputs import same_file  # noqa: E402
+from .periods import load_both  # noqa: E402
+from .results import Compared  # noqa: E402
+
+
+@job
+def compare(last: str | Path, this: str | Path, output: str | Path | None = None, aid_caps=None,
+            progress: Progress | None = None) -> Compared:
+    """What changed from the period of ``last`` to that of ``this`` (two township workbooks written by
+    :func:`merge`, or two submissions of one village), written to ``output`` (default ``变动情况.xlsx``;
+    a folder: that name inside it). ``aid_caps``: ``["生活救助=3000", "5000"]`` or a mapping, a person's
+    yearly aid cap per type (a bare amount: all types together)."""
+    last, this = Path(last), Path(this)
+    caps = parse_caps(aid_caps)
+    out = Path(output) if output is not None else Path(CHANGES_NAME)
+    out = with_extension(out / CHANGES_NAME if out.is_dir() else out, ".xlsx")
+    if last.is_file() and this.is_file() and same_file(last, this):
+        raise UserError(f"上期和本期是同一个文件：{this}。请给出两期的文件。")
+    writable([out], [last, this], "比较")
+    _say(progress, 0, 3, f"读取 {last.name}、{this.name}")
+    before, after, notes = load_both(last, this)
+    _say(progress, 1, 3, "比较两期")
+    comparison = compare_periods(before.dataset, after.dataset, before.kind, caps)
+    comparison.notes[:0] = notes
+    _say(progress, 2, 3, f"写出 {out.name}")
+    path = write_changes(comparison, out, last, this)
+    _say(progress, 3, 3, "比较完成")
+    return Compared(outputs={"变动情况": path}, last=last, this=this, comparison=comparison)
