@@ -194,7 +194,8 @@ def show_compare(console: Console, compared) -> None:
     if changed:
         console.print(table)
     rest = len(c.indicators) - len(changed)
-    console.print(f"{'其余 ' if changed else ''}{rest} 项指标两期相同。" if rest else "")
+    if rest:
+        console.print(f"{'其余 ' if changed else ''}{rest} 项指标两期相同。")
     counts = c.counts()
     if counts:
         people = RichTable(title="人员变动（人数；姓名、身份证号见变动情况工作簿）")
