@@ -142,6 +142,8 @@ def test_the_people_of_each_list_are_exactly_those_edited(periods, compared):
     assert _people(p for p, _ in r.vanished) == {(A, *who["vanished"])}  # not 排吼村's: it sent nothing
     assert [(u.period, u.village, u.name, u.value) for u in r.unmatched] == [("本期", A, "吴无号", "")]
     assert any(GONE in n and "本期未报送" in n for n in compared.comparison.notes)
+    # per village, as the screen shows: 新入会 会籍变动 信息变更 转入 转出 未说明去向 重复帮扶 超限额
+    assert dict(compared.comparison.counts()) == {A: [1, 1, 3, 0, 1, 1, 1, 1], B: [0, 0, 0, 1, 0, 0, 0, 0]}
     # the 15-digit number is the same person: neither new nor vanished
     assert who["id15"][1] not in {p.id_number for p, _ in (*r.joined, *r.vanished)}
 
@@ -243,6 +245,10 @@ def test_refusals(periods, tmp_path):
         jobs.compare(last, this, tmp_path / "x.xlsx", ["救济=100"])
     with pytest.raises(UserError, match="不是金额"):
         jobs.compare(last, this, tmp_path / "x.xlsx", ["生活救助=三千"])
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"not a workbook")
+    with pytest.raises(UserError, match="坏.xlsx"):
+        jobs.compare(inbox / A_FILE, broken, tmp_path / "x.xlsx")
     with pytest.raises(UserError, match="找不到"):
         jobs.compare(last, tmp_path / "没有.xlsx", tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()

@@ -180,11 +180,8 @@ def indicator_lines(values: dict) -> list[tuple[str, str]]:
 def show_compare(console: Console, compared) -> None:
     """``unionxl compare``: the indicators' changes, then per village how many people each list holds
     (names and ID numbers are in the workbook only), the notes and the workbook written."""
-    from ..periods import COUNT_COLUMNS, period_text
-
     c = compared.comparison
-    console.print(f"比较{c.kind}：上期 {safe(compared.last.name)}（{period_text(c.last_period)}）→ "
-                  f"本期 {safe(compared.this.name)}（{period_text(c.this_period)}）")
+    console.print(c.heading(safe(compared.last.name), safe(compared.this.name)))
     table = RichTable(title="指标变化")
     for title in ("指标", "上期", "本期", "变化"):
         table.add_column(title, justify="left" if title == "指标" else "right")
@@ -199,7 +196,7 @@ def show_compare(console: Console, compared) -> None:
     counts = c.counts()
     if counts:
         people = RichTable(title="人员变动（人数；姓名、身份证号见变动情况工作簿）")
-        for title in ("村（社区）", *COUNT_COLUMNS):
+        for title in ("村（社区）", *c.count_columns):
             people.add_column(title, justify="left" if title == "村（社区）" else "right")
         for village, numbers in counts:
             people.add_row(safe(village), *(str(n) if n else "" for n in numbers))

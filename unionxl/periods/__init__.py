@@ -41,12 +41,12 @@ class Comparison:
     villages: list[tuple[str, Delta]]
     notes: list[str] = field(default_factory=list)  # Chinese lines: the order of periods, one-sided villages…
 
-    @property
-    def people(self) -> int:
-        """Lines about people in all (every list of the workbook but the indicators)."""
-        r = self.roster
-        return sum(map(len, (r.joined, r.membership, r.changed, r.moved, r.vanished, self.aid.repeated,
-                             self.aid.over_cap)))
+    count_columns = COUNT_COLUMNS
+
+    def heading(self, last: str, this: str) -> str:
+        """One line naming what was compared: the two files and their periods."""
+        return (f"比较{self.kind}：上期 {last}（{period_text(self.last_period)}）→ "
+                f"本期 {this}（{period_text(self.this_period)}）")
 
     def counts(self) -> list[tuple[str, list[int]]]:
         """(village, one count per :data:`COUNT_COLUMNS`) for every village with something to show."""
