@@ -18,7 +18,9 @@ from unionxl.doors.cli import main
 from unionxl.errors import UserError
 from unionxl.reading.inbox import scan
 from unionxl.schema.idnumber import id_check_char
-from unionxl.summary.indicators import SCALARS, TABLES
+from unionxl.periods.members import compare_roster
+from unionxl.schema.registers import REGISTERS
+from unionxl.summary.indicators import SCALARS, TABLES, Dataset, VillageStatus
 from unionxl.writing import marks
 from unionxl.writing.readback import read_dataset
 from unionxl.writing.xlsxio import set_value
@@ -209,6 +211,23 @@ def test_an_inbox_sets_the_workbook_aside(compared, tmp_path):
     shutil.copy(bundled.examples_dir() / A_FILE, folder / A_FILE)
     files, skipped = scan([folder])
     assert [p.name for p in files] == [A_FILE] and "变动情况" in skipped[0][1]
+    with pytest.raises(UserError, match="变动情况，不是乡镇汇总工作簿"):
+        jobs.compare(folder / "变动情况.xlsx", folder / A_FILE, tmp_path / "x.xlsx")
+
+
+def test_who_left_with_a_word_is_not_missing():
+    """Gone after 已转出 is no warning; gone from 正常 or 保留会籍 is; a 15-digit number is its 18-digit self."""
+    eighteen = [f"{body}{id_check_char(body)}" for body in ("43310119800101001", "43310119800101002",
+                                                             "43310119800101003", "43310119800101004")]
+    people = [("转走", eighteen[0], "已转出"), ("不见", eighteen[1], "正常"), ("退休", eighteen[2], "保留会籍"),
+              ("老号", eighteen[3], "正常")]
+    last = Dataset([VillageStatus(A)], {"members": [(A, {"name": n, "id_number": i, "membership": m})
+                                                    for n, i, m in people]})
+    fifteen = eighteen[3][:6] + eighteen[3][8:17]
+    this = Dataset([VillageStatus(A)], {"members": [(A, {"name": "老号", "id_number": fifteen, "membership": "正常"})]})
+    roster = compare_roster(last, this, REGISTERS.roster)
+    assert {p.name for p, _ in roster.vanished} == {"不见", "退休"}
+    assert not roster.joined and not roster.changed and not roster.unmatched
 
 
 def test_two_submissions_of_one_village(periods, tmp_path):

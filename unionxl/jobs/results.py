@@ -237,13 +237,16 @@ class Demo(Written):
         return self.merged.exit_code
 
 
+from ..periods import Comparison  # noqa: E402 - the compare block, kept apart
+
+
 @dataclass
 class Compared(Written):
     """Two periods compared (what ``unionxl compare`` shows): the lists are in ``comparison``."""
 
     last: Path | None = None
     this: Path | None = None
-    comparison: Any = None  # a unionxl.periods.Comparison
+    comparison: Comparison | None = None
 
     @property
     def exit_code(self) -> int:
