@@ -235,3 +235,19 @@ class Demo(Written):
     @property
     def exit_code(self) -> int:
         return self.merged.exit_code
+
+
+@dataclass
+class Exported(Written):
+    """The roster written in an upstream form's layout (what ``unionxl export`` shows)."""
+
+    form: str = ""
+    township: Path | None = None
+    members: int = 0
+    villages: list[str] = field(default_factory=list)
+    lacking: list[Any] = field(default_factory=list)  # exporting.export.Lack: who lacks what, in form order
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a member lacks a required item or has a value the form cannot take, else 0."""
+        return 1 if self.lacking else 0

@@ -32,6 +32,9 @@ from .errors import UserError, job
 from .inputs import period as checked_period
 from .inputs import township_output, village_list, with_period, workbooks, writable
 from .results import Checked, Demo, Merged, Period, Progress, Received, Summarised, Written
+from .results import Exported
+from ..exporting.export import fill, write_form
+from ..exporting.form import available, find
 
 COPIES_FOLDER = "退回各村"  # where the demo writes its marked-up copies
 
@@ -210,3 +213,26 @@ def excel_workbook(output: str | Path | None = None, progress: Progress | None =
     path = build_excel_workbook(output)
     _say(progress, 1, 1, path.name)
     return Written({"带按钮的工作簿": path})
+
+
+@job
+def export_form(form: str | Path, township: str | Path, output: str | Path, villages: Iterable[str] = (),
+                progress: Progress | None = None) -> Exported:
+    """The members of a township workbook (of ``villages`` only, when given) in the layout of ``form``
+    (a bundled form's name, see :func:`forms`, or a form file's path), written to ``output``."""
+    layout = find(form)
+    township, out = Path(township), with_extension(Path(output), ".xlsx")
+    if not township.is_file():
+        raise UserError(f"还没有乡镇汇总文件 {township}，请先合并。")
+    writable([out], [township, layout.path], "导出")
+    _say(progress, 0, 2, f"读取 {township.name}")
+    filled = fill(layout, _dataset(township), township, list(villages))
+    _say(progress, 1, 2, f"写出 {out.name}")
+    path = write_form(filled, out)
+    _say(progress, 2, 2, "导出完成")
+    return Exported({layout.name: path}, layout.name, township, len(filled.lines), filled.villages, filled.lacking)
+
+
+def forms() -> list[str]:
+    """The names of the bundled upstream forms ``export_form`` knows."""
+    return available()
