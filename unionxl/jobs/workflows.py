@@ -216,12 +216,15 @@ def excel_workbook(output: str | Path | None = None, progress: Progress | None =
 
 
 @job
-def export_form(form: str | Path, township: str | Path, output: str | Path, villages: Iterable[str] = (),
+def export_form(form: str | Path, township: str | Path, output: str | Path | None = None, villages: Iterable[str] = (),
                 progress: Progress | None = None) -> Exported:
     """The members of a township workbook (of ``villages`` only, when given) in the layout of ``form``
-    (a bundled form's name, see :func:`forms`, or a form file's path), written to ``output``."""
+    (a bundled form's name, see :func:`forms`, or a form file's path), written to ``output`` (default
+    ``<township>_<form>.xlsx`` beside it)."""
     layout = find(form)
-    township, out = Path(township), with_extension(Path(output), ".xlsx")
+    township = Path(township)
+    out = township.with_name(f"{township.stem}_{layout.name}.xlsx") if output is None else Path(output)
+    out = with_extension(out, ".xlsx")
     if not township.is_file():
         raise UserError(f"还没有乡镇汇总文件 {township}，请先合并。")
     writable([out], [township, layout.path], "导出")
