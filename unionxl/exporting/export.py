@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -26,16 +26,13 @@ from ..schema.fields import IdNumber, id_birth_date
 from ..schema.registers import MEMBERS
 from ..summary.indicators import Dataset
 from ..writing import marks
+from ..writing.template import BORDER, CENTER, HEADER_FILL, HEADER_FONT, TITLE_FONT
 from ..writing.xlsxio import atomic_save, set_value
 from .form import FORMATS, Column, Form
 
 LACK_SHEET = "缺项清单"
 LACK_HEADERS = ("序号", "村（社区）", "姓名", "缺少的项", "无法对应的代码")
-THIN = Side(style="thin", color="999999")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEAD = (Font(name="宋体", bold=True, size=11), PatternFill("solid", fgColor="DDEBF7"), BORDER,
-        Alignment(horizontal="center", vertical="center", wrap_text=True))
-TITLE = Font(name="黑体", bold=True, size=16)
+HEAD = (HEADER_FONT, HEADER_FILL, BORDER, CENTER)  # the village template's header style
 MAX_LIST = 255  # characters of an in-cell drop-down list Excel accepts
 _ID = IdNumber()
 
@@ -118,8 +115,8 @@ def _source(column: Column, row: dict[str, Any], number: int) -> Any:
         birth = row.get("birth_date")
         if isinstance(birth, dt.date):
             return birth
-        number_ = row.get("id_number")
-        return id_birth_date(number_) if _valid_id(number_) else None
+        person = row.get("id_number")
+        return id_birth_date(person) if _valid_id(person) else None
     return next((row[k] for k in column.fields if row.get(k) not in (None, "")), None)
 
 
@@ -143,7 +140,7 @@ def write_form(filled: Filled, out: Path) -> Path:
             set_value(ws.cell(r, c), text)
         if len(line) == 1:
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
-            ws.cell(r, 1).font, ws.cell(r, 1).alignment = TITLE, Alignment(horizontal="center", vertical="center")
+            ws.cell(r, 1).font, ws.cell(r, 1).alignment = TITLE_FONT, Alignment(horizontal="center", vertical="center")
             ws.row_dimensions[r].height = 30
     top = form.header_row
     _header(ws, top, form.headers)
