@@ -101,7 +101,7 @@ def test_drop_down_names_resolve_to_the_code_lists(wb):
             values = [c.value for row in wb[sheet][ref.replace("$", "")] for c in row]
             assert values == field.type.codes.labels
             seen += 1
-    assert seen == 23  # 8 in the roster, 6 in the aid ledger, 3 in the case log, 2 activities, 4 organisations
+    assert seen == 26  # 11 in the roster, 6 in the aid ledger, 3 in the case log, 2 activities, 4 organisations
 
 
 def test_cover_has_every_field_with_hint_and_format(wb):

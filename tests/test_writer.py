@@ -172,7 +172,9 @@ def test_village_text_cannot_inject_a_formula_into_the_township_workbook(tmp_pat
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
     assert not [c.coordinate for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
-    remarks = [c.value for c in wb["会员名册"]["R"][1:]]
+    ws = wb["会员名册"]
+    column = next(c.column_letter for c in ws[1] if c.value == "备注")
+    remarks = [c.value for c in ws[column][1:]]
     assert remarks == [RICH, "<r>x</r>"]
 
 

@@ -50,6 +50,8 @@ VILLAGES: tuple[tuple[str, int, str], ...] = (
     ("双塘村", 40, "双塘村工会报表.xlsx"),
 )
 AREAS = ("433101",) * 8 + ("433122", "433123", "433124", "433125")
+COUNTIES = {"433101": "吉首市", "433122": "泸溪县", "433123": "凤凰县", "433124": "花垣县", "433125": "保靖县"}
+GRADES = ("无",) * 12 + ("初级工",) * 3 + ("中级工", "中级工", "高级工")
 ETHNIC = ("苗族",) * 5 + ("土家族",) * 3 + ("汉族",) * 3 + ("侗族",)
 EDUCATION = ("初中",) * 5 + ("普通高中",) * 2 + ("小学", "中等专科", "大学专科", "职业高中", "大学本科")
 EMPLOYERS = ("务农", "吉首市寨阳花卉苗木专业合作社", "吉首市寨阳生态农业有限公司", "湘西寨阳食品有限公司")
@@ -88,6 +90,7 @@ class Generator:
         self.fake.seed_instance(seed)
         self._ids: set[str] = set()
         self._phones: set[str] = set()
+        self.extra = random.Random(seed + 1)  # the roster's optional columns: own draws, the rest stays as it was
 
     def date_between(self, start: dt.date, end: dt.date) -> dt.date:
         return start + dt.timedelta(days=self.rng.randint(0, (end - start).days))
@@ -126,7 +129,7 @@ class Generator:
         retired = age >= 55 and self.rng.random() < 0.5
         migrant = not retired and self.rng.random() < 0.6
         employer = self.rng.choice(EMPLOYERS)
-        return {
+        row = {
             "name": p.name,
             "sex": p.sex,
             "ethnicity": self.rng.choice(ETHNIC),
@@ -145,6 +148,22 @@ class Generator:
             "membership": "保留会籍" if retired else "正常",
             "remark": None,
         }
+        return row | self.form_columns(village, p, row)
+
+    def form_columns(self, village: str, p: Person, row: dict[str, Any]) -> dict[str, Any]:
+        """The optional columns the provincial member form needs, filled for most members (not all:
+        ``unionxl export`` lists who lacks what)."""
+        if self.extra.random() < 0.15:
+            return {}
+        county = COUNTIES[p.id_number[:6]]
+        home = f"湖南省吉首市{TOWNSHIP}{village}" if county == "吉首市" else f"湖南省湘西州{county}"
+        kept = row["membership"] == "保留会籍"  # retired: membership kept
+        joined = row["join_date"]
+        return {"tech_grade": self.extra.choice(GRADES), "hukou_place": home, "native_place": f"湖南{county[:-1]}",
+                "membership_change": "保留" if kept else "入会",
+                "membership_date": joined + dt.timedelta(days=self.extra.randint(0, (dt.date(2012, 9, 30) - joined).days))
+                if kept else joined,
+                "membership_reason": "劳动（工作）关系发生变化" if kept else None}
 
 
 def _aid_plan() -> list[tuple[str, str, str, list[int]]]:

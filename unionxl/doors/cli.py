@@ -26,6 +26,7 @@ from .excelbook import WORKBOOK_NAME
 from .report import (CleanStream, make_console, safe, show_copies, show_folders, show_indicators, show_merge,
                      show_messages, show_outputs, show_report, show_seed, show_skipped)
 from .report import show_compare
+from .report import show_export
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -295,3 +296,36 @@ def compare_command(last: Path, this: Path, output: Path, aid_caps: tuple[str, .
         compared = jobs.compare(last, this, output, list(aid_caps), progress=progress)
     show_compare(make_console(), compared)
     raise SystemExit(compared.exit_code)
+
+
+@main.command("export")
+@click.argument("form", required=False)
+@click.argument("township", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="写到哪个文件（默认：<乡镇汇总>_<表式>.xlsx）/ output workbook.")
+@click.option("--village", "villages", multiple=True,
+              help="只导出这个村（社区）的会员，可多次给出（默认全部，含本级）/ only this village.")
+@click.option("--list", "list_forms", is_flag=True, help="列出可用的表式 / list the forms.")
+def export(form: str | None, township: Path | None, output: Path | None, villages: tuple[str, ...],
+           list_forms: bool) -> None:
+    """按上级系统的表式导出会员信息（如会员信息采集表）。Export the roster in an upstream form.
+
+    \b
+    FORM 是表式名称（unionxl export --list 列出自带的表式，如 会员信息采集表）或表式文件（.toml）的路径；
+    TOWNSHIP 是 unionxl merge 生成的乡镇汇总工作簿（不加 --mask 的一份）。
+    代码按表式换算（如 大学本科 → 本科，农业 → 农业户口）；缺少必填项、代码无法对应、身份证号重复的会员
+    逐人列出，并写入输出文件的“缺项清单”工作表，请补齐后再上报。
+    退出码 / exit code: 0 全部齐全; 1 有会员缺项; 2 命令被拒绝。
+    """
+    if list_forms or form is None:
+        console = make_console()
+        console.print("可用的表式：" + "、".join(jobs.forms()))
+        if not list_forms:
+            console.print("用法：unionxl export 表式 乡镇汇总.xlsx -o 输出.xlsx")
+        raise SystemExit(0 if list_forms else 2)
+    if township is None:
+        raise click.UsageError("请给出乡镇汇总工作簿：unionxl export 表式 乡镇汇总.xlsx -o 输出.xlsx")
+    with progress_bar("导出") as progress:
+        done = jobs.export_form(form, township, output, villages, progress=progress)
+    show_export(make_console(), done)
+    raise SystemExit(done.exit_code)

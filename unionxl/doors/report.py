@@ -212,3 +212,25 @@ def show_compare(console: Console, compared) -> None:
         console.print(f"  [yellow]超限额[/]：{len(c.aid.over_cap)} 条（某人某年的帮扶合计超过限额）。")
     show_messages(console, c.notes)
     show_outputs(console, compared.outputs)
+
+
+MAX_LACKING = 30  # members listed on screen; the rest in the 缺项清单 sheet
+
+
+def show_export(console: Console, exported) -> None:
+    """The members exported, then who lacks what (before upload), at most :data:`MAX_LACKING` lines."""
+    console.print(f"已导出 {exported.members} 名会员（{len(exported.villages)} 个村（社区））。")
+    lacking = exported.lacking
+    if lacking:
+        table = RichTable(title=f"上报前需补齐（{len(lacking)} 人）")
+        for title in ("序号", "村（社区）", "姓名", "缺少的项", "无法对应的代码"):
+            table.add_column(title, justify="right" if title == "序号" else "left")
+        for lack in lacking[:MAX_LACKING]:
+            table.add_row(str(lack.number), safe(lack.village), safe(lack.name), safe("、".join(lack.missing)),
+                          safe("；".join(lack.unmapped)))
+        console.print(table)
+        more = f"另有 {len(lacking) - MAX_LACKING} 人未列出，" if len(lacking) > MAX_LACKING else ""
+        console.print(f"[yellow]{more}完整清单见输出文件的“缺项清单”工作表；补齐后重新合并、导出再上报。[/]")
+    else:
+        console.print("[green]每名会员的必填项都已齐全。[/]")
+    show_outputs(console, exported.outputs)

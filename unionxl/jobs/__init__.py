@@ -29,3 +29,6 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+_NAMES.update({"export_form": "workflows", "forms": "workflows", "Exported": "results"})
+__all__ = sorted(_NAMES)

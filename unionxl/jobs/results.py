@@ -22,6 +22,7 @@ from ..reading.inbox import folders
 from ..schema.registers import MEMBERS, REGISTERS
 from ..summary.fill import FillReport
 from ..merging import tables
+from ..periods import Comparison
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what was just done)
 Period = tuple[dt.date | None, dt.date | None]  # (start, end); None where not given
@@ -237,9 +238,6 @@ class Demo(Written):
         return self.merged.exit_code
 
 
-from ..periods import Comparison  # noqa: E402 - the compare block, kept apart
-
-
 @dataclass
 class Compared(Written):
     """Two periods compared (what ``unionxl compare`` shows): the lists are in ``comparison``."""
@@ -253,3 +251,19 @@ class Compared(Written):
         """1 when someone vanished without a 会籍 change or was aided above a cap, else 0."""
         c = self.comparison
         return 1 if c is not None and (c.roster.vanished or c.aid.over_cap) else 0
+
+
+@dataclass
+class Exported(Written):
+    """The roster written in an upstream form's layout (what ``unionxl export`` shows)."""
+
+    form: str = ""
+    township: Path | None = None
+    members: int = 0
+    villages: list[str] = field(default_factory=list)
+    lacking: list[Any] = field(default_factory=list)  # exporting.export.Lack: who lacks what, in form order
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a member lacks a required item or has a value the form cannot take, else 0."""
+        return 1 if self.lacking else 0

@@ -31,7 +31,16 @@ from .batch import annotation_targets
 from .errors import UserError, job
 from .inputs import period as checked_period
 from .inputs import township_output, village_list, with_period, workbooks, writable
+from ..periods import compare as compare_periods
+from ..periods.aid import parse_caps
+from ..writing.changes import OUTPUT_NAME as CHANGES_NAME, write_changes
+from ..writing.outputs import same_file
+from .periods import load_both
+from .results import Compared
 from .results import Checked, Demo, Merged, Period, Progress, Received, Summarised, Written
+from .results import Exported
+from ..exporting.export import fill, write_form
+from ..exporting.form import available, find
 
 COPIES_FOLDER = "退回各村"  # where the demo writes its marked-up copies
 
@@ -212,15 +221,6 @@ def excel_workbook(output: str | Path | None = None, progress: Progress | None =
     return Written({"带按钮的工作簿": path})
 
 
-# -- two periods compared (unionxl compare) ---------------------------------------------------
-
-from ..periods import compare as compare_periods  # noqa: E402 - the compare block, kept apart
-from ..periods.aid import parse_caps  # noqa: E402
-from ..writing.changes import OUTPUT_NAME as CHANGES_NAME, write_changes  # noqa: E402
-from ..writing.outputs import same_file  # noqa: E402
-from .periods import load_both  # noqa: E402
-from .results import Compared  # noqa: E402
-
 
 @job
 def compare(last: str | Path, this: str | Path, output: str | Path | None = None, aid_caps=None,
@@ -245,3 +245,29 @@ def compare(last: str | Path, this: str | Path, output: str | Path | None = None
     path = write_changes(comparison, out, last, this)
     _say(progress, 3, 3, "比较完成")
     return Compared(outputs={"变动情况": path}, last=last, this=this, comparison=comparison)
+
+
+@job
+def export_form(form: str | Path, township: str | Path, output: str | Path | None = None, villages: Iterable[str] = (),
+                progress: Progress | None = None) -> Exported:
+    """The members of a township workbook (of ``villages`` only, when given) in the layout of ``form``
+    (a bundled form's name, see :func:`forms`, or a form file's path), written to ``output`` (default
+    ``<township>_<form>.xlsx`` beside it)."""
+    layout = find(form)
+    township = Path(township)
+    out = township.with_name(f"{township.stem}_{layout.name}.xlsx") if output is None else Path(output)
+    out = with_extension(out, ".xlsx")
+    if not township.is_file():
+        raise UserError(f"还没有乡镇汇总文件 {township}，请先合并。")
+    writable([out], [township, layout.path], "导出")
+    _say(progress, 0, 2, f"读取 {township.name}")
+    filled = fill(layout, _dataset(township), township, list(villages))
+    _say(progress, 1, 2, f"写出 {out.name}")
+    path = write_form(filled, out)
+    _say(progress, 2, 2, "导出完成")
+    return Exported({layout.name: path}, layout.name, township, len(filled.lines), filled.villages, filled.lacking)
+
+
+def forms() -> list[str]:
+    """The names of the bundled upstream forms ``export_form`` knows."""
+    return available()

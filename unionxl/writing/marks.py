@@ -20,6 +20,7 @@ KIND = "unionxl输出"
 SOURCE = "unionxl原文件SHA256"
 TOWNSHIP, SUMMARY, ANNOTATED = "乡镇汇总", "汇总表", "已标注"
 CHANGES = "变动情况"  # unionxl compare's workbook
+EXPORTED = "上报表"  # a form for an upstream system (unionxl export)
 MAX_XML = 1024 * 1024  # docProps/custom.xml of a real workbook is a few hundred bytes
 
 
@@ -88,6 +89,8 @@ def sort_out(files: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
             skipped.append((p, "这是 unionxl 生成的汇总表，不是村报表，已跳过"))
         elif m.kind == CHANGES:
             skipped.append((p, "这是 unionxl compare 生成的变动情况，不是村报表，已跳过"))
+        elif m.kind == EXPORTED:
+            skipped.append((p, "这是 unionxl 导出的上报表（会员信息采集表等），不是村报表，已跳过"))
         elif m.kind == ANNOTATED and m.source in originals:
             skipped.append((p, f"这是 {originals[m.source].name} 的标注副本，原文件也在其中，已跳过"))
         else:

@@ -1,0 +1,1 @@
+"""Upstream forms: the township's data in the layout another system imports (``unionxl export``)."""
