@@ -18,7 +18,8 @@ from typing import Any
 
 _NAMES = {"receive": "workflows", "validate": "workflows", "merge": "workflows", "summarise": "workflows", "write_templates": "workflows",
           "demo": "workflows", "excel_workbook": "workflows", "Checked": "results", "Merged": "results",
-          "Summarised": "results", "Received": "results", "Written": "results", "Demo": "results", "UserError": "errors"}
+          "Summarised": "results", "Received": "results", "Written": "results", "Demo": "results", "UserError": "errors",
+          "Reporter": "workflows"}
 
 __all__ = sorted(_NAMES)
 
