@@ -25,7 +25,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.data_source import AxDataSource, NumData, NumRef, NumVal, StrData, StrRef, StrVal
+from openpyxl.chart.data_source import AxDataSource, NumData, NumVal, StrData, StrRef, StrVal
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Border, Font, Side
