@@ -178,7 +178,17 @@ def test_charts_carry_their_values_and_no_zero_labels(demo, tmp_path):
         cached = [float(v) for v in re.findall(r"<v>([\d.]+)</v>", members.split("<numCache>")[1])]
         assert cached[:2] == [58, 62] and sum(cached) == 580
         assert "<v>65000" in aid and "<v>子女助学</v>" in aid  # the aid amount by type, 0 for the empty types
-        assert 'formatCode="#,##0;-#,##0;;"' in members and 'formatCode="#,##0.00;-#,##0.00;;"' in aid
+        labels = [re.search(r"<dLbls>.*</dLbls>", xml)[0] for xml in (members, aid)]
+        assert 'formatCode="#,##0;-#,##0;;" sourceLinked="0"' in labels[0]
+        assert 'formatCode="#,##0.00;-#,##0.00;;" sourceLinked="0"' in labels[1]
+
+
+@pytest.mark.skipif(not soffice() or not shutil.which("pdftotext"), reason="LibreOffice or pdftotext is not installed")
+def test_libreoffice_draws_no_zero_labels(demo, tmp_path):
+    summary = jobs.summarise(demo, tmp_path / "汇总表.xlsx").summary
+    words = [w for *_, w in pages(convert(summary, "pdf", tmp_path))[-1]["words"]]  # 图表, the last sheet
+    assert "65,000.00" in words and "46,220.00" in words and "62" in words
+    assert "0.00" not in words  # 法律援助, 创业就业服务, 节日慰问, 其他: no label; the axis counts whole yuan
 
 
 # -- printing ------------------------------------------------------------------------------------------

@@ -24,8 +24,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
+from openpyxl.descriptors import Typed
 from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.data_source import AxDataSource, NumData, NumVal, StrData, StrRef, StrVal
+from openpyxl.chart.data_source import AxDataSource, NumData, NumFmt, NumVal, StrData, StrRef, StrVal
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Border, Font, Side
@@ -52,6 +53,15 @@ DROPPED = (("DrawingML", "形状、文本框等图形"), ("Data Validation exten
 
 
 _CORNER = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+class _Labels(DataLabelList):
+    """Data labels with their own number format: openpyxl writes ``<numFmt>`` without ``sourceLinked="0"``,
+    and LibreOffice then takes the cells' format (and prints 0.00 for an empty category)."""
+
+    numFmt = Typed(expected_type=NumFmt, allow_none=True)
+    __elements__ = DataLabelList.__elements__
+    __nested__ = tuple(n for n in DataLabelList.__nested__ if n != "numFmt")
 
 
 class TemplateError(UserError):
@@ -220,9 +230,10 @@ def _chart(wb: Workbook, at: tuple[str, int, int], table_at: tuple[str, int, int
     bars.cat = AxDataSource(strRef=StrRef(f=bars.cat.numRef.f, strCache=StrData(
         ptCount=len(names), pt=[StrVal(idx=i, v=v) for i, v in enumerate(names)])))
     fmt = FORMATS["money" if unit == "元" else "count"]
-    chart.dataLabels = DataLabelList(numFmt=f"{fmt};-{fmt};;", showVal=True, showSerName=False, showCatName=False,
-                                     showLegendKey=False, showPercent=False)
+    chart.dataLabels = _Labels(numFmt=NumFmt(formatCode=f"{fmt};-{fmt};;", sourceLinked=False), showVal=True,
+                               showSerName=False, showCatName=False, showLegendKey=False, showPercent=False)
     chart.y_axis.title = unit  # the value axis, also when the bars lie
+    chart.y_axis.numFmt = NumFmt(formatCode=FORMATS["count"], sourceLinked=False)  # whole yuan on the axis
     chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides axes unless told
     chart.width, chart.height = 16, 8.5  # cm
     wb[at[0]].add_chart(chart, f"{get_column_letter(at[2])}{at[1]}")
