@@ -389,7 +389,8 @@ def test_summary_fills_the_summary_sheet_and_counts(book, tmp_path):
     assert made.is_file() and book.value("结果文件") == str(made)
     sheet = book.sheets["汇总"]
     rows = sheet.rows()
-    assert rows[0][0] == "乡镇工会工作统计汇总表"
+    assert rows[0][0] == "寨阳乡工会工作统计汇总表"  # the township and who reports: from the village list
+    assert {"寨阳乡总工会", "石秀兰", "0743-5261238"} <= {v for r in rows for v in r}
     by_label = {r[0]: (i, r) for i, r in enumerate(rows, start=1) if r and isinstance(r[0], str)}
     row, values = by_label["会员总数"]
     assert values[1] == 580 and sheet.ws.cell(row, 2).number_format == "#,##0"

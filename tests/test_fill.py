@@ -24,8 +24,8 @@ from unionxl.summary.indicators import Dataset, VillageStatus
 from unionxl.summary.pdf import PdfUnavailable, export_pdf
 from unionxl.writing import marks
 
-ANCHOR = 94  # the 分村表 header row of the bundled template; its room ends where the lines below start
-SHIFT = 30  # 30 villages and 合计 need 31 rows, the room left below is 1: 30 rows are inserted at row 96
+ANCHOR = 95  # the 分村表 header row of the bundled template; its room ends where the lines below start
+SHIFT = 30  # 30 villages and 合计 need 31 rows, the room left below is 1: 30 rows are inserted at row 97
 VILLAGES = 30
 TRICKY = '=HYPERLINK("http://x","点我")'  # a village named like a formula stays text
 
@@ -45,35 +45,35 @@ def rich_template(folder: Path) -> Path:
     wb = load_workbook(summary_template())
     assert wb.defined_names["分村表"].attr_text == f"'汇总'!$A${ANCHOR}"
     ws = wb["汇总"]
-    ws["A96"], ws["E96"] = "单位负责人：", "填表人："
-    ws.merge_cells("A96:C96")
-    ws["A96"].fill = PatternFill("solid", fgColor=Color(theme=4, tint=0.4))
-    ws.row_dimensions[96].height = 30
-    ws["A97"], ws["E97"] = "审核数", "=SUM(B100:B102)"  # below the table, sums cells below it
-    for row, value in zip((100, 101, 102), (1, 2, 3)):
+    ws["A97"], ws["E97"] = "单位负责人：", "填表人："
+    ws.merge_cells("A97:C97")
+    ws["A97"].fill = PatternFill("solid", fgColor=Color(theme=4, tint=0.4))
+    ws.row_dimensions[97].height = 30
+    ws["A98"], ws["E98"] = "审核数", "=SUM(B104:B106)"  # below the table, sums cells below it
+    for row, value in zip((104, 105, 106), (1, 2, 3)):
         ws.cell(row, 2, value)
-    ws["K1"] = "=SUM(B100:B102)+COUNTA(A94:A102)"  # above the table: one range below, one across
-    ws.conditional_formatting.add("B100:B102", CellIsRule(operator="greaterThan", formula=["1"],
+    ws["K1"] = "=SUM(B104:B106)+COUNTA(A95:A106)"  # above the table: one range below, one across
+    ws.conditional_formatting.add("B104:B106", CellIsRule(operator="greaterThan", formula=["1"],
                                                         fill=PatternFill("solid", fgColor="FFC7CE")))
-    ws.conditional_formatting.add("C100:C102", FormulaRule(formula=["$B100>2"], fill=PatternFill("solid", fgColor="FFEB9C")))
+    ws.conditional_formatting.add("C104:C106", FormulaRule(formula=["$B104>2"], fill=PatternFill("solid", fgColor="FFEB9C")))
     yes_no = DataValidation(type="list", formula1='"是,否"')
-    yes_no.add("D100:D102")
-    source = DataValidation(type="list", formula1="$B$100:$B$102")
-    source.add("E100")
+    yes_no.add("D104:D106")
+    source = DataValidation(type="list", formula1="$B$104:$B$106")
+    source.add("E104")
     ws.add_data_validation(yes_no)
     ws.add_data_validation(source)
-    wb.defined_names["签字行"] = DefinedName("签字行", attr_text="'汇总'!$A$96")
-    wb.defined_names["小计区"] = DefinedName("小计区", attr_text="'汇总'!$B$100:$B$102")
-    ws.defined_names["审核合计"] = DefinedName("审核合计", attr_text="'汇总'!$E$97")
-    ws.print_area = "A1:I105"
-    ws.row_breaks.append(Break(id=97))
+    wb.defined_names["签字行"] = DefinedName("签字行", attr_text="'汇总'!$A$97")
+    wb.defined_names["小计区"] = DefinedName("小计区", attr_text="'汇总'!$B$104:$B$106")
+    ws.defined_names["审核合计"] = DefinedName("审核合计", attr_text="'汇总'!$E$98")
+    ws.print_area = "A1:I110"
+    ws.row_breaks.append(Break(id=98))
     png = folder / "logo.png"
     PILImage.new("RGB", (40, 20), "red").save(png)
-    ws.add_image(Image(png), "G101")
+    ws.add_image(Image(png), "G105")
     ws.add_image(Image(png), "K3")
-    wb["图表"]["K1"] = "='汇总'!B100*2"
+    wb["图表"]["K1"] = "='汇总'!B104*2"
     other = wb.create_sheet("说明")
-    other["A1"], other["A2"] = "本表由乡镇工会填写", "=汇总!E97"
+    other["A1"], other["A2"] = "本表由乡镇工会填写", "=汇总!E98"
     path = folder / "我的汇总模板.xlsx"
     wb.save(path)
     return path
@@ -92,12 +92,12 @@ def filled(tmp_path_factory) -> tuple[Path, Path, object]:
 def test_lines_below_the_table_move_down_intact(filled):
     template, out, _ = filled
     ws = load_workbook(out)["汇总"]
-    assert ws["A126"].value == "单位负责人：" and ws["E126"].value == "填表人："
-    assert "A126:C126" in {str(m) for m in ws.merged_cells.ranges}
-    assert ws.row_dimensions[126].height == 30
-    assert ws["A126"].fill.fgColor.theme == 4 and ws["A126"].fill.fgColor.tint == pytest.approx(0.4)
-    assert ws["A129"].value.startswith("注：本表只含人数")
-    assert [ws.cell(r, 2).value for r in (130, 131, 132)] == [1, 2, 3]
+    assert ws["A127"].value == "单位负责人：" and ws["E127"].value == "填表人："
+    assert "A127:C127" in {str(m) for m in ws.merged_cells.ranges}
+    assert ws.row_dimensions[127].height == 30
+    assert ws["A127"].fill.fgColor.theme == 4 and ws["A127"].fill.fgColor.tint == pytest.approx(0.4)
+    assert ws["A130"].value.startswith("注：本表只含人数")
+    assert [ws.cell(r, 2).value for r in (134, 135, 136)] == [1, 2, 3]
     # nothing the template holds is overwritten: every value is at its place, moved down below the insertion
     old = load_workbook(template)["汇总"]
     named = {(r, c) for r, c in [(ANCHOR, c) for c in range(1, 10)]}
@@ -134,21 +134,21 @@ def test_formulas_names_rules_and_print_setup_follow_the_rows(filled):
     _, out, _ = filled
     wb = load_workbook(out)
     ws = wb["汇总"]
-    assert ws["E127"].value == "=SUM(B130:B132)"
-    assert ws["K1"].value == "=SUM(B130:B132)+COUNTA(A94:A132)"
-    assert wb["图表"]["K1"].value == "='汇总'!B130*2"  # formulas on other sheets that point in
-    assert wb["说明"]["A2"].value == "=汇总!E127" and wb["说明"]["A1"].value == "本表由乡镇工会填写"
-    assert wb.defined_names["签字行"].attr_text == "'汇总'!$A$126"
-    assert wb.defined_names["小计区"].attr_text == "'汇总'!$B$130:$B$132"
-    assert ws.defined_names["审核合计"].attr_text == "'汇总'!$E$127"
+    assert ws["E128"].value == "=SUM(B134:B136)"
+    assert ws["K1"].value == "=SUM(B134:B136)+COUNTA(A95:A136)"
+    assert wb["图表"]["K1"].value == "='汇总'!B134*2"  # formulas on other sheets that point in
+    assert wb["说明"]["A2"].value == "=汇总!E128" and wb["说明"]["A1"].value == "本表由乡镇工会填写"
+    assert wb.defined_names["签字行"].attr_text == "'汇总'!$A$127"
+    assert wb.defined_names["小计区"].attr_text == "'汇总'!$B$134:$B$136"
+    assert ws.defined_names["审核合计"].attr_text == "'汇总'!$E$128"
     assert wb.defined_names["分村表"].attr_text == f"'汇总'!$A${ANCHOR}"  # above the insertion: unmoved
     rules = {str(cf.sqref): [f for rule in cf.rules for f in rule.formula] for cf in ws.conditional_formatting}
-    assert rules == {"B130:B132": ["1"], "C130:C132": ["$B130>2"]}
+    assert rules == {"B134:B136": ["1"], "C134:C136": ["$B134>2"]}
     validations = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert validations == {"D130:D132": '"是,否"', "E130": "$B$130:$B$132"}
-    assert ws.print_area == "'汇总'!$A$1:$I$135"
-    assert [b.id for b in ws.row_breaks.brk] == [127]
-    assert sorted(img.anchor._from.row for img in ws._images) == [2, 130]  # K3 stays, G101 moves to G131
+    assert validations == {"D134:D136": '"是,否"', "E134": "$B$134:$B$136"}
+    assert ws.print_area == "'汇总'!$A$1:$I$140"
+    assert [b.id for b in ws.row_breaks.brk] == [128]
+    assert sorted(img.anchor._from.row for img in ws._images) == [2, 134]  # K3 stays, G105 moves to G135
 
 
 def test_charts_point_at_the_grown_table(filled):

@@ -284,11 +284,20 @@ def rows_of(v: Village) -> dict[str, list[dict[str, Any]]]:
             "organisations": v.organisations}
 
 
+# the header block above the list: who reports the summary upward (made up, like the villages' people)
+TOWNSHIP_DETAILS = (("乡镇名称", "寨阳乡"), ("填报单位", "寨阳乡总工会"), ("单位负责人", "龙海生"),
+                    ("填表人", "石秀兰"), ("联系电话", "0743-5261238"))
+
+
 def write_village_list(villages: list[Village], path: Path) -> Path:
-    """The villages, then the township's own (寨阳乡本级: a name ending in 本级)."""
+    """The township's details (「乡镇名称：寨阳乡」…), then the villages, then the township's own
+    (寨阳乡本级: a name ending in 本级)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "村名单"
+    for label, value in TOWNSHIP_DETAILS:
+        ws.append([f"{label}：{value}"])
+    ws.append([])
     ws.append(["序号", "村（社区）名称", "村（社区）代码"])
     for i, v in enumerate(villages, start=1):
         ws.append([i, v.name, v.code])

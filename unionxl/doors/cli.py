@@ -118,6 +118,31 @@ VILLAGES = click.option(
 )
 
 
+REPORTER_OPTIONS = (
+    ("--township", "乡镇名称，写进汇总表标题（默认取自村名单）/ township name for the title."),
+    ("--unit", "填报单位（默认取自村名单）/ reporting unit."),
+    ("--head", "单位负责人（默认取自村名单）/ head of the unit."),
+    ("--preparer", "填表人（默认取自村名单）/ who prepared the form."),
+    ("--phone", "联系电话：乡镇工会办公电话（默认取自村名单）/ the office phone."),
+)
+
+
+def reporter_options(command: Callable) -> Callable:
+    """The options naming who reports the summary, gathered into one ``reporter`` argument."""
+    command = click.option("--report-date", "who_report_date", type=click.DateTime(["%Y-%m-%d"]),
+                           help="报送日期，如 2012-11-05（默认：当天）/ report date.")(command)
+    for flag, text in reversed(REPORTER_OPTIONS):
+        command = click.option(flag, f"who_{flag[2:]}", help=text)(command)  # summary's TOWNSHIP is a path
+    return command
+
+
+def reporter(options: dict) -> object:
+    """A ``jobs.Reporter`` from the options (popped from ``options``)."""
+    day = options.pop("who_report_date")
+    given = {flag[2:]: options.pop(f"who_{flag[2:]}") for flag, _ in REPORTER_OPTIONS}
+    return jobs.Reporter(**{k: v.strip() for k, v in given.items() if v}, report_date=day.date() if day else None)
+
+
 @main.command()
 @FILES
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -175,8 +200,9 @@ def json_text(value: object) -> str:
 @click.option("--summary-template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="汇总模板（默认自带的乡镇汇总模板.xlsx）/ summary template.")
 @click.option("--no-summary", is_flag=True, help="不生成“汇总”表 / leave out the summary sheets.")
+@reporter_options
 def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None, strict: bool, mask: bool,
-                  password: str | None, summary_template: Path | None, no_summary: bool) -> None:
+                  password: str | None, summary_template: Path | None, no_summary: bool, **who: object) -> None:
     """合并各村报表为乡镇汇总工作簿。Merge village submissions into the township workbook.
 
     \b
@@ -185,11 +211,12 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
     无法读取）、会员名册、帮扶台账、维权案件（每行注明村名、来源文件和单元格）、
     问题清单（含跨村重复登记、重复帮扶）。
     同一个村报了两份时，采用填报日期较新的一份。
+    汇总表的填报单位、单位负责人、填表人、联系电话取自村名单表头，或用下面的选项填写。
     退出码 / exit code: 0 正常; 1 有村的报表有错误或村名不在名单中; 2 有文件无法读取，或命令被拒绝。
     """
     with progress_bar("校验各村报表") as progress:
         merged = jobs.merge(list(inputs), output, villages, strict, mask, password, not no_summary,
-                            summary_template, progress=progress)
+                            summary_template, progress=progress, reporter=reporter(who))
     console = make_console()
     show_folders(console, merged.sub_folders)
     show_merge(console, merged)
@@ -198,7 +225,8 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
 
 @main.command()
 @output_dir("unionxl-demo", "演示结果写到哪个文件夹 / output folder.")
-def demo(output_dir: Path) -> None:
+@reporter_options
+def demo(output_dir: Path, **who: object) -> None:
     """在自带的寨阳乡 13 个示例村报表上演示。Run the main job on the bundled examples.
 
     \b
@@ -207,7 +235,7 @@ def demo(output_dir: Path) -> None:
     3. 按寨阳乡村名单合并为 输出文件夹/乡镇汇总.xlsx，并填好其中的“汇总”表。
     """
     with progress_bar("校验示例村报表") as progress:
-        done = jobs.demo(output_dir, progress=progress)
+        done = jobs.demo(output_dir, progress=progress, reporter=reporter(who))
     console = make_console()
     show_merge(console, done.merged)
     for report in done.merged.reports:
@@ -240,16 +268,18 @@ def excel_workbook(output: Path) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="汇总表文件（默认：<乡镇汇总>_汇总表.xlsx）/ output workbook.")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 导出 PDF / also export a PDF.")
-def summary(township: Path, template_path: Path | None, output: Path | None, pdf: bool) -> None:
+@reporter_options
+def summary(township: Path, template_path: Path | None, output: Path | None, pdf: bool, **who: object) -> None:
     """按汇总模板填写乡镇汇总表。Fill the township summary from a merged workbook.
 
     \b
     TOWNSHIP 是 unionxl merge 生成的乡镇汇总工作簿。模板中的指标单元格按“定义的名称”查找
     （会员总数、追回金额、分村表……），可自行调整格式和位置；模板里不认识的名称和缺少的
-    指标会列出来。汇总表只含人数、件数和金额，不含姓名、身份证号、电话。
+    指标会列出来。汇总表只含人数、件数和金额，不含村民的姓名、身份证号、电话。
+    填报单位、单位负责人、填表人、联系电话默认沿用合并时的（取自村名单），给出的选项优先。
     """
     with progress_bar("生成汇总") as progress:
-        done = jobs.summarise(township, output, template_path, pdf, progress=progress)
+        done = jobs.summarise(township, output, template_path, pdf, progress=progress, reporter=reporter(who))
     console = make_console()
     show_indicators(console, done.values)
     show_messages(console, done.messages)

@@ -17,6 +17,7 @@ from ..merging.merge import MergeResult
 from ..merging.merge import merge as merge_files
 from ..reading.inbox import scan
 from ..reading.villages import VillageList
+from ..schema.reporter import Reporter
 from ..summary.fill import FillReport, summary_output, write_summary
 from ..summary.pdf import PdfUnavailable, export_pdf
 from ..summary.indicators import Dataset
@@ -107,13 +108,14 @@ def validate(inputs: Iterable[str | Path], villages: str | Path | None = None, a
 def merge(inputs: Iterable[str | Path], output: str | Path, villages: str | Path | None = None, strict: bool = False,
           mask: bool = False, password: str | None = None, summary: bool = True,
           summary_template: str | Path | None = None, period: Period | None = None,
-          progress: Progress | None = None) -> Merged:
+          progress: Progress | None = None, reporter: Reporter | None = None) -> Merged:
     """Validate and merge every workbook in ``inputs`` into the township workbook ``output``.
 
     ``output`` may be a folder (``乡镇汇总.xlsx`` inside it) or a name without extension. With
     ``strict`` villages with errors are left out; ``mask`` masks ID and phone numbers; ``password``
     encrypts the file; ``summary`` fills the summary sheets from ``summary_template`` (default the
-    bundled one); ``period`` names the villages whose cover gives another period.
+    bundled one); ``period`` names the villages whose cover gives another period; ``reporter`` who
+    reports the summary (each detail not given taken from the village list's header block).
     """
     paths = _paths(inputs)
     given = checked_period(period)
@@ -125,12 +127,19 @@ def merge(inputs: Iterable[str | Path], output: str | Path, villages: str | Path
     out = township_output(Path(output))
     files, skipped = workbooks(paths)
     writable([out], [*files, villages, summary_template], "合并")
-    result = _check(files, skipped, village_list(villages), strict, None, progress)
+    listed = village_list(villages)
+    result = _check(files, skipped, listed, strict, None, progress)
+    result.reporter = _reporter(reporter, listed)
     _say(progress, len(files), len(files) + 1, f"写出 {out.name}")
     township, filled = _township(result, out, mask, template, password)
     _say(progress, len(files) + 1, len(files) + 1, "合并完成")
     return Merged(outputs={"乡镇汇总": township}, inputs=paths, files=files, skipped=skipped, merged=result,
                   period=given, township=township, filled=filled)
+
+
+def _reporter(given: Reporter | None, listed: VillageList | None) -> Reporter:
+    """Who reports: the details given, each one missing taken from the village list."""
+    return (given or Reporter()).over(listed.reporter if listed is not None else None)
 
 
 def _township(result: MergeResult, out: Path, mask: bool, template: Path | None,
@@ -154,10 +163,12 @@ def _pdf(summary: Path) -> tuple[Path | None, str | None]:
 
 @job
 def summarise(township: str | Path, output: str | Path | None = None, template: str | Path | None = None,
-              pdf: bool = False, period: Period | None = None, progress: Progress | None = None) -> Summarised:
+              pdf: bool = False, period: Period | None = None, progress: Progress | None = None,
+              reporter: Reporter | None = None) -> Summarised:
     """Fill the summary template (default the bundled one) from a township workbook written by
     :func:`merge`; ``output`` defaults to ``<township>_汇总表.xlsx``; ``pdf`` also exports a PDF
-    (through LibreOffice); ``period`` replaces the covers' period (each end where given)."""
+    (through LibreOffice); ``period`` replaces the covers' period (each end where given); ``reporter``
+    replaces the details the merge kept (each one where given)."""
     township = Path(township)
     given = checked_period(period)
     if not township.is_file():
@@ -169,6 +180,7 @@ def summarise(township: str | Path, output: str | Path | None = None, template: 
     _say(progress, 0, total, f"读取 {township.name}")
     ds = _dataset(township)
     ds.period = with_period(ds.period, given)
+    ds.reporter = (reporter or Reporter()).over(ds.reporter)
     _say(progress, 1, total, f"写出 {out.name}")
     path, filled = write_summary(ds, template or bundled.summary_template(), out)
     outputs = {"汇总表": path}
@@ -194,7 +206,8 @@ def write_templates(folder: str | Path = ".", progress: Progress | None = None) 
 
 
 @job
-def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None) -> Demo:
+def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None,
+         reporter: Reporter | None = None) -> Demo:
     """The main job on the bundled examples: the template, the 13 villages validated (marked-up copies
     in ``folder/退回各村``) and merged by the bundled village list into ``folder/乡镇汇总.xlsx``."""
     folder = Path(folder)
@@ -204,7 +217,9 @@ def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None) 
     targets = annotation_targets(files, copies)
     writable([folder / TEMPLATE_NAME, township], [*files, village_path, template], "演示", copies=targets.values())
     made = write_template(folder)
-    result = _check(files, skipped, village_list(village_path), False, targets, progress)
+    listed = village_list(village_path)
+    result = _check(files, skipped, listed, False, targets, progress)
+    result.reporter = _reporter(reporter, listed)
     _say(progress, len(files), len(files) + 1, f"写出 {township.name}")
     path, filled = _township(result, township, False, template, None)
     _say(progress, len(files) + 1, len(files) + 1, "演示完成")

@@ -21,6 +21,7 @@ from ..checks.findings import Finding
 from ..checks.validate import FileReport, gc_paused
 from ..reading.villages import Village, VillageList, is_own
 from ..schema.registers import REGISTERS, Field, Register
+from ..schema.reporter import Reporter
 
 Located = tuple[str, FileReport, Finding]  # (village, the file it is in, the finding)
 
@@ -57,6 +58,7 @@ class MergeResult:
     cross: list[Located]  # findings across villages
     strict: bool = False
     own: Entry | None = None  # the township's own submission (乡镇本级), when the list names it or a cover is one
+    reporter: Reporter = field(default_factory=Reporter)  # who reports the summary upward (set by the job)
 
     @property
     def units(self) -> list[Entry]:

@@ -6,7 +6,7 @@ but is no village: :attr:`VillageList.own`, :attr:`Village.own`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ..schema.fields import clean_text, is_blank
+from ..schema.reporter import LABELS, Reporter
 from .reader import ReadError, header_key, open_book, parsing
 from ..schema.registers import COVER, REGISTERS
 
@@ -66,6 +67,7 @@ def code_text(value: Any) -> str:
 class VillageList:
     villages: list[Village]  # the villages, in list order
     own: Village | None = None  # the township's own submission (乡镇本级), when the list names it
+    details: Reporter = field(default_factory=Reporter)  # the header block above the list (乡镇名称：…)
 
     def __post_init__(self) -> None:
         if self.own is not None and not self.own.own:
@@ -78,8 +80,16 @@ class VillageList:
 
     @property
     def township(self) -> str:
-        """The township's name as its own unit gives it (寨阳乡本级 -> 寨阳乡); "" without one."""
+        """The township's name: the header block's 乡镇名称, else as its own unit gives it (寨阳乡本级 ->
+        寨阳乡); "" without either."""
+        if self.details.township:
+            return _key(self.details.township)
         return _key(self.own.name).removesuffix(OWN_SUFFIX) if self.own else ""
+
+    @property
+    def reporter(self) -> Reporter:
+        """Who reports the summary, as the list gives it (the township's name as :attr:`township`)."""
+        return replace(self.details, township=self.township)
 
     def find(self, name: str) -> Village | None:
         """The listed unit of this name; the township's own also as 本级, 乡镇本级 or the township's name."""
@@ -131,15 +141,16 @@ def read_villages(path: str | Path) -> VillageList:
     if any(header_key(name) in sheets for name in book.sheet_names):
         raise ReadError(path, f"这是一份村报表，不是村名单。{LOOKS_LIKE}")
     name_col, code_col, start = 0, None, 0
-    for i, row in enumerate(rows[:10]):
+    for i, row in enumerate(rows[:HEADER_ROWS]):
         keys = [header_key(v) for v in row]
         if any(k in NAME_HEADERS for k in keys):
             name_col = next(c for c, k in enumerate(keys) if k in NAME_HEADERS)
             code_col = next((c for c, k in enumerate(keys) if k in CODE_HEADERS), None)
             start = i + 1
             break
+    details, block = header_block(rows[:start - 1] if start else rows, above_header=bool(start))
     villages, own = [], None
-    for row in rows[start:]:
+    for row in rows[max(start, block):]:
         name = row[name_col] if name_col < len(row) else None
         if is_blank(name):
             continue
@@ -154,4 +165,47 @@ def read_villages(path: str | Path) -> VillageList:
     labels = [v.name for v in villages if header_key(v.name) in not_names]
     if labels:
         raise ReadError(path, f"村名一列里有“{labels[0]}”这样的栏目名，不像村名单。{LOOKS_LIKE}")
-    return VillageList(villages, own)
+    return VillageList(villages, own, details)
+
+
+HEADER_ROWS = 15  # the 村名 header is looked for in these first rows (below a header block)
+_LABEL_FIELDS = {header_key(label): key for key, labels in LABELS.items() for label in labels}
+
+
+def _label(text: str) -> tuple[str | None, str]:
+    """(the field a cell's label names, the value after its colon) for 「填报单位：寨阳乡总工会」,
+    (field, "") for 「填报单位」 alone; (None, "") for anything else."""
+    label, colon, value = text.replace(":", "：").partition("：")
+    key = _LABEL_FIELDS.get(header_key(label))
+    return (key, clean_text(value) if colon else "") if key else (None, "")
+
+
+def _next_value(cells: list[str]) -> str:
+    """The first filled cell before the next label ("" when a label comes first)."""
+    for text in cells:
+        if text:
+            return "" if _label(text)[0] else text
+    return ""
+
+
+def header_block(rows: list[list[Any]], above_header: bool) -> tuple[Reporter, int]:
+    """The township's details written above the list (「乡镇名称：寨阳乡」「填报单位 | 寨阳乡总工会」: the label
+    in one cell, its value after the colon or in the next filled cell), and the number of leading rows
+    that hold them. Above a 村名 header every line is looked at (a title may stand among them); in a
+    list without a header the block ends at the first other line, the first village."""
+    found: dict[str, str] = {}
+    block = 0
+    for i, row in enumerate(rows[:HEADER_ROWS]):
+        cells = [code_text(v) for v in row]
+        labelled = False
+        for c, text in enumerate(cells):
+            key, value = _label(text) if text else (None, "")
+            if key is None:
+                continue
+            labelled = True
+            found.setdefault(key, value or _next_value(cells[c + 1:]))
+        if labelled:
+            block = i + 1
+        elif any(cells) and not above_header:
+            break
+    return Reporter(**{k: v for k, v in found.items() if v}), block

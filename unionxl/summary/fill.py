@@ -24,7 +24,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
+from openpyxl.descriptors import Typed
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, NumData, NumFmt, NumVal, StrData, StrRef, StrVal
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Border, Font, Side
@@ -51,6 +53,15 @@ DROPPED = (("DrawingML", "形状、文本框等图形"), ("Data Validation exten
 
 
 _CORNER = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+class _Labels(DataLabelList):
+    """Data labels with their own number format: openpyxl writes ``<numFmt>`` without ``sourceLinked="0"``,
+    and LibreOffice then takes the cells' format (and prints 0.00 for an empty category)."""
+
+    numFmt = Typed(expected_type=NumFmt, allow_none=True)
+    __elements__ = DataLabelList.__elements__
+    __nested__ = tuple(n for n in DataLabelList.__nested__ if n != "numFmt")
 
 
 class TemplateError(UserError):
@@ -132,7 +143,7 @@ def fill(template: str | Path, ds: Dataset, reserved: tuple[str, ...] = ()) -> t
             _table(wb[sheet], row, col, spec, tables[spec.name])
     for anchor, table in CHARTS.items():
         if anchor in names and table in names:
-            _chart(wb, names[anchor], names[table], table, len(tables[table]) - 1)
+            _chart(wb, names[anchor], names[table], table, tables[table][:-1])
     return wb, report
 
 
@@ -197,21 +208,32 @@ def _table(ws: Worksheet, row: int, col: int, spec: TableSpec, rows: list[list[A
             set_value(cell, value, FORMATS[kind])
 
 
-def _chart(wb: Workbook, at: tuple[str, int, int], table_at: tuple[str, int, int], table: str, rows: int) -> None:
-    """A bar chart of one column of ``table`` (its data rows, not 合计) at the cell ``at``."""
-    if rows <= 0 or table not in CHART_SPECS:
+def _chart(wb: Workbook, at: tuple[str, int, int], table_at: tuple[str, int, int], table: str,
+           rows: list[list[Any]]) -> None:
+    """A bar chart of one column of ``table`` (its data ``rows``, not 合计) at the cell ``at``. The series
+    carry their values as a cache (phone and chat-app previews show a chart without recalculating)
+    and the labels show no 0 (an empty category has no label)."""
+    if not rows or table not in CHART_SPECS:
         return
     kind, series, offset, title, unit = CHART_SPECS[table]
     sheet, row, col = table_at
     data = wb[sheet]
     chart = BarChart()
     chart.type, chart.title, chart.legend = kind, title, None
-    chart.add_data(Reference(data, min_col=col + offset, min_row=row + 1, max_row=row + rows))
-    chart.set_categories(Reference(data, min_col=col, min_row=row + 1, max_row=row + rows))
-    chart.series[0].tx = SeriesLabel(v=series)
-    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
-                                     showPercent=False)
+    chart.add_data(Reference(data, min_col=col + offset, min_row=row + 1, max_row=row + len(rows)))
+    chart.set_categories(Reference(data, min_col=col, min_row=row + 1, max_row=row + len(rows)))
+    bars = chart.series[0]
+    bars.tx = SeriesLabel(v=series)
+    values = [float(r[offset] or 0) for r in rows]
+    bars.val.numRef.numCache = NumData(pt=[NumVal(idx=i, v=v) for i, v in enumerate(values)], ptCount=len(values))
+    names = [str(r[0]) for r in rows]
+    bars.cat = AxDataSource(strRef=StrRef(f=bars.cat.numRef.f, strCache=StrData(
+        ptCount=len(names), pt=[StrVal(idx=i, v=v) for i, v in enumerate(names)])))
+    fmt = FORMATS["money" if unit == "元" else "count"]
+    chart.dataLabels = _Labels(numFmt=NumFmt(formatCode=f"{fmt};-{fmt};;", sourceLinked=False), showVal=True,
+                               showSerName=False, showCatName=False, showLegendKey=False, showPercent=False)
     chart.y_axis.title = unit  # the value axis, also when the bars lie
+    chart.y_axis.numFmt = NumFmt(formatCode=FORMATS["count"], sourceLinked=False)  # whole yuan on the axis
     chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides axes unless told
     chart.width, chart.height = 16, 8.5  # cm
     wb[at[0]].add_chart(chart, f"{get_column_letter(at[2])}{at[1]}")
@@ -225,7 +247,7 @@ def summary_output(township: Path) -> Path:
 def write_summary(ds: Dataset, template: str | Path, out: str | Path) -> tuple[Path, FillReport]:
     """A standalone summary workbook: the template filled from ``ds``, marked, saved atomically."""
     wb, report = fill(template, ds)
-    wb.properties.title = "乡镇工会工作统计汇总表"
+    wb.properties.title = ds.reporter.title
     wb.properties.creator = "unionxl"
     marks.mark_openpyxl(wb, marks.SUMMARY)
     return atomic_save(wb, out), report

@@ -19,6 +19,7 @@ from typing import Any
 from ..schema import codes
 from ..schema.fields import id_sex
 from ..schema.registers import REGISTERS
+from ..schema.reporter import Reporter
 
 Row = dict[str, Any]
 LEFT = ("已转出", "已退会")  # membership states that no longer count as members
@@ -43,6 +44,7 @@ class Dataset:
     rows: dict[str, list[tuple[str, Row]]] = field(default_factory=dict)  # register key -> (village, values)
     period: tuple[dt.date | None, dt.date | None] = (None, None)
     notes: list[str] = field(default_factory=list)  # Chinese lines about the data, shown with the summary
+    reporter: Reporter = field(default_factory=Reporter)  # who reports the summary upward
 
     _by_village: dict[str, dict[str, list[Row]]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -70,7 +72,7 @@ def from_merge(result) -> Dataset:
         for register in REGISTERS:
             rows[register.key].extend((village, r.values) for r in report.rows.get(register.key, ()))
     period = periods.most_common(1)[0][0] if periods else (None, None)
-    return Dataset(villages, dict(rows), period)
+    return Dataset(villages, dict(rows), period, reporter=result.reporter)
 
 
 # -- the indicators ---------------------------------------------------------------------------
@@ -136,6 +138,8 @@ def _scalars() -> list[Indicator]:
         Indicator("应报村数", "组织", "count", lambda ds: sum(not v.own for v in ds.villages), "个"),
         Indicator("报送村数", "组织", "count", lambda ds: sum(not v.own and v.status != "未报送" for v in ds.villages),
                   "个"),
+        Indicator("未报送村", "组织", "text",
+                  lambda ds: "、".join(v.name for v in ds.villages if not v.own and v.status == "未报送")),
         Indicator("会员总数", "会员", "count", lambda ds: len(_members(ds)), "人"),
         Indicator("女会员数", "会员", "count", lambda ds: sum(map(_female, _members(ds))), "人"),
         Indicator("女会员占比", "会员", "ratio",
@@ -205,7 +209,20 @@ def _work_scalars() -> list[Indicator]:
     ]
 
 
-SCALARS: tuple[Indicator, ...] = (*_scalars(), *_work_scalars())
+def _reporter_scalars() -> list[Indicator]:
+    """Who reports the summary upward (:class:`~unionxl.schema.reporter.Reporter`): the title names the
+    township; the report date is the day of filling unless given."""
+    return [
+        Indicator("标题", "报送", "text", lambda ds: ds.reporter.title),
+        Indicator("填报单位", "报送", "text", lambda ds: ds.reporter.unit),
+        Indicator("单位负责人", "报送", "text", lambda ds: ds.reporter.head),
+        Indicator("填表人", "报送", "text", lambda ds: ds.reporter.preparer),
+        Indicator("联系电话", "报送", "text", lambda ds: ds.reporter.phone),
+        Indicator("报送日期", "报送", "date", lambda ds: ds.reporter.report_date or dt.date.today()),
+    ]
+
+
+SCALARS: tuple[Indicator, ...] = (*_scalars(), *_work_scalars(), *_reporter_scalars())
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.page import PageMargins
 
 from ..schema import codes
+from ..schema.reporter import DEFAULT_TITLE
 from .indicators import EDUCATION_GROUPS, POLITICAL_GROUPS, SCALARS, TABLES, Indicator
 from ..writing.xlsxio import atomic_save
 
@@ -39,32 +41,45 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
+WIDTHS = (22, 16, 8, 11, 8, 17, 11, 8, 12, 8, 11, 8, 8)  # A..M: labels, values, the 13 columns of 分村表
+# the lines naming who reports: (label, defined name, first column of the label, of the value, last of the value)
+TOP_LINES = (("填报单位（盖章）：", "填报单位", 1, 2, 4), ("报送日期：", "报送日期", 6, 7, 8))
+BOTTOM_LINES = (("单位负责人：", "单位负责人", 1, 2, 3), ("填表人：", "填表人", 4, 5, 6),
+                ("联系电话：", "联系电话", 7, 9, 10))
+NOTE = "注：本表只含人数、件数和金额，不含会员、帮扶对象和案件当事人的个人信息。由 unionxl 根据各村报表生成。"
+
+
 def build_summary_template() -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    for letter, width in zip("ABCDEFGHIJKLM", (24, 14, 10, 14, 10, 16, 10, 10, 14, 10, 12, 10, 10)):
-        ws.column_dimensions[letter].width = width
-    ws["A1"] = "乡镇工会工作统计汇总表"
-    ws["A1"].font = Font(name="黑体", size=18, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
+    for column, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    by_name = {i.name: i for i in SCALARS}
+    title = ws["A1"]
+    title.font, title.alignment = Font(name="黑体", size=18, bold=True), Alignment(horizontal="center")
+    _name(wb, "标题", title, by_name["标题"])
+    title.border, title.alignment = Border(), Alignment(horizontal="center")
+    title.value = DEFAULT_TITLE
     ws.merge_cells("A1:I1")
     ws.row_dimensions[1].height = 32
     ws["A2"], ws["F2"] = "统计期间：", "生成日期："
-    ws["A3"] = "填报单位（盖章）："
     ws.merge_cells("B2:D2")
-    by_name = {i.name: i for i in SCALARS}
     _name(wb, "统计期间", ws["B2"], by_name["统计期间"])
     _name(wb, "生成日期", ws["G2"], by_name["生成日期"])
+    _lines(wb, 3, TOP_LINES, by_name)
     row = 5
-    for title, sections, tables in SECTIONS:
-        ws.cell(row, 1, title).font = Font(name="黑体", size=13, bold=True)
+    for heading, sections, tables in SECTIONS:
+        ws.cell(row, 1, heading).font = Font(name="黑体", size=13, bold=True)
         for indicator in (i for i in SCALARS if i.section in sections):
             row += 1
             label = ws.cell(row, 1, indicator.name)
             label.border, label.fill = BOX, HEAD_FILL
             _name(wb, indicator.name, ws.cell(row, 2), indicator)
-            ws.cell(row, 3, indicator.unit).border = BOX
+            if indicator.kind == "text":  # names of villages: the width of the tables
+                ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=9)
+            else:
+                ws.cell(row, 3, indicator.unit).border = BOX
         row += 2
         height = 0
         for table, column in zip(tables, TABLE_COLUMNS.values()):
@@ -73,16 +88,14 @@ def build_summary_template() -> Workbook:
             for offset, (header, _) in enumerate(spec.columns):
                 cell = ws.cell(row, column + offset, header)
                 cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BOX
-                cell.alignment = Alignment(horizontal="center", wrap_text=True)
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            if len(spec.columns) > 4:  # the village table's headers take two lines in its narrow columns
+                ws.row_dimensions[row].height = 30
             height = max(height, _rows(spec.name))
         row += height + 2
-    ws.cell(row, 1, "注：本表只含人数、件数和金额，不含个人信息。由 unionxl 根据各村报表生成。").font = Font(
-        size=9, color="666666")
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+    ws.cell(row, 1, NOTE).font = Font(color="666666")  # full size: it prints at ~76 %
+    _lines(wb, row + 2, BOTTOM_LINES, by_name)
+    _print_setup(ws, f"A1:{get_column_letter(len(WIDTHS))}{row + 2}")
     charts = wb.create_sheet(CHART_SHEET)
     charts["A1"] = "图表"
     charts["A1"].font = Font(name="黑体", size=16, bold=True)
@@ -92,9 +105,36 @@ def build_summary_template() -> Workbook:
     charts.page_setup.paperSize = charts.PAPERSIZE_A4
     charts.page_setup.fitToWidth, charts.page_setup.fitToHeight = 1, 1
     charts.sheet_properties.pageSetUpPr.fitToPage = True
-    wb.properties.title = "乡镇工会工作统计汇总表"
+    wb.properties.title = DEFAULT_TITLE
     wb.properties.creator = "unionxl"
     return wb
+
+
+def _lines(wb: Workbook, row: int, lines, by_name: dict[str, Indicator]) -> None:
+    """A row of 「label：value」 pairs, each value cell named (merged over its columns, underlined)."""
+    ws = wb[SHEET]
+    for label, name, at, first, last in lines:
+        ws.cell(row, at, label).alignment = Alignment(horizontal="right" if at > 1 else "left")
+        cell = ws.cell(row, first)
+        _name(wb, name, cell, by_name[name])
+        cell.border = Border(bottom=THIN)
+        cell.alignment = Alignment(horizontal="left")
+        if last > first:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    ws.row_dimensions[row].height = 22
+
+
+def _print_setup(ws, area: str) -> None:
+    """A4 landscape, one page wide and as many tall as needed (the 13 columns of 分村表 at a legible size),
+    the page number in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    ws.print_area = area
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
 
 
 def _rows(table: str) -> int:

@@ -7,6 +7,8 @@ first cell saying what it is —
 
 - ``unionxl-data``, format version, ``masked`` or ``plain``;
 - ``#village``, name, code, status, 本级 or blank: each expected village, then the township's own;
+- ``#reporter``, 乡镇名称, 填报单位, 单位负责人, 填表人, 联系电话, 报送日期: who reports the summary
+  (:class:`~unionxl.schema.reporter.Reporter`; the office's, not a village's: never masked);
 - ``#period``, village, start, end: each merged submission's statistics period;
 - ``#fields``, register key, field keys…: the columns of that register's rows;
 - ``#source``, register key, village, source file: the file the rows below come from;
@@ -41,7 +43,7 @@ from .sheetxml import Layout, SheetStream
 
 DATA_SHEET = "unionxl数据"
 MARKER, VERSION = "unionxl-data", 1
-VILLAGE, PERIOD, FIELDS, SOURCE = "#village", "#period", "#fields", "#source"
+VILLAGE, PERIOD, FIELDS, SOURCE, REPORTER = "#village", "#period", "#fields", "#source", "#reporter"
 OWN = "本级"  # the fifth cell of a #village record: the township's own submission
 SEX = "sex"  # the derived value the indicators need from an ID number
 _LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")  # a hash without digits: never looks like an ID
@@ -71,6 +73,7 @@ def _records(result: MergeResult, masked: bool) -> Iterator[list[Any]]:
     yield [MARKER, VERSION, "masked" if masked else "plain"]
     for e in result.units:  # the expected villages, then the township's own (本级)
         yield hide([VILLAGE, e.village.name, e.village.code, e.status, OWN if e.own else ""])
+    yield [REPORTER, *result.reporter.values()]
     for village, report in result.used:
         yield hide([PERIOD, village, report.cover.get("period_start"), report.cover.get("period_end")])
     for register in registers.REGISTERS:
@@ -101,9 +104,9 @@ def _records(result: MergeResult, masked: bool) -> Iterator[list[Any]]:
 def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
     """The very hidden sheet holding ``result``'s merged data (rows streamed, never held)."""
     regs = registers.REGISTERS
-    rows = 1 + len(result.units) + len(result.used) + len(regs)
+    rows = 2 + len(result.units) + len(result.used) + len(regs)
     rows += sum(len(r.rows[reg.key]) + 1 for _, r in result.used for reg in regs if r.rows.get(reg.key))
-    columns = max([4, *(1 + len(data_keys(reg, masked)) for reg in regs)])
+    columns = max([1 + len(result.reporter.values()), *(1 + len(data_keys(reg, masked)) for reg in regs)])
 
     def write(stream: SheetStream) -> None:
         attrs = [""] * columns

@@ -17,10 +17,11 @@ from typing import Any
 from ..checks.findings import Invalid
 from ..reading.reader import ReadError, open_book, parsing
 from ..schema import registers
+from ..schema.reporter import Reporter
 from ..summary.indicators import Dataset, Row, VillageStatus
-from .datapart import DATA_SHEET, FIELDS, MARKER, OWN, PERIOD, SOURCE, VILLAGE
+from .datapart import DATA_SHEET, FIELDS, MARKER, OWN, PERIOD, REPORTER, SOURCE, VILLAGE
 
-CONTROL = (MARKER, VILLAGE, PERIOD, FIELDS, SOURCE)
+CONTROL = (MARKER, VILLAGE, PERIOD, FIELDS, SOURCE, REPORTER)
 MAX_NOTES = 5  # lines naming rows; the rest are counted in one more line
 ADVICE = "请用 unionxl merge 生成的乡镇汇总工作簿（不加 --password 的一份）。"
 
@@ -79,6 +80,7 @@ def _data(path: Path, records) -> tuple[Dataset, dict[str, dict[str, set[str]]]]
     columns: dict[str, tuple[list[str], list[_Column]]] = {}
     sources: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     source = None  # (register key, village, file) of the rows that follow
+    reporter = Reporter()  # a workbook written before the record was: nobody named
     for record in records:
         kind = record[0] if record else None
         if kind not in CONTROL:  # a register row: its source cell, then its values
@@ -99,10 +101,12 @@ def _data(path: Path, records) -> tuple[Dataset, dict[str, dict[str, set[str]]]]
                                           len(record) > 4 and record[4] == OWN))
         elif kind == PERIOD and len(record) > 3:
             periods[(_day(record[2]), _day(record[3]))] += 1
+        elif kind == REPORTER:
+            reporter = Reporter.from_values([_text(v) if not isinstance(v, dt.date) else v for v in record[1:]])
     period = periods.most_common(1)[0][0] if periods else (None, None)
     for register in registers.REGISTERS:
         rows.setdefault(register.key, [])
-    return Dataset(villages, dict(rows), period), sources
+    return Dataset(villages, dict(rows), period, reporter=reporter), sources
 
 
 def _text(value: Any) -> str:
