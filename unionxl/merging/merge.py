@@ -20,6 +20,7 @@ from ..jobs.batch import check_all
 from ..checks.findings import Finding
 from ..checks.validate import FileReport, gc_paused
 from ..reading.villages import Village, VillageList, is_own
+from . import levels
 from ..schema.registers import REGISTERS, Field, Register
 
 Located = tuple[str, FileReport, Finding]  # (village, the file it is in, the finding)
@@ -57,6 +58,8 @@ class MergeResult:
     cross: list[Located]  # findings across villages
     strict: bool = False
     own: Entry | None = None  # the township's own submission (乡镇本级), when the list names it or a cover is one
+    level: int = levels.TOWNSHIP  # what is merged: 1 villages into a township workbook, 2 townships into a county's…
+    name: str = ""  # the merged unit (寨阳乡), written into the data part for the roll-up above
 
     @property
     def units(self) -> list[Entry]:
@@ -65,8 +68,10 @@ class MergeResult:
 
     @property
     def used(self) -> list[tuple[str, FileReport]]:
-        """(village name, report) for every merged submission, in village order, the township's own last."""
-        return [(e.village.name, e.report) for e in self.units if e.report is not None and not e.excluded]
+        """(village name, report) for every merged submission, in village order, the township's own last;
+        a rolled-up workbook gives one (its unit, part) per village file it holds (:mod:`.levels`)."""
+        return [(e.village.name, part) for e in self.units if e.report is not None and not e.excluded
+                for part in levels.parts(e.report)]
 
     @property
     def reports(self) -> list[FileReport]:
@@ -186,7 +191,7 @@ def _shared(used: list[tuple[str, FileReport]], register: Register, field: Field
                 places[idn].append((village, report, row.number, row.col(id_key)))
     findings: list[Located] = []
     for idn, where in places.items():
-        shown = "、".join(dict.fromkeys(v for v, _, _, _ in where))
+        shown = "、".join(dict.fromkeys(levels.place(v, r) for v, r, _, _ in where))
         for village, report, number, col in where:
             finding = Finding(code, {"villages": shown}, sheet=report.sheets.get(key), row=number, col=col,
                               field=field.label, value=idn)

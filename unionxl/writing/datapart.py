@@ -5,11 +5,14 @@ add a 合计 row, and ``--mask`` hides ID numbers. ``unionxl summary`` therefore
 very hidden sheet (:data:`DATA_SHEET`) that the merge writes beside them: one record a row, the
 first cell saying what it is —
 
-- ``unionxl-data``, format version, ``masked`` or ``plain``;
-- ``#village``, name, code, status, 本级 or blank: each expected village, then the township's own;
+- ``unionxl-data``, format version, ``masked`` or ``plain``, level (1 township, 2 county…:
+  :mod:`unionxl.merging.levels`), the name of the merged unit (寨阳乡), when it was written;
+- ``#village``, name, code, status, 本级 or blank: each expected unit (village; township in a county
+  workbook), then the township's own;
 - ``#period``, village, start, end: each merged submission's statistics period;
 - ``#fields``, register key, field keys…: the columns of that register's rows;
-- ``#source``, register key, village, source file: the file the rows below come from;
+- ``#source``, register key, village, source file[, township, township workbook…]: where the rows
+  below come from, innermost first (a county workbook adds the township and its workbook);
 - source cell (``会员名册!A2``), clean values…: one register row.
 
 A sheet rather than a custom XML part because a sheet survives what staff do to the file:
@@ -25,12 +28,14 @@ when called, so a register added there is carried without code here.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import operator
 import secrets
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..merging import levels
 from ..merging.merge import MergeResult
 from ..schema import registers
 from ..schema.fields import IdNumber, id_sex
@@ -68,7 +73,8 @@ def data_keys(register: Register, masked: bool) -> list[str]:
 def _records(result: MergeResult, masked: bool) -> Iterator[list[Any]]:
     hide = masker(masked)
     digest = hasher()
-    yield [MARKER, VERSION, "masked" if masked else "plain"]
+    yield [MARKER, VERSION, "masked" if masked else "plain", result.level, result.name,
+           dt.datetime.now().isoformat(timespec="seconds")]
     for e in result.units:  # the expected villages, then the township's own (本级)
         yield hide([VILLAGE, e.village.name, e.village.code, e.status, OWN if e.own else ""])
     for village, report in result.used:
@@ -85,7 +91,7 @@ def _records(result: MergeResult, masked: bool) -> Iterator[list[Any]]:
             index = rows[0].index
             pick = operator.itemgetter(len(index), *(index.get(k, len(index)) for k in keys))  # None, then the values
             sheet = report.sheets.get(register.key, register.sheet)
-            yield hide([SOURCE, register.key, village, report.path.name])
+            yield hide([SOURCE, register.key, *(text for place in levels.chain(village, report) for text in place)])
             for row in rows:
                 values = list(pick(row.cells + (None,)))
                 values[0] = f"{sheet}!A{row.number}"
@@ -103,7 +109,7 @@ def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
     regs = registers.REGISTERS
     rows = 1 + len(result.units) + len(result.used) + len(regs)
     rows += sum(len(r.rows[reg.key]) + 1 for _, r in result.used for reg in regs if r.rows.get(reg.key))
-    columns = max([4, *(1 + len(data_keys(reg, masked)) for reg in regs)])
+    columns = max([6, 2 + 2 * result.level, *(1 + len(data_keys(reg, masked)) for reg in regs)])
 
     def write(stream: SheetStream) -> None:
         attrs = [""] * columns

@@ -67,8 +67,9 @@ class _Column:
         return self.cache[key]
 
 
-def _data(path: Path, records) -> tuple[Dataset, dict[str, dict[str, set[str]]]]:
-    """The dataset, and register key -> source cell -> source files of the rows the merge wrote."""
+def _data(path: Path, records, on_row=None) -> tuple[Dataset, dict[str, dict[str, set[str]]]]:
+    """The dataset, and register key -> source cell -> source files of the rows the merge wrote;
+    ``on_row(register key, chain, source cell, values)`` for each row where given (the roll-up)."""
     first = next(records, None)
     if not first or first[0] != MARKER:
         raise ReadError(path, f"工作表“{DATA_SHEET}”不是 unionxl 写入的合并数据。{ADVICE}")
@@ -84,10 +85,14 @@ def _data(path: Path, records) -> tuple[Dataset, dict[str, dict[str, set[str]]]]
         if kind not in CONTROL:  # a register row: its source cell, then its values
             if source is not None and kind not in ("", None):
                 keys, convert = columns[source[0]]
-                rows[source[0]].append((source[1], {k: c(v) for k, c, v in zip(keys, convert, record[1:])}))
+                values = {k: c(v) for k, c, v in zip(keys, convert, record[1:])}
+                rows[source[0]].append((source[1], values))
                 sources[source[0]][_text(kind)].add(source[2])
+                if on_row is not None:
+                    on_row(source[0], source[3], _text(kind), values)
         elif kind == SOURCE and len(record) > 3 and record[1] in columns:
-            source = (record[1], _text(record[2]), _text(record[3]))
+            chain = _chain(record[2:])  # (village, file), (township, workbook)…: the unit is the outermost
+            source = (record[1], chain[-1][0], chain[0][1], chain)
         elif kind == FIELDS and len(record) > 1:
             register = known.get(record[1])
             keys = [k for k in record[2:] if k not in ("", None)]
@@ -102,7 +107,16 @@ def _data(path: Path, records) -> tuple[Dataset, dict[str, dict[str, set[str]]]]
     period = periods.most_common(1)[0][0] if periods else (None, None)
     for register in registers.REGISTERS:
         rows.setdefault(register.key, [])
-    return Dataset(villages, dict(rows), period), sources
+    level = int(first[3]) if len(first) > 3 and isinstance(first[3], (int, float)) and first[3] >= 1 else 1
+    return Dataset(villages, dict(rows), period, level=level), sources
+
+
+def _chain(cells) -> tuple[tuple[str, str], ...]:
+    """The (place, file) pairs of a #source record, trailing blank cells dropped."""
+    texts = [_text(v) for v in cells]
+    while len(texts) > 2 and not any(texts[-2:]):
+        texts = texts[:-2]
+    return tuple(zip(texts[0::2], texts[1::2]))
 
 
 def _text(value: Any) -> str:
