@@ -10,6 +10,8 @@ names of the units, the columns that show a row's places, the mark a workbook of
 
 from __future__ import annotations
 
+import os
+import re
 from typing import Any
 
 from ..checks.report import FileReport
@@ -107,3 +109,21 @@ def files(unit: str, report: FileReport) -> list[Any]:
 def place(unit: str, report: FileReport) -> str:
     """Where a row is, for a message: 坪朗村; 寨阳乡坪朗村 in a county workbook."""
     return "".join(names(unit, report))
+
+
+def default_name(result) -> str:
+    """The unit a merge is for when not named: the list's 本级 line (寨阳乡本级 -> 寨阳乡); for a township
+    the covers' union names up to 乡/镇/街道 (寨阳乡坪朗村工会联合会 -> 寨阳乡); else ""."""
+    own = result.own.village.name.strip() if result.own is not None else ""
+    if own.endswith("本级") and len(own) > 2:
+        return own.removesuffix("本级")
+    if result.level == TOWNSHIP:
+        unions = [r.cover.get("union_name") or "" for _, r in result.used]
+        found = re.match(r".*(?:乡|镇|街道)", os.path.commonprefix(unions)) if unions else None
+        return found[0] if found else ""
+    return ""
+
+
+def masked(result) -> bool:
+    """Whether a roll-up holds a masked workbook (its ID numbers are stand-ins: the result is masked too)."""
+    return any(f.code == "masked-workbook" for e in result.units if e.report for f in e.report.findings)

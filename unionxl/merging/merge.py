@@ -121,7 +121,13 @@ def _merge(
     progress: Callable[[int, int], None] | None,
     annotate_to: dict[Path, Path] | None,
 ) -> MergeResult:
-    reports = validate_all(paths, villages, progress, annotate_to)
+    return assign(validate_all(paths, villages, progress, annotate_to), villages, strict, skipped)
+
+
+def assign(reports: list[FileReport], villages: VillageList | None, strict: bool,
+           skipped: list[tuple[Path, str]] | None, level: int = levels.TOWNSHIP) -> MergeResult:
+    """Sort read reports by the unit they name (village files, or the merged workbooks of a roll-up):
+    the newest of a unit's files stands for it, the others are superseded; unknown units set aside."""
     readable = [r for r in reports if r.readable]
     if villages is None:  # expected = the villages found, by name
         names = sorted({r.village for r in readable if r.village})
@@ -146,13 +152,17 @@ def _merge(
         entry.excluded = strict and files[0].errors > 0
     villages_only = [e for e in entries if not e.own]
     own = next((e for e in entries if e.own), None)
-    result = MergeResult(villages_only, unknown, [r for r in reports if not r.readable], skipped or [], [], strict, own)
+    result = MergeResult(villages_only, unknown, [r for r in reports if not r.readable], skipped or [], [], strict, own,
+                         level)
     result.cross = cross_village(result.used)
     return result
 
 
 def unknown_reason(report: FileReport) -> str:
     """Why a readable file was not merged, with the listed village it probably means (Chinese, one line)."""
+    if isinstance(report, levels.Rolled):
+        word = levels.unit_word(report.level + 1)
+        return f"汇总工作簿的{word}名「{report.village}」不在{word}名单中，未合并"
     if not report.village:
         return "封面未填村名，未合并"
     hint = next((f.params.get("suggestion", "") for f in report.findings if f.code == "unknown-village"), "")

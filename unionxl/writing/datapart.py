@@ -13,7 +13,9 @@ first cell saying what it is —
 - ``#fields``, register key, field keys…: the columns of that register's rows;
 - ``#source``, register key, village, source file[, township, township workbook…]: where the rows
   below come from, innermost first (a county workbook adds the township and its workbook);
-- source cell (``会员名册!A2``), clean values…: one register row.
+- source cell (``会员名册!A2``), clean values…: one register row;
+- ``#digest``, SHA-256 of the records between the first and it (:class:`Digest`): a figure changed
+  in this sheet after the merge no longer matches.
 
 A sheet rather than a custom XML part because a sheet survives what staff do to the file:
 Excel, WPS, LibreOffice and openpyxl all keep a very hidden sheet when they save, while openpyxl
@@ -31,8 +33,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
+import re
 import secrets
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from ..merging import levels
@@ -47,6 +51,7 @@ from .sheetxml import Layout, SheetStream
 DATA_SHEET = "unionxl数据"
 MARKER, VERSION = "unionxl-data", 1
 VILLAGE, PERIOD, FIELDS, SOURCE = "#village", "#period", "#fields", "#source"
+DIGEST = "#digest"  # the last record: SHA-256 of every record between the first and it (:class:`Digest`)
 OWN = "本级"  # the fifth cell of a #village record: the township's own submission
 SEX = "sex"  # the derived value the indicators need from an ID number
 _LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")  # a hash without digits: never looks like an ID
@@ -109,11 +114,50 @@ def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
     regs = registers.REGISTERS
     rows = 1 + len(result.units) + len(result.used) + len(regs)
     rows += sum(len(r.rows[reg.key]) + 1 for _, r in result.used for reg in regs if r.rows.get(reg.key))
-    columns = max([6, 2 + 2 * result.level, *(1 + len(data_keys(reg, masked)) for reg in regs)])
+    columns = max([6, 2 + 2 * result.level, *(2 + len(data_keys(reg, masked)) for reg in regs)])  # #fields, key, keys…
 
     def write(stream: SheetStream) -> None:
         attrs = [""] * columns
-        for record in _records(result, masked):
+        records = _records(result, masked)
+        stream.row(next(records), attrs)  # the first record says when: not digested
+        digest = Digest()
+        for record in records:
+            digest.add(record)
             stream.row(record, attrs)
+        stream.row([DIGEST, digest.hexdigest()], attrs)
 
-    return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden", compact=True), rows, columns, write)
+    return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden", compact=True), rows + 1, columns,
+                    write)
+
+
+_NOISE = re.compile(r"[\x00-\x1f\x7f]|_x[0-9A-Fa-f]{4}_")  # what a cell's text may lose or gain in the round trip
+_SEP = "\ue000"
+
+
+class Digest:
+    """SHA-256 of data-part records as written and as read back (numbers, dates and texts in one canonical
+    form each: a float read back equals the Decimal or int written), so that a change of a figure in the
+    very hidden sheet after the merge is known (a county roll-up reports it)."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, record: list[Any]) -> None:
+        line = _SEP.join([v if v.__class__ is str else _canonical(v) for v in record]).rstrip(_SEP)
+        self._hash.update(_NOISE.sub("", line).encode("utf-8", "surrogatepass") + b"\n")
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def _canonical(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -18,16 +18,17 @@ from ..checks.findings import Invalid
 from ..reading.reader import ReadError, open_book, parsing
 from ..schema import registers
 from ..summary.indicators import Dataset, Row, VillageStatus
-from .datapart import DATA_SHEET, FIELDS, MARKER, OWN, PERIOD, SOURCE, VILLAGE
+from .datapart import DATA_SHEET, DIGEST, FIELDS, MARKER, OWN, PERIOD, SOURCE, VILLAGE
 
-CONTROL = (MARKER, VILLAGE, PERIOD, FIELDS, SOURCE)
+CONTROL = (MARKER, VILLAGE, PERIOD, FIELDS, SOURCE, DIGEST)
 MAX_NOTES = 5  # lines naming rows; the rest are counted in one more line
 ADVICE = "请用 unionxl merge 生成的乡镇汇总工作簿（不加 --password 的一份）。"
 
 
-def read_dataset(path: str | Path) -> Dataset:
+def read_dataset(path: str | Path, watch=None) -> Dataset:
     """The merged data of a township workbook written by ``unionxl merge`` (one Chinese ``ReadError`` line
-    for a file that is not one: older, not unionxl's, encrypted or broken)."""
+    for a file that is not one: older, not unionxl's, encrypted or broken). A ``watch`` (the roll-up's
+    :class:`~unionxl.merging.rollup.Watch`) sees the data part's records and each row as they are read."""
     path = Path(path)
     try:
         book = open_book(path)
@@ -38,7 +39,8 @@ def read_dataset(path: str | Path) -> Dataset:
         if DATA_SHEET not in book.sheet_names:
             raise ReadError(path, f"缺少工作表“{DATA_SHEET}”（合并时写入的数据）：不是 unionxl merge 生成的乡镇汇总"
                                   "工作簿，或由较早的版本生成。请用 unionxl merge 重新生成。")
-        ds, sources = _data(path, book.get_sheet_by_name(DATA_SHEET).iter_rows())
+        records = book.get_sheet_by_name(DATA_SHEET).iter_rows()
+        ds, sources = _data(path, watch.records(records) if watch else records, watch.row if watch else None)
         for register in registers.REGISTERS:
             if register.sheet in book.sheet_names:
                 sheet = book.get_sheet_by_name(register.sheet)
