@@ -173,8 +173,9 @@ def json_text(value: object) -> str:
 @click.option("--summary-template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="汇总模板（默认自带的乡镇汇总模板.xlsx）/ summary template.")
 @click.option("--no-summary", is_flag=True, help="不生成“汇总”表 / leave out the summary sheets.")
+@click.option("--name", help="本汇总的单位名称（如 寨阳乡、某县），上一级合并时显示 / the unit this workbook is for.")
 def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None, strict: bool, mask: bool,
-                  password: str | None, summary_template: Path | None, no_summary: bool) -> None:
+                  password: str | None, summary_template: Path | None, no_summary: bool, name: str | None) -> None:
     """合并各村报表为乡镇汇总工作簿。Merge village submissions into the township workbook.
 
     \b
@@ -183,11 +184,13 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
     无法读取）、会员名册、帮扶台账、维权案件（每行注明村名、来源文件和单元格）、
     问题清单（含跨村重复登记、重复帮扶）。
     同一个村报了两份时，采用填报日期较新的一份。
+    县级汇总：INPUTS 只给各乡镇的汇总工作簿（unionxl merge 生成的）时，合并为县级汇总工作簿
+    （各乡镇报送情况、各表注明乡镇和村、跨乡镇重复核查、分乡镇表），--villages 给乡镇名单；市级同理。
     退出码 / exit code: 0 正常; 1 有村的报表有错误或村名不在名单中; 2 有文件无法读取，或命令被拒绝。
     """
     with progress_bar("校验各村报表") as progress:
         merged = jobs.merge(list(inputs), output, villages, strict, mask, password, not no_summary,
-                            summary_template, progress=progress)
+                            summary_template, progress=progress, name=name)
     console = make_console()
     show_folders(console, merged.sub_folders)
     show_merge(console, merged)

@@ -127,3 +127,13 @@ def default_name(result) -> str:
 def masked(result) -> bool:
     """Whether a roll-up holds a masked workbook (its ID numbers are stand-ins: the result is masked too)."""
     return any(f.code == "masked-workbook" for e in result.units if e.report for f in e.report.findings)
+
+
+def inside(report: FileReport | None) -> list[str]:
+    """What a rolled-up workbook says of its own units, for 各乡镇报送情况: 村：应报 13 个，已报 12 个（未报：雅留村）."""
+    if not isinstance(report, Rolled) or not report.units:
+        return []
+    units = [u for u in report.units if not u.own]
+    missing = [u.name for u in units if not u.merged]
+    text = f"{unit_word(report.level)}：应报 {len(units)} 个，已合并 {len(units) - len(missing)} 个"
+    return [text + (f"（未合并：{'、'.join(missing)}）" if missing else "")]

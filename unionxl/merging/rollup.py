@@ -174,7 +174,8 @@ def _sheet_edits(register, grid, start: int, by_source, masked: bool, unit: str)
             old = [values.get(f.key) for values in merged]
             if any(o is None or o == now for o in old):
                 continue
-            out.append(Finding("edited-after-merge", {"old": shown(old[0]), "unit": unit}, sheet=register.sheet,
+            out.append(Finding("edited-after-merge", {"old": shown(old[0]), "unit": unit, "field": f.label},
+                               sheet=register.sheet,
                                row=number, col=c + 1, field=f.label, value=None if now is None else shown(now)))
     return out
 

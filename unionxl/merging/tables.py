@@ -47,7 +47,7 @@ def status_flagged(entry: Entry) -> bool:
 
 def _entry_row(i: int, e: Entry) -> list[Any]:
     r = e.report
-    notes = [f"另有较早的一份未采用：{s.path.name}" for s in e.superseded]
+    notes = [*levels.inside(r), *(f"另有较早的一份未采用：{s.path.name}" for s in e.superseded)]
     if e.excluded:
         notes.insert(0, "有错误，按 --strict 未合并，请村里改正后重报")
     values: list[Any] = [i, e.village.name, e.village.code or (r.cover.get("village_code") if r else ""), e.status]
