@@ -194,6 +194,7 @@ def test_the_township_list_missing_duplicates_and_unreadable(townships, tmp_path
     marks.mark_openpyxl(broken, marks.TOWNSHIP)
     broken.save(inbox / "坏的.xlsx")
     (inbox / "说明.txt").write_text("附件", encoding="utf-8")
+    shutil.copy(EXAMPLES / "小坪村.xlsx", inbox / "丙乡自己做的汇总.xlsx")  # no mark: not read, listed
     merged = jobs.merge([inbox], tmp_path / "县级汇总.xlsx", villages=listing, summary=False)
     assert [(e.village.name, e.status) for e in merged.merged.entries] == [
         ("寨阳乡", "已报送"), ("乙镇", "已报送"), ("丙乡", "未报送"), ("丁乡", "未报送")]
@@ -204,12 +205,17 @@ def test_the_township_list_missing_duplicates_and_unreadable(townships, tmp_path
     assert rows[0][1] == "寨阳乡" and rows[0][2] == "433101206" and "村：应报 4 个，已合并 4 个" in rows[0][-1]
     flat = [str(v) for row in rows for v in row]
     assert "说明.txt" in flat and any("另一份较早的报表" in v for v in flat)
+    assert dict(merged.skipped)[inbox / "丙乡自己做的汇总.xlsx"].startswith("不是 unionxl 生成的汇总工作簿")
+    assert merged.members == sum(len(read_dataset(townships[t]).of("members")) for t in ("寨阳乡", "乙镇"))
 
 
 def test_village_files_with_township_workbooks_merge_the_villages(townships, tmp_path):
+    """No more merged workbooks than village files: the villages are merged, the workbooks set aside."""
     merged = jobs.merge([EXAMPLES / "坪朗村(1).xlsx", townships["乙镇"]], tmp_path / "乡镇汇总.xlsx", summary=False)
     assert merged.merged.level == 1 and [v for v, _ in merged.merged.used] == ["坪朗村"]
     assert [(p, "乡镇汇总工作簿" in why) for p, why in merged.skipped] == [(townships["乙镇"], True)]
+    again = jobs.merge([EXAMPLES / "坪朗村(1).xlsx", merged.township], merged.township, summary=False)
+    assert again.merged.level == 1  # the output lying among the inputs is not counted: it is replaced
 
 
 def test_workbooks_of_two_levels_are_refused(county, townships, tmp_path):

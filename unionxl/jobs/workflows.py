@@ -124,8 +124,8 @@ def merge(inputs: Iterable[str | Path], output: str | Path, villages: str | Path
     template = (Path(summary_template) if summary_template is not None else bundled.summary_template()) \
         if summary else None
     out = township_output(Path(output))
-    rolled = merged_workbooks(paths)
-    files, skipped = rolled[:2] if rolled else workbooks(paths)
+    rolled = merged_workbooks(paths, out)
+    files, skipped = rolled or workbooks(paths)
     writable([out], [*files, villages, summary_template], "合并")
     result = _check(files, skipped, village_list(villages), strict, None, progress, rolled=rolled is not None)
     result.name = (name or "").strip() or levels.default_name(result)

@@ -93,7 +93,7 @@ def read_workbook(path: Path) -> Rolled:
     report.cover = {"village": name, "period_start": ds.period[0], "period_end": ds.period[1],
                     "fill_date": _day(watch.cell(5))}
     unit = levels.word(ds.level)  # who should fix it: the township
-    report.parts = _parts(watch, name, path, ds.period)
+    report.parts = _parts(watch, name, path, ds.period, report.cover["fill_date"])
     if watch.stored is not None and watch.stored != watch.digest.hexdigest():
         report.findings.append(Finding("data-altered", {"unit": unit}, sheet=None))
     if watch.cell(2) == "masked":
@@ -107,23 +107,22 @@ def read_workbook(path: Path) -> Rolled:
 
 
 def _day(value: Any) -> dt.date | None:
-    try:
-        return dt.datetime.fromisoformat(str(value)).date() if value else None
-    except ValueError:
-        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 _ROW = re.compile(r"[A-Za-z]+(\d+)$")
 
 
-def _parts(watch: Watch, name: str, path: Path, period: tuple) -> list[Part]:
+def _parts(watch: Watch, name: str, path: Path, period: tuple, filled: dt.date | None) -> list[Part]:
     """One :class:`Part` per village file in the workbook, its rows as clean :class:`Row` objects."""
     out: list[Part] = []
     indexes: dict[tuple[str, ...], dict[str, int]] = {}
     for chain, rows in watch.rows.items():
         part = Part(Path(chain[0][1] or "（未注明来源文件）"))
         part.chain = (*chain, (name, path.name))
-        part.cover = {"village": chain[0][0], "period_start": period[0], "period_end": period[1]}
+        part.cover = {"village": chain[0][0], "period_start": period[0], "period_end": period[1], "fill_date": filled}
         for key, cell, values in rows:
             sheet, _, ref = cell.rpartition("!")
             found = _ROW.search(ref)

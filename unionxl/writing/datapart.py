@@ -6,7 +6,7 @@ very hidden sheet (:data:`DATA_SHEET`) that the merge writes beside them: one re
 first cell saying what it is —
 
 - ``unionxl-data``, format version, ``masked`` or ``plain``, level (1 township, 2 county…:
-  :mod:`unionxl.merging.levels`), the name of the merged unit (寨阳乡), when it was written;
+  :mod:`unionxl.merging.levels`), the name of the merged unit (寨阳乡), the latest 填报日期 merged;
 - ``#village``, name, code, status, 本级 or blank: each expected unit (village; township in a county
   workbook), then the township's own;
 - ``#period``, village, start, end: each merged submission's statistics period;
@@ -31,6 +31,7 @@ when called, so a register added there is carried without code here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import operator
 import re
@@ -78,8 +79,8 @@ def data_keys(register: Register, masked: bool) -> list[str]:
 def _records(result: MergeResult, masked: bool) -> Iterator[list[Any]]:
     hide = masker(masked)
     digest = hasher()
-    yield [MARKER, VERSION, "masked" if masked else "plain", result.level, result.name,
-           dt.datetime.now().isoformat(timespec="seconds")]
+    filled = [r.cover["fill_date"] for _, r in result.used if r.cover.get("fill_date")]
+    yield [MARKER, VERSION, "masked" if masked else "plain", result.level, result.name, max(filled, default=None)]
     for e in result.units:  # the expected villages, then the township's own (本级)
         yield hide([VILLAGE, e.village.name, e.village.code, e.status, OWN if e.own else ""])
     for village, report in result.used:
@@ -131,7 +132,7 @@ def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
 
 
 _NOISE = re.compile(r"[\x00-\x1f\x7f]|_x[0-9A-Fa-f]{4}_")  # what a cell's text may lose or gain in the round trip
-_SEP = "\ue000"
+_SEP = "\u241f"  # ␟: printable, so a line of plain text needs no cleaning
 
 
 class Digest:
@@ -143,17 +144,21 @@ class Digest:
         self._hash = hashlib.sha256()
 
     def add(self, record: list[Any]) -> None:
-        line = _SEP.join([v if v.__class__ is str else _canonical(v) for v in record]).rstrip(_SEP)
-        self._hash.update(_NOISE.sub("", line).encode("utf-8", "surrogatepass") + b"\n")
+        line = _SEP.join([v if v.__class__ is str else "" if v is None else _canonical(v) for v in record])
+        line = line.rstrip(_SEP)
+        if "_x" in line or not line.isprintable():
+            line = _NOISE.sub("", line)
+        self._hash.update(line.encode("utf-8", "surrogatepass") + b"\n")
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _canonical(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+    """One text for a number however stored (1, 1.0, Decimal("1.00"), TRUE: equal values, one text, which
+    is what makes the cache safe), a date or a midnight datetime."""
+    if isinstance(value, (int, float, Decimal)):
         number = float(value)
         return str(int(number)) if number.is_integer() else repr(number)
     if isinstance(value, dt.datetime) and value.time() == dt.time():

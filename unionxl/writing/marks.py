@@ -84,7 +84,7 @@ def sort_out(files: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
             kept.append(p)
         elif m.kind in MERGED:
             skipped.append((p, f"这是 unionxl 生成的{m.kind}工作簿，不是村报表，已跳过"
-                               "（只给各汇总工作簿时才合并它们，见 README 县级汇总）"))
+                               "（汇总工作簿多于其他工作簿时才合并它们，见 README 县级汇总）"))
         elif m.kind == SUMMARY:
             skipped.append((p, "这是 unionxl 生成的汇总表，不是村报表，已跳过"))
         elif m.kind == ANNOTATED and m.source in originals:
