@@ -250,3 +250,24 @@ def test_the_command_line_rolls_up(townships, tmp_path):
     assert "各乡镇报送情况（应报 2 个乡镇）" in result.output and "应报 2 个乡镇，已报 2 个" in result.output
     assert "县级汇总：" in result.output and out.is_file()
     assert read_dataset(out).level == 2
+
+
+def test_a_masked_township_workbook_rolls_up_masked_with_a_warning(townships, tmp_path):
+    masked = jobs.merge([EXAMPLES], tmp_path / "丁乡汇总.xlsx", mask=True, name="丁乡", summary=False)
+    county = jobs.merge([masked.township, townships["乙镇"]], tmp_path / "县.xlsx", summary=False)
+    entry = next(e for e in county.merged.entries if e.village.name == "丁乡")
+    assert [f.code for f in entry.report.findings] == ["masked-workbook"]  # masked cells compare as masked
+    wb = load_workbook(county.township, read_only=True)
+    head, *rows = wb["会员名册"].iter_rows(values_only=True)
+    ids = {r[head.index("乡镇")]: r[head.index("身份证号")] for r in rows}
+    assert ids["丁乡"].startswith("#")  # its stand-ins: no number at all
+    assert "*" in ids["乙镇"] and ids["乙镇"][:4].isdigit()  # 乙镇's plain IDs are masked in the county's copy
+    assert next(r for r in wb[DATA_SHEET].iter_rows(max_row=1, values_only=True))[2] == "masked"
+    figures = _figures(county.township)
+    assert figures["女会员数"] == _figures(masked.township)["女会员数"] + _figures(townships["乙镇"])["女会员数"]
+
+
+def test_the_data_part_keeps_every_key_of_the_widest_register(townships):
+    """The #fields record of 组织情况 (the widest) used to lose its last key (备注) to the sheet's width."""
+    orgs = read_dataset(townships["寨阳乡"]).of("organisations")
+    assert orgs and all("remark" in row for row in orgs)
