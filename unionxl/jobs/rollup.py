@@ -18,7 +18,8 @@ from ..reading.inbox import scan
 from ..writing import marks
 from .errors import UserError
 
-NOT_MERGED = "不是 unionxl 生成的汇总工作簿（没有它的标记），未合并；上级汇总只合并 unionxl merge 生成的汇总工作簿"
+NOT_MERGED = ("不是 unionxl 生成的汇总工作簿（没有它的标记），未合并；上级汇总只合并 unionxl merge 生成的汇总工作簿"
+              "（加了打开密码的，请先在 Excel 或 WPS 中去掉密码再发送）")
 
 
 def merged_workbooks(paths: list[Path], out: Path) -> tuple[list[Path], list[tuple[Path, str]]] | None:

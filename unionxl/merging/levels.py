@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..checks.report import FileReport
@@ -68,6 +69,7 @@ def file_titles(level: int) -> list[tuple[str, float]]:
     return [(_title(FILE_TITLES, i, "汇总文件"), 24) for i in range(1, level)]
 
 
+@dataclass
 class Part(FileReport):
     """The rows one village file gave, as a merged workbook of the level below holds them: a report
     without findings whose ``chain`` names its places, innermost first ((village, file), (township,
@@ -76,13 +78,14 @@ class Part(FileReport):
     chain: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass
 class Rolled(FileReport):
     """A merged workbook of the level below read for a roll-up: ``cover`` holds its unit's name
     (``village``) and period, ``findings`` what was edited by hand since it was written, ``parts`` its
     rows by village file, ``units`` the statuses of its own units (the villages of a township)."""
 
-    parts: list[Part] = []
-    units: list[Any] = []
+    parts: list[Part] = field(default_factory=list)
+    units: list[Any] = field(default_factory=list)  # VillageStatus of each unit it merged
     level: int = TOWNSHIP
 
 

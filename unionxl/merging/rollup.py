@@ -38,7 +38,7 @@ from ..writing.datapart import DIGEST, Digest
 from ..writing.readback import _Column, _text, read_dataset
 from . import levels
 from .levels import Part, Rolled
-from .merge import MergeResult, assign, cross_village
+from .merge import MergeResult, assign
 
 LISTED_EDITS = 20  # cells listed per column of a register; more are counted in one line
 FILE, CELL = "来源文件", "来源位置"
@@ -74,7 +74,6 @@ class Watch:
 def read_workbook(path: Path) -> Rolled:
     """One merged workbook read for the roll-up (runs in a worker; never raises for what the file holds)."""
     report = Rolled(path)
-    report.parts, report.units = [], []
     mark = marks.read(path)
     if levels.level_of(mark.kind if mark else None) is None:
         report.error = "不是 unionxl merge 生成的汇总工作簿（没有它的标记），未合并。"
@@ -189,12 +188,9 @@ def roll_up(paths: list[Path], units: VillageList | None = None, strict: bool = 
         for done, (path, read) in enumerate(zip(paths, run_each(read_workbook, paths)), start=1):
             if isinstance(read, Crashed):
                 read = Rolled(path, error=read.reason)
-                read.parts, read.units = [], []
             read.rows = {r.key: [row for p in read.parts for row in p.rows.get(r.key, ())] for r in registers.REGISTERS}
             reports.append(read)
             if progress:
                 progress(done, len(paths))
         level = 1 + max((r.level for r in reports if r.readable), default=levels.TOWNSHIP)
-        result = assign(reports, units, strict, skipped, level)
-        result.cross = cross_village(result.used)
-        return result
+        return assign(reports, units, strict, skipped, level)  # which checks across units too
