@@ -202,6 +202,7 @@ def test_the_township_list_missing_duplicates_and_unreadable(townships, tmp_path
     assert [r.path.name for r in merged.unreadable] == ["坏的.xlsx"] and "unionxl数据" in merged.unreadable[0].error
     assert merged.tally().startswith("应报 4 个乡镇，已报 2 个，未报 2 个") and merged.exit_code == 2
     rows = merged.status_rows()
+    assert merged.status_columns()[1][0] == "乡镇"  # what every door shows above these rows
     assert rows[0][1] == "寨阳乡" and rows[0][2] == "433101206" and "村：应报 4 个，已合并 4 个" in rows[0][-1]
     flat = [str(v) for row in rows for v in row]
     assert "说明.txt" in flat and any("另一份较早的报表" in v for v in flat)

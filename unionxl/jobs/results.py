@@ -138,6 +138,10 @@ class Checked(Written):
         return [village for village, r in self._result.used
                 if (start and r.cover.get("period_start") != start) or (end and r.cover.get("period_end") != end)]
 
+    def status_columns(self) -> list[tuple[str, float]]:
+        """(title, width) of 报送情况's columns: its unit column says 乡镇 in a county roll-up."""
+        return tables.status_columns(self._result.level)
+
     def status_rows(self) -> tables.Rows:
         """报送情况 below its header (:func:`tables.status_columns`)."""
         return tables.status_rows(self._result)
