@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from unionxl import jobs
 from unionxl.doors.cli import main
 from unionxl.errors import UserError
+from unionxl.merging import rollup
 from unionxl.summary.indicators import TABLES, compute, headers
 from unionxl.writing import marks
 from unionxl.writing.datapart import DATA_SHEET
@@ -272,3 +273,22 @@ def test_the_data_part_keeps_every_key_of_the_widest_register(townships):
     """The #fields record of 组织情况 (the widest) used to lose its last key (备注) to the sheet's width."""
     orgs = read_dataset(townships["寨阳乡"]).of("organisations")
     assert orgs and all("remark" in row for row in orgs)
+
+
+READ = rollup.read_workbook
+
+
+def _abort_on_copy(path: Path):
+    """read_workbook, but the parser dies on one file (as python-calamine's abort() kills its process)."""
+    if path.name.startswith("崩溃"):
+        os.abort()
+    return READ(path)
+
+
+def test_a_workbook_that_kills_its_reader_costs_only_that_workbook(townships, tmp_path, monkeypatch):
+    shutil.copy(townships["乙镇"], tmp_path / "崩溃.xlsx")
+    monkeypatch.setattr(rollup, "read_workbook", _abort_on_copy)  # the workers are forked after this
+    merged = jobs.merge([townships["寨阳乡"], tmp_path / "崩溃.xlsx"], tmp_path / "县.xlsx", summary=False)
+    assert [(e.village.name, e.status) for e in merged.merged.entries] == [("寨阳乡", "已报送")]
+    assert [r.path.name for r in merged.unreadable] == ["崩溃.xlsx"] and "异常退出" in merged.unreadable[0].error
+    assert merged.exit_code == 2 and (tmp_path / "县.xlsx").is_file()
