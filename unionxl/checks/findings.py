@@ -182,6 +182,20 @@ CODES: dict[str, Code] = {
         WARNING, "统一社会信用代码 {value} 的工会同时登记在{villages}的组织情况中，请核实，避免重复统计。",
         "same union organisation listed by two villages",
     ),
+    # -- a merged workbook rolled up (县级汇总) --
+    "edited-after-merge": Code(
+        WARNING, "合并后被手工改过：{field}合并时为「{old}」，现为「{value}」。上级汇总按合并时的数据计算；如改动是对的，"
+        "请{unit}改正原报表后重新合并、重新报送。", "a merged workbook's register cell differs from its data part"
+    ),
+    "rows-after-merge": Code(WARNING, "{note}", "rows added to or deleted from a merged workbook by hand (not counted)"),
+    "data-altered": Code(
+        ERROR, "工作簿里合并时写入的数据（隐藏的“unionxl数据”）被改动过，与合并时的校验值不符，数字不可信；"
+        "请{unit}重新合并后报送。", "a merged workbook's hidden data part no longer matches its digest"
+    ),
+    "masked-workbook": Code(
+        WARNING, "这是打码的汇总工作簿（--mask）：身份证号已换成代号，无法与其他{unit}核对重复登记、重复帮扶，"
+        "上级汇总也只能打码；请报送不打码的一份（可加 --password）。", "a masked merged workbook rolled up"
+    ),
 }
 
 

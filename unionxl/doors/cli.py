@@ -119,7 +119,7 @@ VILLAGES = click.option(
 
 
 REPORTER_OPTIONS = (
-    ("--township", "乡镇名称，写进汇总表标题（默认取自村名单）/ township name for the title."),
+    ("--township", "本汇总的单位名称（如 寨阳乡；县级汇总时为县名），写进汇总表标题，上一级合并时显示（默认取自村名单）/ the unit's name."),
     ("--unit", "填报单位（默认取自村名单）/ reporting unit."),
     ("--head", "单位负责人（默认取自村名单）/ head of the unit."),
     ("--preparer", "填表人（默认取自村名单）/ who prepared the form."),
@@ -212,6 +212,8 @@ def merge_command(inputs: tuple[Path, ...], output: Path, villages: Path | None,
     问题清单（含跨村重复登记、重复帮扶）。
     同一个村报了两份时，采用填报日期较新的一份。
     汇总表的填报单位、单位负责人、填表人、联系电话取自村名单表头，或用下面的选项填写。
+    县级汇总：INPUTS 只给各乡镇的汇总工作簿（unionxl merge 生成的）时，合并为县级汇总工作簿
+    （各乡镇报送情况、各表注明乡镇和村、跨乡镇重复核查、分乡镇表），--villages 给乡镇名单；市级同理。
     退出码 / exit code: 0 正常; 1 有村的报表有错误或村名不在名单中; 2 有文件无法读取，或命令被拒绝。
     """
     with progress_bar("校验各村报表") as progress:

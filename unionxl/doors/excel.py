@@ -20,7 +20,7 @@ from .. import jobs
 from ..errors import UserError
 from ..jobs.inputs import TOWNSHIP_NAME, township_output
 from ..jobs.results import Checked, Period
-from ..merging.tables import ISSUE_COLUMNS, status_columns
+from ..merging.tables import ISSUE_COLUMNS
 from .panel import (INPUTS, ISSUES_SHEET, STATUS_SHEET, SUMMARY_SHEET, Panel, Problem, blank, copy_sheet,
                     write_table)
 
@@ -107,7 +107,7 @@ def _period(panel: Panel) -> Period:
 
 def _show(panel: Panel, checked: Checked) -> None:
     """报送情况 and 问题清单 as the township workbook holds them; the counts."""
-    write_table(panel.sheet(STATUS_SHEET), [t for t, _ in status_columns()], checked.status_rows())
+    write_table(panel.sheet(STATUS_SHEET), [t for t, _ in checked.status_columns()], checked.status_rows())
     write_table(panel.sheet(ISSUES_SHEET), [t for t, _ in ISSUE_COLUMNS], checked.issue_rows())
     panel.counts(文件数=len(checked.files), 应报村数=checked.expected, 报送村数=checked.sent,
                  错误条数=checked.errors, 警告条数=checked.warnings, 无法读取=len(checked.unreadable))

@@ -18,6 +18,7 @@ from rich.table import Table as RichTable
 
 from ..checks.findings import ERROR
 from ..summary.indicators import SCALARS
+from ..merging import levels
 from ..merging.merge import unknown_reason
 from ..schema.registers import REGISTERS
 from ..checks.validate import FileReport
@@ -103,9 +104,10 @@ def show_merge(console: Console, checked: Checked) -> None:
     """One line per expected village: status, file, rows per register, errors, warnings; then the rest,
     the tally, and for a merge the summary template's messages and the township workbook."""
     result = checked.merged
-    table = RichTable(title=f"报送情况（应报 {len(result.entries)} 个村）")
+    word = levels.unit_word(result.level)  # 村; 乡镇 in a county roll-up
+    table = RichTable(title=f"{levels.status_sheet(result.level)}（应报 {len(result.entries)} 个{word}）")
     numbers = (*(r.sheet for r in REGISTERS), "错误", "警告")
-    for title in ("村（社区）", "报送情况", "文件", *numbers):
+    for title in (levels.unit_title(result.level), "报送情况", "文件", *numbers):
         table.add_column(title, justify="right" if title in numbers else "left")
     totals = [0] * (len(REGISTERS) + 2)
     for e in result.units:  # villages, then 本级
@@ -131,7 +133,7 @@ def show_merge(console: Console, checked: Checked) -> None:
         console.print(f"  [red]无法读取[/] {safe(r.path.name)}：{safe(r.error or '')}")
     show_skipped(console, result.skipped)
     if result.cross:
-        console.print(f"  [yellow]跨村核查[/]：{len(result.cross)} 条（同一人在两个村登记或受助），见“问题清单”。")
+        console.print(f"  [yellow]跨{word}核查[/]：{len(result.cross)} 条（同一人在两个{word}登记或受助），见“问题清单”。")
     console.print(f"{checked.tally()}。{checked.period_note()}")
     if isinstance(checked, Merged):
         show_messages(console, checked.messages)

@@ -21,7 +21,7 @@ from ..merging.merge import MergeResult
 from ..reading.inbox import folders
 from ..schema.registers import MEMBERS, REGISTERS
 from ..summary.fill import FillReport
-from ..merging import tables
+from ..merging import levels, tables
 from ..periods import Comparison
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what was just done)
@@ -139,6 +139,10 @@ class Checked(Written):
         return [village for village, r in self._result.used
                 if (start and r.cover.get("period_start") != start) or (end and r.cover.get("period_end") != end)]
 
+    def status_columns(self) -> list[tuple[str, float]]:
+        """(title, width) of 报送情况's columns: its unit column says 乡镇 in a county roll-up."""
+        return tables.status_columns(self._result.level)
+
     def status_rows(self) -> tables.Rows:
         """报送情况 below its header (:func:`tables.status_columns`)."""
         return tables.status_rows(self._result)
@@ -149,14 +153,15 @@ class Checked(Written):
 
     def tally(self) -> str:
         """One Chinese line: villages expected and sent, errors, warnings, unreadable and unknown files."""
-        text = f"应报 {self.expected} 个村，已报 {self.sent} 个"
+        word = levels.unit_word(self._result.level)  # 村; 乡镇 in a county roll-up
+        text = f"应报 {self.expected} 个{word}，已报 {self.sent} 个"
         if self.missing:
             text += f"，未报 {len(self.missing)} 个"
         text += f"；错误 {self.errors} 条，警告 {self.warnings} 条"
         if self.unreadable:
             text += f"；{len(self.unreadable)} 个文件无法读取"
         if self.unknown:
-            text += f"；{len(self.unknown)} 个文件的村名不在村名单中，未合并"
+            text += f"；{len(self.unknown)} 个文件的{word}名不在{word}名单中，未合并"
         return text
 
     def period_note(self) -> str:
@@ -201,7 +206,8 @@ class Merged(Checked):
         if result.unreadable:
             return 2
         left_out = result.strict and any(e.excluded for e in result.entries)
-        return 1 if result.unknown or any(r.errors for _, r in result.used) or left_out else 0
+        merged = [e.report for e in result.units if e.report is not None and not e.excluded]
+        return 1 if result.unknown or any(r.errors for r in merged) or left_out else 0
 
 
 @dataclass

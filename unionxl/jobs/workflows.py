@@ -10,11 +10,14 @@ Every stage (scan, merge, the township workbook, the summary) is called from one
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from .. import bundled
 from ..merging.merge import MergeResult
 from ..merging.merge import merge as merge_files
+from ..merging import levels
+from ..merging.rollup import roll_up
 from ..reading.inbox import scan
 from ..reading.villages import VillageList
 from ..schema.reporter import Reporter
@@ -29,6 +32,7 @@ from ..writing.outputs import with_extension
 from ..writing.template import TEMPLATE_NAME, write_template
 from ..writing.township import write_township
 from .batch import annotation_targets
+from .rollup import merged_workbooks
 from .errors import UserError, job
 from .inputs import period as checked_period
 from .inputs import township_output, village_list, with_period, workbooks, writable
@@ -56,13 +60,16 @@ def _say(progress: Progress | None, done: int, total: int, what: str) -> None:
 
 
 def _check(files: list[Path], skipped: list[tuple[Path, str]], villages: VillageList | None, strict: bool,
-           targets: dict[Path, Path] | None, progress: Progress | None) -> MergeResult:
-    """Every file validated in a worker (marked-up copies where ``targets`` says) and sorted by village."""
+           targets: dict[Path, Path] | None, progress: Progress | None, rolled: bool = False) -> MergeResult:
+    """Every file validated in a worker (marked-up copies where ``targets`` says) and sorted by village;
+    ``rolled``: every file a merged workbook, read in a worker and sorted by its unit (the roll-up)."""
     total = len(files) + 1  # the last step writes the outputs
 
     def each(done: int, _: int) -> None:
         _say(progress, done, total, files[done - 1].name)
 
+    if rolled:
+        return roll_up(files, villages, strict, skipped, each)
     return merge_files(files, villages, strict, skipped, each, targets or None)
 
 
@@ -109,13 +116,16 @@ def merge(inputs: Iterable[str | Path], output: str | Path, villages: str | Path
           mask: bool = False, password: str | None = None, summary: bool = True,
           summary_template: str | Path | None = None, period: Period | None = None,
           progress: Progress | None = None, reporter: Reporter | None = None) -> Merged:
-    """Validate and merge every workbook in ``inputs`` into the township workbook ``output``.
+    """Validate and merge every workbook in ``inputs`` into the township workbook ``output``; given only
+    merged workbooks (township workbooks, by their mark), merge those into the workbook one level up
+    (a county's: :mod:`unionxl.jobs.rollup`).
 
     ``output`` may be a folder (``乡镇汇总.xlsx`` inside it) or a name without extension. With
     ``strict`` villages with errors are left out; ``mask`` masks ID and phone numbers; ``password``
     encrypts the file; ``summary`` fills the summary sheets from ``summary_template`` (default the
     bundled one); ``period`` names the villages whose cover gives another period; ``reporter`` who
-    reports the summary (each detail not given taken from the village list's header block).
+    reports the summary (each detail not given taken from the village list's header block; the unit's
+    name, 乡镇名称, by default the list's 本级 line or the covers' union names), which the roll-up above shows.
     """
     paths = _paths(inputs)
     given = checked_period(period)
@@ -125,21 +135,25 @@ def merge(inputs: Iterable[str | Path], output: str | Path, villages: str | Path
     template = (Path(summary_template) if summary_template is not None else bundled.summary_template()) \
         if summary else None
     out = township_output(Path(output))
-    files, skipped = workbooks(paths)
+    rolled = merged_workbooks(paths, out)
+    files, skipped = rolled or workbooks(paths)
     writable([out], [*files, villages, summary_template], "合并")
     listed = village_list(villages)
-    result = _check(files, skipped, listed, strict, None, progress)
-    result.reporter = _reporter(reporter, listed)
+    result = _check(files, skipped, listed, strict, None, progress, rolled=rolled is not None)
+    result.reporter = _reporter(reporter, listed, result)
+    mask = mask or levels.masked(result)  # a masked township workbook holds no ID numbers to write plain
     _say(progress, len(files), len(files) + 1, f"写出 {out.name}")
     township, filled = _township(result, out, mask, template, password)
     _say(progress, len(files) + 1, len(files) + 1, "合并完成")
-    return Merged(outputs={"乡镇汇总": township}, inputs=paths, files=files, skipped=skipped, merged=result,
-                  period=given, township=township, filled=filled)
+    return Merged(outputs={levels.kind(result.level): township}, inputs=paths, files=files, skipped=skipped,
+                  merged=result, period=given, township=township, filled=filled)
 
 
-def _reporter(given: Reporter | None, listed: VillageList | None) -> Reporter:
-    """Who reports: the details given, each one missing taken from the village list."""
-    return (given or Reporter()).over(listed.reporter if listed is not None else None)
+def _reporter(given: Reporter | None, listed: VillageList | None, result: MergeResult) -> Reporter:
+    """Who reports: the details given, each one missing taken from the village list; the unit's name
+    (乡镇名称) failing both from what was merged (:func:`unionxl.merging.levels.default_name`)."""
+    found = (given or Reporter()).over(listed.reporter if listed is not None else None)
+    return found if found.township else replace(found, township=levels.default_name(result))
 
 
 def _township(result: MergeResult, out: Path, mask: bool, template: Path | None,
@@ -219,7 +233,7 @@ def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None,
     made = write_template(folder)
     listed = village_list(village_path)
     result = _check(files, skipped, listed, False, targets, progress)
-    result.reporter = _reporter(reporter, listed)
+    result.reporter = _reporter(reporter, listed, result)
     _say(progress, len(files), len(files) + 1, f"写出 {township.name}")
     path, filled = _township(result, township, False, template, None)
     _say(progress, len(files) + 1, len(files) + 1, "演示完成")

@@ -20,6 +20,7 @@ from ..jobs.batch import check_all
 from ..checks.findings import Finding
 from ..checks.validate import FileReport, gc_paused
 from ..reading.villages import Village, VillageList, is_own
+from . import levels
 from ..schema.registers import REGISTERS, Field, Register
 from ..schema.reporter import Reporter
 
@@ -59,6 +60,7 @@ class MergeResult:
     strict: bool = False
     own: Entry | None = None  # the township's own submission (乡镇本级), when the list names it or a cover is one
     reporter: Reporter = field(default_factory=Reporter)  # who reports the summary upward (set by the job)
+    level: int = levels.TOWNSHIP  # what is merged: 1 villages into a township workbook, 2 townships into a county's…
 
     @property
     def units(self) -> list[Entry]:
@@ -67,8 +69,10 @@ class MergeResult:
 
     @property
     def used(self) -> list[tuple[str, FileReport]]:
-        """(village name, report) for every merged submission, in village order, the township's own last."""
-        return [(e.village.name, e.report) for e in self.units if e.report is not None and not e.excluded]
+        """(village name, report) for every merged submission, in village order, the township's own last;
+        a rolled-up workbook gives one (its unit, part) per village file it holds (:mod:`.levels`)."""
+        return [(e.village.name, part) for e in self.units if e.report is not None and not e.excluded
+                for part in levels.parts(e.report)]
 
     @property
     def reports(self) -> list[FileReport]:
@@ -118,7 +122,13 @@ def _merge(
     progress: Callable[[int, int], None] | None,
     annotate_to: dict[Path, Path] | None,
 ) -> MergeResult:
-    reports = validate_all(paths, villages, progress, annotate_to)
+    return assign(validate_all(paths, villages, progress, annotate_to), villages, strict, skipped)
+
+
+def assign(reports: list[FileReport], villages: VillageList | None, strict: bool,
+           skipped: list[tuple[Path, str]] | None, level: int = levels.TOWNSHIP) -> MergeResult:
+    """Sort read reports by the unit they name (village files, or the merged workbooks of a roll-up):
+    the newest of a unit's files stands for it, the others are superseded; unknown units set aside."""
     readable = [r for r in reports if r.readable]
     if villages is None:  # expected = the villages found, by name
         names = sorted({r.village for r in readable if r.village})
@@ -143,13 +153,17 @@ def _merge(
         entry.excluded = strict and files[0].errors > 0
     villages_only = [e for e in entries if not e.own]
     own = next((e for e in entries if e.own), None)
-    result = MergeResult(villages_only, unknown, [r for r in reports if not r.readable], skipped or [], [], strict, own)
+    result = MergeResult(villages_only, unknown, [r for r in reports if not r.readable], skipped or [], [], strict, own,
+                         level=level)
     result.cross = cross_village(result.used)
     return result
 
 
 def unknown_reason(report: FileReport) -> str:
     """Why a readable file was not merged, with the listed village it probably means (Chinese, one line)."""
+    if isinstance(report, levels.Rolled):
+        word = levels.unit_word(report.level + 1)
+        return f"汇总工作簿的{word}名「{report.village}」不在{word}名单中，未合并"
     if not report.village:
         return "封面未填村名，未合并"
     hint = next((f.params.get("suggestion", "") for f in report.findings if f.code == "unknown-village"), "")
@@ -188,7 +202,7 @@ def _shared(used: list[tuple[str, FileReport]], register: Register, field: Field
                 places[idn].append((village, report, row.number, row.col(id_key)))
     findings: list[Located] = []
     for idn, where in places.items():
-        shown = "、".join(dict.fromkeys(v for v, _, _, _ in where))
+        shown = "、".join(dict.fromkeys(levels.place(v, r) for v, r, _, _ in where))
         for village, report, number, col in where:
             finding = Finding(code, {"villages": shown}, sheet=report.sheets.get(key), row=number, col=col,
                               field=field.label, value=idn)

@@ -13,15 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..checks.findings import ERROR
+from . import levels
 from .merge import Entry, MergeResult, unknown_reason
 from ..schema.registers import REGISTERS
 
 PERIOD_COLUMNS = ("统计期间开始", "统计期间结束")
 
 
-def status_columns() -> list[tuple[str, float]]:
-    """(title, width) of 报送情况's columns: a row count per register, so built when asked."""
-    return [("序号", 6), ("村（社区）名称", 14), ("代码", 14), ("报送情况", 16), ("文件", 30), ("填报人", 10),
+def status_columns(level: int = levels.TOWNSHIP) -> list[tuple[str, float]]:
+    """(title, width) of 报送情况's columns (a county's names 乡镇): a row count per register, so built when asked."""
+    return [("序号", 6), (levels.unit_title(level), 14), ("代码", 14), ("报送情况", 16), ("文件", 30), ("填报人", 10),
             ("填报日期", 12), *((p, 12) for p in PERIOD_COLUMNS), *((r.sheet, 10) for r in REGISTERS),
             ("错误", 7), ("警告", 7), ("说明", 50)]
 
@@ -46,7 +47,7 @@ def status_flagged(entry: Entry) -> bool:
 
 def _entry_row(i: int, e: Entry) -> list[Any]:
     r = e.report
-    notes = [f"另有较早的一份未采用：{s.path.name}" for s in e.superseded]
+    notes = [*levels.inside(r), *(f"另有较早的一份未采用：{s.path.name}" for s in e.superseded)]
     if e.excluded:
         notes.insert(0, "有错误，按 --strict 未合并，请村里改正后重报")
     values: list[Any] = [i, e.village.name, e.village.code or (r.cover.get("village_code") if r else ""), e.status]
@@ -77,7 +78,8 @@ def status_rows(result: MergeResult) -> Rows:
         rows += [[i, name, village, reason] for i, (name, village, reason) in enumerate(others, start=1)]
     sent = sum(1 for e in result.entries if e.report is not None)
     expected = len(result.entries)
-    return rows + [[], [f"应报 {expected} 个村，已报 {sent} 个，未报 {expected - sent} 个。"]]
+    word = levels.unit_word(result.level)
+    return rows + [[], [f"应报 {expected} 个{word}，已报 {sent} 个，未报 {expected - sent} 个。"]]
 
 
 def issue_rows(result: MergeResult) -> Rows:

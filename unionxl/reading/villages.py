@@ -32,8 +32,12 @@ def field_labels() -> set[str]:
     return {header_key(label) for register in (COVER, *REGISTERS) for f in register.fields for label in f.headers}
 
 
-NAME_HEADERS = {header_key(h) for h in ("村名", "村（社区）名称", "村(社区)名称", "名称", "村", "单位名称", "村名称")}
-CODE_HEADERS = {header_key(h) for h in ("代码", "村代码", "村（社区）代码", "区划代码", "统计用区划代码")}
+NAME_HEADERS = {header_key(h) for h in ("村名", "村（社区）名称", "村(社区)名称", "名称", "村", "单位名称", "村名称",
+                                         # a county's list of townships (县级汇总), a city's of counties
+                                         "乡镇", "乡镇名称", "乡镇（街道）", "乡镇（街道）名称", "乡镇名", "街道",
+                                         "县", "县名", "县（市、区）", "县（市、区）名称", "县名称")}
+CODE_HEADERS = {header_key(h) for h in ("代码", "村代码", "村（社区）代码", "区划代码", "统计用区划代码", "乡镇代码",
+                                         "乡镇（街道）代码", "县代码")}
 
 
 OWN_SUFFIX = "本级"

@@ -38,7 +38,7 @@ from ..errors import UserError
 from ..writing import marks
 from ..writing.xlsxio import atomic_save, set_value
 from .grow import insert_rows
-from .indicators import SCALARS, TABLES, Dataset, TableSpec, compute
+from .indicators import SCALARS, TABLES, Dataset, TableSpec, compute, headers
 from .template import CHARTS, FORMATS
 
 THIN = Side(style="thin", color="808080")
@@ -140,7 +140,7 @@ def fill(template: str | Path, ds: Dataset, reserved: tuple[str, ...] = ()) -> t
     for spec in TABLES:
         if spec.name in names:
             sheet, row, col = names[spec.name]
-            _table(wb[sheet], row, col, spec, tables[spec.name])
+            _table(wb[sheet], row, col, spec, tables[spec.name], headers(spec, ds))
     for anchor, table in CHARTS.items():
         if anchor in names and table in names:
             _chart(wb, names[anchor], names[table], table, tables[table][:-1])
@@ -188,11 +188,12 @@ def _target(ws: Worksheet, row: int, col: int, corner: bool):
     return ws.cell(row, col)
 
 
-def _table(ws: Worksheet, row: int, col: int, spec: TableSpec, rows: list[list[Any]]) -> None:
-    """Header (the template's own text where it has one), data rows, 合计 row in bold."""
-    for j, (title, _) in enumerate(spec.columns):
+def _table(ws: Worksheet, row: int, col: int, spec: TableSpec, rows: list[list[Any]], titles: list[str]) -> None:
+    """Header (the template's own text where it has one, unless it is the default of another level: 村（社区）
+    in a county's per-unit table), data rows, 合计 row in bold."""
+    for j, ((default, _), title) in enumerate(zip(spec.columns, titles)):
         cell = ws.cell(row, col + j)
-        if not isinstance(cell, MergedCell) and cell.value is None:
+        if not isinstance(cell, MergedCell) and (cell.value is None or (cell.value == default != title)):
             if not cell.has_style:
                 cell.font, cell.border = Font(bold=True), BOX
             set_value(cell, title)

@@ -45,6 +45,7 @@ class Dataset:
     period: tuple[dt.date | None, dt.date | None] = (None, None)
     notes: list[str] = field(default_factory=list)  # Chinese lines about the data, shown with the summary
     reporter: Reporter = field(default_factory=Reporter)  # who reports the summary upward
+    level: int = 1  # 1: a township's (units are villages), 2: a county's (units are townships)… (merging.levels)
 
     _by_village: dict[str, dict[str, list[Row]]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -72,7 +73,7 @@ def from_merge(result) -> Dataset:
         for register in REGISTERS:
             rows[register.key].extend((village, r.values) for r in report.rows.get(register.key, ()))
     period = periods.most_common(1)[0][0] if periods else (None, None)
-    return Dataset(villages, dict(rows), period, reporter=result.reporter)
+    return Dataset(villages, dict(rows), period, reporter=result.reporter, level=result.level)
 
 
 # -- the indicators ---------------------------------------------------------------------------
@@ -305,6 +306,18 @@ TABLES: tuple[TableSpec, ...] = (
                                 ("帮扶金额", "money"), ("工会组织", "count"), ("集体合同覆盖", "count"),
                                 ("培训人次", "count"), ("安置就业", "count")), _per_village),
 )
+
+
+UNIT_TABLE = "分村表"  # one row per unit of the level below: villages in a township's summary, townships in a county's
+UNIT_WORDS = ("村（社区）", "乡镇", "县（市、区）", "市（州）")  # its first header at each level (merging.levels)
+
+
+def headers(spec: TableSpec, ds: Dataset) -> list[str]:
+    """The headers of ``spec`` for ``ds``: the per-unit table's first names the units of ``ds.level``."""
+    titles = [title for title, _ in spec.columns]
+    if spec.name == UNIT_TABLE and 1 < ds.level <= len(UNIT_WORDS):
+        titles[0] = UNIT_WORDS[ds.level - 1]
+    return titles
 
 
 def compute(ds: Dataset) -> tuple[dict[str, Any], dict[str, list[list[Any]]]]:

@@ -5,14 +5,19 @@ add a 合计 row, and ``--mask`` hides ID numbers. ``unionxl summary`` therefore
 very hidden sheet (:data:`DATA_SHEET`) that the merge writes beside them: one record a row, the
 first cell saying what it is —
 
-- ``unionxl-data``, format version, ``masked`` or ``plain``;
-- ``#village``, name, code, status, 本级 or blank: each expected village, then the township's own;
+- ``unionxl-data``, format version, ``masked`` or ``plain``, level (1 township, 2 county…:
+  :mod:`unionxl.merging.levels`), the name of the merged unit (寨阳乡), the latest 填报日期 merged;
+- ``#village``, name, code, status, 本级 or blank: each expected unit (village; township in a county
+  workbook), then the township's own;
 - ``#reporter``, 乡镇名称, 填报单位, 单位负责人, 填表人, 联系电话, 报送日期: who reports the summary
   (:class:`~unionxl.schema.reporter.Reporter`; the office's, not a village's: never masked);
 - ``#period``, village, start, end: each merged submission's statistics period;
 - ``#fields``, register key, field keys…: the columns of that register's rows;
-- ``#source``, register key, village, source file: the file the rows below come from;
-- source cell (``会员名册!A2``), clean values…: one register row.
+- ``#source``, register key, village, source file[, township, township workbook…]: where the rows
+  below come from, innermost first (a county workbook adds the township and its workbook);
+- source cell (``会员名册!A2``), clean values…: one register row;
+- ``#digest``, SHA-256 of the records between the first and it (:class:`Digest`): a figure changed
+  in this sheet after the merge no longer matches.
 
 A sheet rather than a custom XML part because a sheet survives what staff do to the file:
 Excel, WPS, LibreOffice and openpyxl all keep a very hidden sheet when they save, while openpyxl
@@ -27,12 +32,17 @@ when called, so a register added there is carried without code here.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import operator
+import re
 import secrets
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
+from ..merging import levels
 from ..merging.merge import MergeResult
 from ..schema import registers
 from ..schema.fields import IdNumber, id_sex
@@ -44,6 +54,7 @@ from .sheetxml import Layout, SheetStream
 DATA_SHEET = "unionxl数据"
 MARKER, VERSION = "unionxl-data", 1
 VILLAGE, PERIOD, FIELDS, SOURCE, REPORTER = "#village", "#period", "#fields", "#source", "#reporter"
+DIGEST = "#digest"  # the last record: SHA-256 of every record between the first and it (:class:`Digest`)
 OWN = "本级"  # the fifth cell of a #village record: the township's own submission
 SEX = "sex"  # the derived value the indicators need from an ID number
 _LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")  # a hash without digits: never looks like an ID
@@ -70,7 +81,9 @@ def data_keys(register: Register, masked: bool) -> list[str]:
 def _records(result: MergeResult, masked: bool) -> Iterator[list[Any]]:
     hide = masker(masked)
     digest = hasher()
-    yield [MARKER, VERSION, "masked" if masked else "plain"]
+    filled = [r.cover["fill_date"] for _, r in result.used if r.cover.get("fill_date")]
+    yield [MARKER, VERSION, "masked" if masked else "plain", result.level, result.reporter.township,
+           max(filled, default=None)]
     for e in result.units:  # the expected villages, then the township's own (本级)
         yield hide([VILLAGE, e.village.name, e.village.code, e.status, OWN if e.own else ""])
     yield [REPORTER, *result.reporter.values()]
@@ -88,7 +101,7 @@ def _records(result: MergeResult, masked: bool) -> Iterator[list[Any]]:
             index = rows[0].index
             pick = operator.itemgetter(len(index), *(index.get(k, len(index)) for k in keys))  # None, then the values
             sheet = report.sheets.get(register.key, register.sheet)
-            yield hide([SOURCE, register.key, village, report.path.name])
+            yield hide([SOURCE, register.key, *(text for place in levels.chain(village, report) for text in place)])
             for row in rows:
                 values = list(pick(row.cells + (None,)))
                 values[0] = f"{sheet}!A{row.number}"
@@ -106,11 +119,55 @@ def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
     regs = registers.REGISTERS
     rows = 2 + len(result.units) + len(result.used) + len(regs)
     rows += sum(len(r.rows[reg.key]) + 1 for _, r in result.used for reg in regs if r.rows.get(reg.key))
-    columns = max([1 + len(result.reporter.values()), *(1 + len(data_keys(reg, masked)) for reg in regs)])
+    columns = max([6, 1 + len(result.reporter.values()), 2 + 2 * result.level,
+                   *(2 + len(data_keys(reg, masked)) for reg in regs)])  # #fields, key, keys…
 
     def write(stream: SheetStream) -> None:
         attrs = [""] * columns
-        for record in _records(result, masked):
+        records = _records(result, masked)
+        stream.row(next(records), attrs)  # the first record says when: not digested
+        digest = Digest()
+        for record in records:
+            digest.add(record)
             stream.row(record, attrs)
+        stream.row([DIGEST, digest.hexdigest()], attrs)
 
-    return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden", compact=True), rows, columns, write)
+    return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden", compact=True), rows + 1, columns,
+                    write)
+
+
+_NOISE = re.compile(r"[\x00-\x1f\x7f]|_x[0-9A-Fa-f]{4}_")  # what a cell's text may lose or gain in the round trip
+_SEP = "\u241f"  # ␟: printable, so a line of plain text needs no cleaning
+
+
+class Digest:
+    """SHA-256 of data-part records as written and as read back (numbers, dates and texts in one canonical
+    form each: a float read back equals the Decimal or int written), so that a change of a figure in the
+    very hidden sheet after the merge is known (a county roll-up reports it)."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, record: list[Any]) -> None:
+        line = _SEP.join([v if v.__class__ is str else "" if v is None else _canonical(v) for v in record])
+        line = line.rstrip(_SEP)
+        if "_x" in line or not line.isprintable():
+            line = _NOISE.sub("", line)
+        self._hash.update(line.encode("utf-8", "surrogatepass") + b"\n")
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _canonical(value: Any) -> str:
+    """One text for a number however stored (1, 1.0, Decimal("1.00"), TRUE: equal values, one text, which
+    is what makes the cache safe), a date or a midnight datetime."""
+    if isinstance(value, (int, float, Decimal)):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -21,6 +21,7 @@ SOURCE = "unionxl原文件SHA256"
 TOWNSHIP, SUMMARY, ANNOTATED = "乡镇汇总", "汇总表", "已标注"
 CHANGES = "变动情况"  # unionxl compare's workbook
 EXPORTED = "上报表"  # a form for an upstream system (unionxl export)
+MERGED = (TOWNSHIP, "县级汇总", "市级汇总", "省级汇总")  # merged workbooks of each level (merging.levels.KINDS)
 MAX_XML = 1024 * 1024  # docProps/custom.xml of a real workbook is a few hundred bytes
 
 
@@ -83,8 +84,9 @@ def sort_out(files: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     for p, m in found.items():
         if m is None:
             kept.append(p)
-        elif m.kind == TOWNSHIP:
-            skipped.append((p, "这是 unionxl 生成的乡镇汇总工作簿，不是村报表，已跳过"))
+        elif m.kind in MERGED:
+            skipped.append((p, f"这是 unionxl 生成的{m.kind}工作簿，不是村报表，已跳过"
+                               "（汇总工作簿多于其他工作簿时才合并它们，见 README 县级汇总）"))
         elif m.kind == SUMMARY:
             skipped.append((p, "这是 unionxl 生成的汇总表，不是村报表，已跳过"))
         elif m.kind == CHANGES:

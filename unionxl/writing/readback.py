@@ -19,16 +19,17 @@ from ..reading.reader import ReadError, open_book, parsing
 from ..schema import registers
 from ..schema.reporter import Reporter
 from ..summary.indicators import Dataset, Row, VillageStatus
-from .datapart import DATA_SHEET, FIELDS, MARKER, OWN, PERIOD, REPORTER, SOURCE, VILLAGE
+from .datapart import DATA_SHEET, DIGEST, FIELDS, MARKER, OWN, PERIOD, REPORTER, SOURCE, VILLAGE
 
-CONTROL = (MARKER, VILLAGE, PERIOD, FIELDS, SOURCE, REPORTER)
+CONTROL = (MARKER, VILLAGE, PERIOD, FIELDS, SOURCE, REPORTER, DIGEST)
 MAX_NOTES = 5  # lines naming rows; the rest are counted in one more line
 ADVICE = "请用 unionxl merge 生成的乡镇汇总工作簿（不加 --password 的一份）。"
 
 
-def read_dataset(path: str | Path) -> Dataset:
+def read_dataset(path: str | Path, watch=None) -> Dataset:
     """The merged data of a township workbook written by ``unionxl merge`` (one Chinese ``ReadError`` line
-    for a file that is not one: older, not unionxl's, encrypted or broken)."""
+    for a file that is not one: older, not unionxl's, encrypted or broken). A ``watch`` (the roll-up's
+    :class:`~unionxl.merging.rollup.Watch`) sees the data part's records and each row as they are read."""
     path = Path(path)
     try:
         book = open_book(path)
@@ -39,7 +40,8 @@ def read_dataset(path: str | Path) -> Dataset:
         if DATA_SHEET not in book.sheet_names:
             raise ReadError(path, f"缺少工作表“{DATA_SHEET}”（合并时写入的数据）：不是 unionxl merge 生成的乡镇汇总"
                                   "工作簿，或由较早的版本生成。请用 unionxl merge 重新生成。")
-        ds, sources = _data(path, book.get_sheet_by_name(DATA_SHEET).iter_rows())
+        records = book.get_sheet_by_name(DATA_SHEET).iter_rows()
+        ds, sources = _data(path, watch.records(records) if watch else records, watch.row if watch else None)
         for register in registers.REGISTERS:
             if register.sheet in book.sheet_names:
                 sheet = book.get_sheet_by_name(register.sheet)
@@ -68,8 +70,9 @@ class _Column:
         return self.cache[key]
 
 
-def _data(path: Path, records) -> tuple[Dataset, dict[str, dict[str, set[str]]]]:
-    """The dataset, and register key -> source cell -> source files of the rows the merge wrote."""
+def _data(path: Path, records, on_row=None) -> tuple[Dataset, dict[str, dict[str, set[str]]]]:
+    """The dataset, and register key -> source cell -> source files of the rows the merge wrote;
+    ``on_row(register key, chain, source cell, values)`` for each row where given (the roll-up)."""
     first = next(records, None)
     if not first or first[0] != MARKER:
         raise ReadError(path, f"工作表“{DATA_SHEET}”不是 unionxl 写入的合并数据。{ADVICE}")
@@ -86,10 +89,14 @@ def _data(path: Path, records) -> tuple[Dataset, dict[str, dict[str, set[str]]]]
         if kind not in CONTROL:  # a register row: its source cell, then its values
             if source is not None and kind not in ("", None):
                 keys, convert = columns[source[0]]
-                rows[source[0]].append((source[1], {k: c(v) for k, c, v in zip(keys, convert, record[1:])}))
+                values = {k: c(v) for k, c, v in zip(keys, convert, record[1:])}
+                rows[source[0]].append((source[1], values))
                 sources[source[0]][_text(kind)].add(source[2])
+                if on_row is not None:
+                    on_row(source[0], source[3], _text(kind), values)
         elif kind == SOURCE and len(record) > 3 and record[1] in columns:
-            source = (record[1], _text(record[2]), _text(record[3]))
+            chain = _chain(record[2:])  # (village, file), (township, workbook)…: the unit is the outermost
+            source = (record[1], chain[-1][0], chain[0][1], chain)
         elif kind == FIELDS and len(record) > 1:
             register = known.get(record[1])
             keys = [k for k in record[2:] if k not in ("", None)]
@@ -106,7 +113,16 @@ def _data(path: Path, records) -> tuple[Dataset, dict[str, dict[str, set[str]]]]
     period = periods.most_common(1)[0][0] if periods else (None, None)
     for register in registers.REGISTERS:
         rows.setdefault(register.key, [])
-    return Dataset(villages, dict(rows), period, reporter=reporter), sources
+    level = int(first[3]) if len(first) > 3 and isinstance(first[3], (int, float)) and first[3] >= 1 else 1
+    return Dataset(villages, dict(rows), period, reporter=reporter, level=level), sources
+
+
+def _chain(cells) -> tuple[tuple[str, str], ...]:
+    """The (place, file) pairs of a #source record, trailing blank cells dropped."""
+    texts = [_text(v) for v in cells]
+    while len(texts) > 2 and not any(texts[-2:]):
+        texts = texts[:-2]
+    return tuple(zip(texts[0::2], texts[1::2]))
 
 
 def _text(value: Any) -> str:

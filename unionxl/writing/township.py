@@ -15,10 +15,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from . import marks
 from ..checks.findings import ERROR
 from ..checks.validate import FileReport, shown
-from ..merging import tables
+from ..merging import levels, tables
 from ..merging.merge import MergeResult, gc_paused
 from ..schema import registers
 from ..schema.registers import Register
@@ -33,7 +32,6 @@ from .xlsxio import atomic_write
 
 STATUS_SHEET = "报送情况"
 ISSUES_SHEET = "问题清单"
-TITLE = "乡镇工会汇总"
 HEAD = Style(bold=True, fill="DDEBF7", border=True, wrap=True, center=True)
 BAD, WARN = Style(fill="FFC7CE"), Style(fill="FFEB9C")
 def _layout(name: str, titles: list[tuple[str, float]], freeze: tuple[int, int], autofilter: bool = True) -> Layout:
@@ -68,14 +66,14 @@ def write_township(result: MergeResult, out: str | Path, masked: bool = False,
             clash = [n for n in package.sheet_names if n.casefold() in own]
             if clash:
                 raise TemplateError(f"汇总模板的工作表名与汇总工作簿重名：{'、'.join(clash)}，请改名。")
-            package.write(tmp, sheets, marks.TOWNSHIP, TITLE)
+            package.write(tmp, sheets, levels.kind(result.level), f"{levels.word(result.level)}工会汇总")
 
     with gc_paused():  # millions of strings, no cycles
         return atomic_write(out, write, password), (filled[0] if filled else None)
 
 
 def _status(styles: Styles, result: MergeResult, masked: bool) -> NewSheet:
-    titles = tables.status_columns()
+    titles = tables.status_columns(result.level)
     plain, bad, head, title = "", styles.attr(BAD), styles.attr(HEAD), styles.attr(Style(bold=True, size=12))
     flagged = [tables.status_flagged(e) for e in result.units]
     lines: list[tuple[list[Any], list[str]] | None] = [_header(styles, titles)]  # None: an empty line
@@ -101,7 +99,8 @@ def _status(styles: Styles, result: MergeResult, masked: bool) -> NewSheet:
             else:
                 stream.row(hide(line[0]), line[1])
 
-    return NewSheet(STATUS_SHEET, _layout(STATUS_SHEET, titles, (1, 0), autofilter=False), len(lines), len(titles), write)
+    name = levels.status_sheet(result.level)  # 报送情况; 各乡镇报送情况 in a county workbook
+    return NewSheet(name, _layout(name, titles, (1, 0), autofilter=False), len(lines), len(titles), write)
 
 
 def _problems(report: FileReport, register: Register) -> dict[int, dict[str, set[str]]]:
@@ -116,12 +115,15 @@ def _problems(report: FileReport, register: Register) -> dict[int, dict[str, set
 
 def _register(styles: Styles, register: Register, result: MergeResult, masked: bool) -> NewSheet:
     fields = [f for f in register.fields if f.key != "seq"]
-    titles = [("序号", 7), ("村（社区）名称", 12), *((f.label, max(f.width, 2 * len(f.label) + 3)) for f in fields),
-              ("问题", 24), ("来源文件", 28), ("来源位置", 16)]
+    places, through = levels.name_titles(result.level), levels.file_titles(result.level)  # 乡镇 … in a county's
+    titles = [("序号", 7), *places, *((f.label, max(f.width, 2 * len(f.label) + 3)) for f in fields),
+              ("问题", 24), ("来源文件", 28), ("来源位置", 16), *through]
     keys = [f.key for f in fields]
-    at = {key: c for c, key in enumerate(keys, start=2)}  # field key -> column in this sheet
+    at = {key: c for c, key in enumerate(keys, start=1 + len(places))}  # field key -> column in this sheet
+    problem = -3 - len(through)  # the 问题 column
     # formats by field type (clean values always have their field's type); a problem cell is marked red
-    formats = ["", "", *(styles.attr(Style(f.type.number_format)) for f in fields), "", "", ""]
+    formats = ["", *[""] * len(places), *(styles.attr(Style(f.type.number_format)) for f in fields), "", "", "",
+               *[""] * len(through)]
     bad, warn = styles.attr(BAD), styles.attr(WARN)
     used = [(v, r) for v, r in result.used if r.rows.get(register.key)]
     hide = masker(masked)
@@ -136,9 +138,10 @@ def _register(styles: Styles, register: Register, result: MergeResult, masked: b
             source = report.path.name
             index = rows[0].index  # shared by the rows of a table; a field the sheet lacks picks the None at the end
             pick = operator.itemgetter(*(index.get(key, len(index)) for key in keys))
+            names, files = levels.names(village, report), levels.files(village, report)
             for row in rows:
                 n += 1
-                values = [n, village, *pick(row.cells + (None,)), None, source, f"{sheet}!A{row.number}"]
+                values = [n, *names, *pick(row.cells + (None,)), None, source, f"{sheet}!A{row.number}", *files]
                 attrs = formats
                 found = problems.get(row.number)
                 if row.invalid or found:
@@ -147,9 +150,9 @@ def _register(styles: Styles, register: Register, result: MergeResult, masked: b
                         if key in at:
                             values[at[key]], attrs[at[key]] = str(shown(raw)), bad
                     if found:
-                        values[-3] = "；".join(f"{'错误' if sev == ERROR else '警告'}：{'、'.join(sorted(labels))}"
-                                               for sev, labels in sorted(found.items()))
-                        attrs[-3] = bad if ERROR in found else warn
+                        values[problem] = "；".join(f"{'错误' if sev == ERROR else '警告'}：{'、'.join(sorted(labels))}"
+                                                    for sev, labels in sorted(found.items()))
+                        attrs[problem] = bad if ERROR in found else warn
                 stream.row(hide(values), attrs)
 
     count = sum(len(r.rows[register.key]) for _, r in used)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...jobs.results import Checked, Merged, Summarised
-from ...merging.tables import ISSUE_COLUMNS, OTHERS_COLUMNS, PERIOD_COLUMNS, status_columns
+from ...merging.tables import ISSUE_COLUMNS, OTHERS_COLUMNS, PERIOD_COLUMNS
 from ..report import indicator_lines
 from .work import Workspace
 
@@ -70,7 +70,7 @@ class Batch:
 def _status(checked: Checked) -> tuple[Table, Table]:
     """报送情况 split into the villages' rows and the other files' rows (the tally line is shown apart);
     the village codes and the cover periods are left to the township workbook."""
-    columns = status_columns()
+    columns = checked.status_columns()
     shown = [i for i, (t, _) in enumerate(columns) if t not in ("代码", *PERIOD_COLUMNS)]  # fits the screen
     main, others = Table([columns[i][0] for i in shown]), Table(list(OTHERS_COLUMNS))
     for row in checked.status_rows():
