@@ -205,8 +205,10 @@ class Package:
                 names.append(f'<{p}definedName name="_xlnm._FilterDatabase" localSheetId="{at}" hidden="1">'
                              f"{escape(_quote(sheet.name))}!$A$1:${last}$1</{p}definedName>")
             if sheet.layout.print_titles:
+                cols = sheet.layout.title_columns
+                titles = f"{_quote(sheet.name)}!$A:${_column(cols)}," if cols else ""
                 names.append(f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="{at}">'
-                             f"{escape(_quote(sheet.name))}!$1:$1</{p}definedName>")
+                             f"{escape(titles + _quote(sheet.name))}!$1:$1</{p}definedName>")
         xml = _insert_before_close(xml, "sheets", "".join(entries))
         if not names:
             return xml
