@@ -31,7 +31,7 @@ def column_points(width: float) -> float:
 
 def lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide (an estimate on the safe side)."""
-    per_line = max(1, int((width * 7 - 6) / 7.5))
+    per_line = max(1, int((width * 7 - 8) / 7.7))
     return sum(max(1, math.ceil(units(part) / per_line)) for part in str(text).split("\n"))
 
 
