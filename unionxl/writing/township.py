@@ -31,7 +31,7 @@ from . import printing
 from .package import NewSheet, Package
 from .printing import LINE
 from .sheetxml import Layout, SheetStream
-from .styles import Style, Styles
+from .styles import DATE_FORMAT, Style, Styles
 from .xlsxio import atomic_write
 
 STATUS_SHEET = "报送情况"
@@ -97,6 +97,9 @@ def _status(styles: Styles, result: MergeResult, masked: bool) -> NewSheet:
     plain = [cell] * len(titles)
     for c in wrapped:
         plain[c] = styles.attr(WRAPPED)
+    for c, (t, _) in enumerate(titles):
+        if t in ("填报日期", *tables.PERIOD_COLUMNS):
+            plain[c] = styles.attr(Style(DATE_FORMAT, border=True))
     flagged = [tables.status_flagged(e) for e in result.units]
     lines: list[tuple[list[Any], list[str], float | None] | None] = [_header(styles, titles)]  # None: an empty line
     for i, values in enumerate(tables.status_rows(result)):
