@@ -16,6 +16,8 @@ A4 = (595.3, 841.9)  # pt, portrait
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.25, "footer": 0.25}  # inches
 MIN_TYPE = 8.0  # pt: the smallest type a printed sheet may have
 LINE = 15.0  # pt: one line of 11 pt type, the default row height
+FIT_SAFETY = 0.72  # LibreOffice prints columns ~1.33 × wider than Excel's 7 px a character (measured): fit to
+# one page wide only when that leaves the scale legible there too
 ROOM = 0.9  # the share of a page's height the rows are planned to fill (fonts vary: a row may be taller)
 
 
@@ -75,7 +77,7 @@ def plan(widths: list[float], rows: int, font_size: float, head: float = LINE, l
     width, height = printable(landscape)
     total = sum(column_points(w) for w in widths)
     fit = 100 * width / total if total else 100
-    if fit >= scale:
+    if fit * FIT_SAFETY >= scale:
         return Plan(landscape, True, min(100, int(fit)))
     per_page = max(1, int((height * ROOM * 100 / scale - head) / LINE))
     blocks = math.ceil(rows / per_page) if rows else 1

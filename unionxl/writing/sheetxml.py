@@ -92,6 +92,7 @@ class Layout:
     title_columns: int = 0  # the first columns repeated on every page across
     row_breaks: tuple[int, ...] = ()  # a printed page ends after each of these rows
     portrait: bool = False  # A4 portrait instead of landscape
+    printed_columns: int = 0  # only the first columns are printed (0: all); the others are for machines
     hidden: str = ""  # "" or "veryHidden"
     compact: bool = False  # cells without their reference (it is optional): for sheets people do not read
 

@@ -45,14 +45,15 @@ NARROW = 6  # the width of a column no row has a value in
 
 
 def _layout(styles: Styles, name: str, titles: list[tuple[str, float]], rows: int, freeze: tuple[int, int],
-            autofilter: bool = True, repeat: int = 0, head: float = LINE) -> Layout:
+            autofilter: bool = True, repeat: int = 0, head: float = LINE, printed: int = 0) -> Layout:
     """Column widths, frozen panes, A4 printing at a legible size (:func:`printing.plan`) with the header
-    and the first ``repeat`` columns on every page, the sheet name and page number in the footer."""
+    and the first ``repeat`` columns on every page, the sheet name and page number in the footer; only
+    the first ``printed`` columns printed (0: all)."""
     widths = [w for _, w in titles]
-    page = printing.plan(widths, rows, styles.font_size, head)
+    page = printing.plan(widths[:printed or None], rows, styles.font_size, head)
     return Layout(widths, freeze, autofilter, print_titles=True, footer=f"&C{name}  第 &P 页 / 共 &N 页",
                   fit_width=page.fit_width, scale=page.scale, title_columns=repeat if not page.fit_width else 0,
-                  row_breaks=page.breaks)
+                  row_breaks=page.breaks, printed_columns=printed)
 
 
 def _header(styles: Styles, titles: list[tuple[str, float]]) -> tuple[list[str], list[str], float]:
@@ -178,7 +179,7 @@ def _register(styles: Styles, register: Register, result: MergeResult, masked: b
     problems = {id(r): _problems(r, register) for _, r in used}
     titles = [("序号", 6), ("村（社区）名称", 10),
               *((f.label, f.width if f.key in filled else min(f.width, NARROW)) for f in fields),
-              ("问题", 24 if any(problems.values()) else NARROW), ("来源文件", 28), ("来源位置", 16)]
+              ("问题", 24 if any(problems.values()) else NARROW), ("来源文件", 22), ("来源位置", 13)]
     at = {key: c for c, key in enumerate(keys, start=2)}  # field key -> column in this sheet
     # formats by field type (clean values always have their field's type); a problem cell is marked red
     cell = styles.attr(CELL)
@@ -218,8 +219,11 @@ def _register(styles: Styles, register: Register, result: MergeResult, masked: b
     return NewSheet(register.sheet, layout, count + 1, len(titles), write)
 
 
+PRINTED_WIDTHS = {"文件": 20, "填写内容": 16, "问题说明": 44}  # wrapped: 问题清单 fits one page wide at 8 pt
+
+
 def _issues(styles: Styles, result: MergeResult, masked: bool) -> NewSheet:
-    titles = tables.ISSUE_COLUMNS
+    titles = [(t, PRINTED_WIDTHS.get(t, w)) for t, w in tables.ISSUE_COLUMNS]
     rows = tables.issue_rows(result)
     wrapped = [c for c, (t, _) in enumerate(titles) if t in ("文件", "填写内容", "问题说明")]
     plain = [styles.attr(CELL)] * len(titles)
@@ -236,7 +240,8 @@ def _issues(styles: Styles, result: MergeResult, masked: bool) -> NewSheet:
         for values in rows:
             stream.row(hide(values), marked[values[at]], _height(values, titles, wrapped))
 
-    layout = _layout(styles, ISSUES_SHEET, titles, len(rows), (1, 0), repeat=2, head=header[2])
+    layout = _layout(styles, ISSUES_SHEET, titles, len(rows), (1, 0), repeat=2, head=header[2],
+                     printed=len(titles) - 1)  # the code (last) is for machines: not printed
     return NewSheet(ISSUES_SHEET, layout, len(rows) + 1, len(titles), write)
 
 
