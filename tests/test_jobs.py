@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from unionxl import bundled, jobs
@@ -169,3 +170,16 @@ def test_the_doors_leave_every_stage_to_the_jobs():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and "jobs" not in (node.module or "").split("."):
                 assert not {a.name for a in node.names} & stages, (path.name, node.module)
+
+
+def test_one_copy_asked_for_by_name_is_written_even_without_findings(tmp_path):
+    """--annotate FILE: the user asked for that copy, so a clean file still gets one (saying so);
+    --annotate-dir leaves a clean file without."""
+    clean = next(EXAMPLES.glob("中黄村*.xlsx"))
+    one = jobs.validate([clean], annotate_to=tmp_path / "中黄村_已标注.xlsx")
+    assert one.findings == [] and one.copies == [tmp_path / "中黄村_已标注.xlsx"] and one.clean_note() == ""
+    issues = load_workbook(one.copies[0])["问题清单"]
+    assert issues["A1"].value.startswith("中黄村 2012年") and issues["A3"].value == "未发现问题。"
+    folder = jobs.validate([clean], annotate_dir=tmp_path / "退回")
+    assert folder.copies == [] and not (tmp_path / "退回").exists()
+    assert folder.clean_note() == "无问题的村（未生成标注副本）：中黄村。"
