@@ -83,7 +83,7 @@ def _status(checked: Checked) -> tuple[Table, Table]:
 
 def _files(ws: Workspace, checked: Checked) -> list[dict[str, Any]]:
     return [{"index": i, "file": ws.shown(r.path), "village": r.village or "", "readable": r.readable,
-             "error": r.error or "", "errors": r.errors, "warnings": r.warnings, "copy": r.annotated is not None,
+             "error": r.error or "", "errors": r.errors, "warnings": r.warnings, "copied": r.annotated is not None,
              "copy_error": r.annotate_error or "", "clean": r.readable and not r.findings} for i, r in enumerate(checked.reports)]
 
 
