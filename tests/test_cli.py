@@ -54,3 +54,15 @@ def test_demo_validates_merges_and_prints_totals(tmp_path):
 def test_python_dash_m_works():
     out = subprocess.run([sys.executable, "-m", "unionxl", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("unionxl ")
+
+
+def test_merge_names_the_villages_that_sent_nothing(tmp_path):
+    from unionxl import bundled
+    from unionxl.reading.villages import read_villages
+
+    sent = [bundled.examples_dir() / "小坪村.xlsx", bundled.examples_dir() / "排兄村.xlsx"]
+    result = CliRunner().invoke(main, ["merge", *map(str, sent), "--villages", str(bundled.village_list()),
+                                       "-o", str(tmp_path / "乡镇汇总.xlsx"), "--no-summary"])
+    missing = [n for n in read_villages(bundled.village_list()).names if n not in ("小坪村", "排兄村", "寨阳乡本级")]
+    assert f"未报送 {len(missing)} 个村：{'、'.join(missing)}。" in result.output, result.output
+    assert "未报送 0" not in result.output and "寨阳乡本级" not in result.output.split("未报送 ")[-1]
