@@ -44,7 +44,9 @@ def test_demo_validates_merges_and_prints_totals(tmp_path):
     seed = result.output[result.output.index("对照寨阳乡工会工作报告"):]  # every headline of the seed report, met
     assert "在乡政府、坪朗村、补点村建有职工之家" in seed and seed.count("✓") == 20 and "✗" not in seed
     assert (tmp_path / TEMPLATE_NAME).exists()
-    assert len(list((tmp_path / "退回各村").glob("*_已标注.xlsx"))) == 14  # 13 villages and 寨阳乡本级
+    # a copy only for the one file with a finding (寨阳村's warning); the 13 others are named as clean
+    assert [p.name for p in (tmp_path / "退回各村").glob("*_已标注.xlsx")] == ["寨阳村工会报表_已标注.xlsx"]
+    assert "无问题的村（未生成标注副本）：" in result.output and "寨阳乡本级" in result.output.split("无问题的村")[1]
     township = load_workbook(tmp_path / "乡镇汇总.xlsx", read_only=True)
     assert township["会员名册"].max_row == 581
 
@@ -52,3 +54,15 @@ def test_demo_validates_merges_and_prints_totals(tmp_path):
 def test_python_dash_m_works():
     out = subprocess.run([sys.executable, "-m", "unionxl", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("unionxl ")
+
+
+def test_merge_names_the_villages_that_sent_nothing(tmp_path):
+    from unionxl import bundled
+    from unionxl.reading.villages import read_villages
+
+    sent = [bundled.examples_dir() / "小坪村.xlsx", bundled.examples_dir() / "排兄村.xlsx"]
+    result = CliRunner().invoke(main, ["merge", *map(str, sent), "--villages", str(bundled.village_list()),
+                                       "-o", str(tmp_path / "乡镇汇总.xlsx"), "--no-summary"])
+    missing = [n for n in read_villages(bundled.village_list()).names if n not in ("小坪村", "排兄村", "寨阳乡本级")]
+    assert f"未报送 {len(missing)} 个村：{'、'.join(missing)}。" in result.output, result.output
+    assert "未报送 0" not in result.output and "寨阳乡本级" not in result.output.split("未报送 ")[-1]

@@ -348,8 +348,9 @@ def test_validate_writes_status_counts_and_tables(book):
 def test_validate_writes_marked_up_copies_when_asked(book, tmp_path):
     book.fill(退回文件夹=tmp_path / "退回")
     press("校验")
-    assert "标注副本 13 个在：" in book.value("状态")
-    assert (tmp_path / "退回" / "排兄村_已标注.xlsx").is_file()
+    assert "标注副本 2 个在：" in book.value("状态") and "无问题的村（未生成标注副本）：中黄村、" in book.value("状态")
+    assert (tmp_path / "退回" / "排兄村_已标注.xlsx").is_file()  # a file with findings
+    assert not (tmp_path / "退回" / "中黄村工会_已标注.xlsx").exists()  # a file without any: no copy
 
 
 def test_validate_never_writes_a_copy_over_an_input(book, inbox):
@@ -595,7 +596,7 @@ def test_the_buttons_finish_the_batch_past_files_that_crash_the_parser(book, inb
     press("校验")
     status = book.value("状态")
     assert status.startswith("校验完成：收到 16 个文件，应报 13 个村，已报 13 个") and "3 个文件无法读取" in status, status
-    assert "标注副本 13 个在：" in status
+    assert "标注副本 2 个在：" in status
     rows = book.sheets["报送情况"].rows()
     for bad in ("日期溢出.xlsx", "全表合并.xlsx"):
         assert any(r[1] == bad and str(r[3]).startswith("无法读取") for r in rows), bad

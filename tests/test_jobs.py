@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from unionxl import bundled, jobs
@@ -56,7 +57,12 @@ def test_validate_as_a_library(inbox, tmp_path):
     assert (checked.expected, checked.sent, checked.missing, checked.duplicates) == (13, 13, [], [])
     assert (checked.errors, checked.warnings, checked.unreadable, checked.unknown) == (0, 1, [], [])
     assert checked.members == 580 and checked.row_counts == {"members": 580, "aid": 120, "cases": 22, "activities": 38, "organisations": 28}
-    assert len(checked.copies) == 14 and all(p.is_file() for p in checked.copies) and checked.copies_failed == []
+    # a copy only for the file with a finding; the 13 files without any are named instead
+    assert [p.name for p in checked.copies] == ["寨阳村工会报表_已标注.xlsx"] and checked.copies_failed == []
+    assert sorted(p.name for p in (tmp_path / "退回").iterdir()) == ["寨阳村工会报表_已标注.xlsx"]
+    assert len(checked.clean) == 13 and "寨阳村" not in checked.clean and "寨阳乡本级" in checked.clean
+    assert checked.clean_note() == f"无问题的村（未生成标注副本）：{'、'.join(checked.clean)}。"
+    assert checked.missing_note() == ""
     assert checked.tally() == "应报 13 个村，已报 13 个；错误 0 条，警告 1 条" and checked.exit_code == 0
     status = checked.status_rows()
     assert [r[1] for r in status[:13]] == bundled_names()
@@ -99,7 +105,8 @@ def test_templates_demo_and_workbook_as_a_library(tmp_path):
     progress = Recorder()
     demo = jobs.demo(tmp_path / "演示", progress=progress)
     progress.check(14)
-    assert demo.exit_code == 0 and demo.merged.members == 580 and len(demo.merged.copies) == 14
+    assert demo.exit_code == 0 and demo.merged.members == 580 and len(demo.merged.copies) == 1
+    assert [p.name for p in (tmp_path / "演示" / "退回各村").iterdir()] == ["寨阳村工会报表_已标注.xlsx"]
     assert all(p.exists() for p in demo.outputs.values())
 
     pytest.importorskip("pyopenvba")
@@ -149,7 +156,8 @@ def test_the_readmes_library_example_runs(inbox, tmp_path, monkeypatch, capsys):
     printed = capsys.readouterr().out
     assert "应报 13 个村，已报 13 个" in printed
     assert any("580" in line and "乡镇汇总_汇总表.xlsx" in line for line in printed.splitlines()), printed  # the last print
-    assert (inbox.parent / "乡镇汇总_汇总表.xlsx").is_file() and len(list((inbox.parent / "退回各村").iterdir())) == 14
+    assert (inbox.parent / "乡镇汇总_汇总表.xlsx").is_file() and len(list((inbox.parent / "退回各村").iterdir())) == 1
+    assert "无问题的村（未生成标注副本）：中黄村、" in printed  # the 13 files without findings get no copy
 
 
 def test_the_doors_leave_every_stage_to_the_jobs():
@@ -162,3 +170,16 @@ def test_the_doors_leave_every_stage_to_the_jobs():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and "jobs" not in (node.module or "").split("."):
                 assert not {a.name for a in node.names} & stages, (path.name, node.module)
+
+
+def test_one_copy_asked_for_by_name_is_written_even_without_findings(tmp_path):
+    """--annotate FILE: the user asked for that copy, so a clean file still gets one (saying so);
+    --annotate-dir leaves a clean file without."""
+    clean = next(EXAMPLES.glob("中黄村*.xlsx"))
+    one = jobs.validate([clean], annotate_to=tmp_path / "中黄村_已标注.xlsx")
+    assert one.findings == [] and one.copies == [tmp_path / "中黄村_已标注.xlsx"] and one.clean_note() == ""
+    issues = load_workbook(one.copies[0])["问题清单"]
+    assert issues["A1"].value.startswith("中黄村 2012年") and issues["A3"].value == "未发现问题。"
+    folder = jobs.validate([clean], annotate_dir=tmp_path / "退回")
+    assert folder.copies == [] and not (tmp_path / "退回").exists()
+    assert folder.clean_note() == "无问题的村（未生成标注副本）：中黄村。"

@@ -18,6 +18,7 @@ from unionxl.reading.reader import template_version
 from unionxl.schema.registers import COVER, REGISTERS, TEMPLATE_VERSION
 from unionxl.writing.template import CODE_SHEET, TEMPLATE_NAME, write_template
 
+from . import pdfbox
 from .conftest import convert, soffice
 
 
@@ -158,9 +159,6 @@ def test_libreoffice_renders_the_template(path, tmp_path):
 def test_every_register_prints_at_a_legible_size(tmp_path):
     """A register too wide for one A4 page prints on more pages across (序号 and the name repeated)
     rather than shrunk: type stays at 7.5 pt or more (pdftotext word boxes are ~1.3× the type size)."""
-    import re
-    import subprocess
-
     from unionxl.schema.registers import REGISTERS
     from unionxl.writing.template import build_workbook
 
@@ -168,12 +166,9 @@ def test_every_register_prints_at_a_legible_size(tmp_path):
     for name in [n for n in wb.sheetnames if n not in {r.sheet for r in REGISTERS}]:
         del wb[name]
     wb.save(tmp_path / "registers.xlsx")
-    pdf = convert(tmp_path / "registers.xlsx", "pdf", tmp_path)
-    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    pages = text.split("<page ")[1:]
-    assert len(pages) >= len(REGISTERS)
-    for page in pages:
-        heights = [float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
-        assert heights and min(heights) >= 7.5 * 1.3, re.findall(r">([^<]+)</word>", page)[:3]
-    assert "组织名称" in pages[-1]  # the name column repeated on the page across
+    printed = pdfbox.pages(convert(tmp_path / "registers.xlsx", "pdf", tmp_path))
+    assert len(printed) >= len(REGISTERS)
+    for page in printed:
+        heights = [w.height for w in page.words]
+        assert heights and min(heights) >= 7.5 * pdfbox.BOX, [w.text for w in page.words[:3]]
+    assert "组织名称" in {w.text for w in printed[-1].words}  # the name column repeated on the page across

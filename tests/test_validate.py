@@ -381,11 +381,13 @@ def test_annotated_copy_marks_cells_and_keeps_everything_else(tmp_path):
     assert ws["E3"].fill.fgColor.rgb != "00FFC7CE"  # untouched cells keep their fill
     issues = b[ISSUES_SHEET]
     assert b.active.title == ISSUES_SHEET
-    rows = list(issues.iter_rows(min_row=2, values_only=True))
+    rows = list(issues.iter_rows(min_row=3, values_only=True))  # a title, the header, one row per finding
     assert len(rows) == len(report.findings)
-    link = issues["C2"].hyperlink
+    link = issues["C3"].hyperlink
     assert link.location == "'会员名册'!E2"
     formula_like = next(r for r in issues.iter_rows(min_row=2) if r[4].value and str(r[4].value).startswith("="))
+    assert issues.print_area == "'问题清单'!$A$1:$F$" + str(2 + len(rows))  # the code column G is not printed
+    assert issues.column_dimensions["G"].hidden and rows[0][6] == report.findings[0].code  # but kept for machines
     assert formula_like[4].data_type == "s"  # village text is never written as a formula
 
 

@@ -140,9 +140,11 @@ def test_validate_filter_the_findings_and_download_the_copies(browser, server, s
     page.screenshot(path=shots / "1366x768-5-validated.png")
     with zipfile.ZipFile(download(page, "#get-copies", tmp_path)) as z:
         names = z.namelist()
-    assert len(names) == 13 and all(n.endswith("_已标注.xlsx") for n in names)
-    copy = download(page, "#files tr:has-text('排兄村.xlsx') a", tmp_path)
-    assert copy.name == "排兄村_已标注.xlsx" and CalamineWorkbook.from_path(str(copy)).sheet_names
+    assert names == ["寨阳村工会报表_已标注.xlsx"]  # copies only of files with findings
+    copy = download(page, "#files tr:has-text('寨阳村工会报表.xlsx') a", tmp_path)
+    assert copy.name == "寨阳村工会报表_已标注.xlsx" and CalamineWorkbook.from_path(str(copy)).sheet_names
+    assert "无问题，不需退回" in page.locator("#files tr:has-text('排兄村.xlsx')").inner_text()
+    assert "无问题的村（未生成标注副本）：" in page.inner_text("body")
     assert errors == []
 
 

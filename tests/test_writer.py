@@ -161,7 +161,10 @@ def test_register_formats_come_from_the_field_types(tmp_path, examples):
     money = {c.value: c.column for c in aid[1]}["金额(元)"]
     assert aid.cell(2, money).number_format == "#,##0.00" and isinstance(aid.cell(2, money).value, (int, float))
     assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "FFDDEBF7"
-    assert ws.freeze_panes == "C2" and ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    # 序号, 村 and 姓名 stay in view and are repeated on every printed page across
+    assert ws.freeze_panes == "D2" and ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.print_title_cols == "$A:$C" and ws.print_title_rows == "$1:$1" and ws.page_setup.pageOrder == "overThenDown"
+    assert int(ws.page_setup.scale) >= 73 and not ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.oddFooter.center.text == "会员名册  第 &P 页 / 共 &N 页"
 
 

@@ -23,7 +23,7 @@ from ..jobs.errors import NoWorkbooks
 from .process import prepare
 from .clicn import ChineseGroup
 from .excelbook import WORKBOOK_NAME
-from .report import (CleanStream, make_console, safe, show_copies, show_folders, show_indicators, show_merge,
+from .report import (CleanStream, make_console, safe, show_copies, show_folders, show_indicators, show_merge, show_notes,
                      show_messages, show_outputs, show_report, show_seed, show_skipped)
 from .report import show_compare
 from .report import show_export
@@ -177,6 +177,7 @@ def validate(inputs: tuple[Path, ...], fmt: str, annotate_to: Path | None, annot
     bad = sum(1 for r in checked.reports if r.errors)
     console.print(f"共 {len(checked.files)} 个文件：{bad} 个有错误，{len(checked.unreadable)} 个无法读取。")
     console.print(f"{checked.tally()}。")
+    show_notes(console, checked)
     raise SystemExit(checked.exit_code)
 
 

@@ -118,9 +118,10 @@ def _validate(panel: Panel) -> str:
     back = panel.path(BACK)
     checked = jobs.validate([folder], villages=panel.path(VILLAGES), annotate_dir=back, period=_period(panel))
     _show(panel, checked)
-    message = f"校验完成：收到 {len(checked.files)} 个文件，{checked.tally()}。详见“报送情况”“问题清单”。"
+    message = (f"校验完成：收到 {len(checked.files)} 个文件，{checked.tally()}。{checked.missing_note()}"
+               "详见“报送情况”“问题清单”。")
     if back is not None:
-        message += f"标注副本 {len(checked.copies)} 个在：{back}。"
+        message += f"标注副本 {len(checked.copies)} 个在：{back}。{checked.clean_note()}"
         if checked.copies_failed:
             path, why = checked.copies_failed[0]
             message += f"{len(checked.copies_failed)} 个文件未能生成标注副本（{path.name}：{why}）。"
@@ -134,7 +135,7 @@ def _merge(panel: Panel) -> str:
     blank(panel.sheet(SUMMARY_SHEET), "合并已更新：请点“操作”工作表上的“生成汇总”。")
     panel.set("会员总数", merged.values.get("会员总数"))
     panel.set("结果文件", str(merged.township))
-    return (f"合并完成：{merged.tally()}。乡镇汇总：{merged.township}。下一步：点“生成汇总”。"
+    return (f"合并完成：{merged.tally()}。{merged.missing_note()}乡镇汇总：{merged.township}。下一步：点“生成汇总”。"
             + merged.period_note())
 
 

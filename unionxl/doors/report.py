@@ -78,6 +78,13 @@ def show_copies(console: Console, report: FileReport) -> None:
         console.print(f"[red]✗ {safe(report.path.name)}[/]：{safe(report.annotate_error)}")
 
 
+def show_notes(console: Console, checked: Checked) -> None:
+    """The villages that sent nothing, and those whose file needed no marked-up copy."""
+    for note in (checked.missing_note(), checked.clean_note()):
+        if note:
+            console.print(safe(note))
+
+
 def show_folders(console: Console, read: list[tuple[Path, int]]) -> None:
     """One line per sub-folder read (补报/, one folder per village)."""
     for folder, count in read:
@@ -135,6 +142,7 @@ def show_merge(console: Console, checked: Checked) -> None:
     if result.cross:
         console.print(f"  [yellow]跨{word}核查[/]：{len(result.cross)} 条（同一人在两个{word}登记或受助），见“问题清单”。")
     console.print(f"{checked.tally()}。{checked.period_note()}")
+    show_notes(console, checked)
     if isinstance(checked, Merged):
         show_messages(console, checked.messages)
         show_outputs(console, checked.outputs)

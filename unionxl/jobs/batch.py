@@ -19,8 +19,10 @@ from ..reading.villages import VillageList
 from ..writing.xlsxio import OutputLocked
 
 
-def check(path: Path, villages: VillageList | None, annotate_to: Path | None, keep_rows: bool) -> FileReport:
-    """Read ``path`` once, validate it, write its marked-up copy to ``annotate_to`` (if given).
+def check(path: Path, villages: VillageList | None, annotate_to: Path | None, keep_rows: bool,
+          clean: bool = True) -> FileReport:
+    """Read ``path`` once, validate it, write its marked-up copy to ``annotate_to`` (if given; with
+    ``clean`` False only when the file has findings).
 
     Runs in a worker process; never raises for anything the file contains."""
     try:
@@ -29,7 +31,7 @@ def check(path: Path, villages: VillageList | None, annotate_to: Path | None, ke
         except ReadError as exc:
             return FileReport(path, error=exc.reason)
         report = validate_file(path, villages, data)
-        if annotate_to is not None and report.readable:
+        if annotate_to is not None and report.readable and (clean or report.findings):
             try:
                 report.annotated = annotate(report, annotate_to, data)
             except (AnnotateError, OutputLocked) as exc:
@@ -60,10 +62,12 @@ def check_all(
 ) -> Iterator[FileReport]:
     """:func:`check` for every path, each in a worker process; reports in the order of ``paths``.
 
-    ``annotate_to`` maps a path to its marked-up copy (see :func:`annotation_targets`)."""
+    ``annotate_to`` maps a path to its marked-up copy (see :func:`annotation_targets`: :class:`Targets`
+    write copies only of files with findings; a plain mapping writes them all)."""
     targets = annotate_to or {}
-    items = [(p, targets.get(p)) for p in paths]
-    for done, ((path, _), result) in enumerate(zip(items, run_each(_check, items, villages, keep_rows)), start=1):
+    clean = getattr(targets, "clean", True)
+    items = [(p, targets.get(p), clean) for p in paths]
+    for done, ((path, _, _), result) in enumerate(zip(items, run_each(_check, items, villages, keep_rows)), start=1):
         if isinstance(result, Crashed):
             result = FileReport(path, error=result.reason)
         if progress:
@@ -71,15 +75,22 @@ def check_all(
         yield result
 
 
-def _check(item: tuple[Path, Path | None], villages: VillageList | None, keep_rows: bool) -> FileReport:
-    return check(item[0], villages, item[1], keep_rows)
+def _check(item: tuple[Path, Path | None, bool], villages: VillageList | None, keep_rows: bool) -> FileReport:
+    return check(item[0], villages, item[1], keep_rows, item[2])
 
 
-def annotation_targets(paths: list[Path], folder: Path) -> dict[Path, Path]:
+class Targets(dict):
+    """File -> where its marked-up copy goes; ``clean`` False: a file without findings gets none."""
+
+    clean = False
+
+
+def annotation_targets(paths: list[Path], folder: Path) -> Targets:
     """Where each file's marked-up copy goes in ``folder``: ``<name>_已标注.xlsx``, numbered when two
-    inputs (in different folders) share a name, so no copy replaces another."""
+    inputs (in different folders) share a name, so no copy replaces another. Only files with findings
+    get theirs (a village with nothing to fix needs nothing sent back)."""
     taken: set[str] = set()
-    out: dict[Path, Path] = {}
+    out = Targets()
     for path in paths:
         name = output_name(path)
         stem, suffix = name.rsplit(".", 1)

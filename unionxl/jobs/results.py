@@ -52,6 +52,7 @@ class Checked(Written):
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # files set aside, with why
     merged: MergeResult | None = None  # every file validated and assigned to its village
     period: Period = (None, None)  # the report period the user gave, if any
+    copies_dir: Path | None = None  # the folder of the marked-up copies, when asked for (only files with findings)
 
     @property
     def _result(self) -> MergeResult:
@@ -124,6 +125,22 @@ class Checked(Written):
     def copies(self) -> list[Path]:
         """The marked-up copies written."""
         return [r.annotated for r in self.reports if r.annotated is not None]
+
+    @property
+    def clean(self) -> list[str]:
+        """The villages (file names where the cover names none) whose file has no findings."""
+        return list(dict.fromkeys(r.village or r.path.name for r in self.reports if r.readable and not r.findings))
+
+    def clean_note(self) -> str:
+        """「无问题的村（未生成标注副本）：…」 when copies went to a folder and some files needed none, else ""."""
+        if self.copies_dir is None or not self.clean:
+            return ""
+        return f"无问题的村（未生成标注副本）：{'、'.join(self.clean)}。"
+
+    def missing_note(self) -> str:
+        """「未报送 N 个村：甲村、乙村。」 for the expected villages that sent nothing, else ""."""
+        missing = self.missing
+        return f"未报送 {len(missing)} 个村：{'、'.join(missing)}。" if missing else ""
 
     @property
     def copies_failed(self) -> list[tuple[Path, str]]:

@@ -108,7 +108,8 @@ def validate(inputs: Iterable[str | Path], villages: str | Path | None = None, a
     writable([], [*files, villages], "校验", copies=targets.values())
     result = _check(files, skipped, village_list(villages), False, targets, progress)
     _say(progress, len(files) + 1, len(files) + 1, "校验完成")
-    return Checked(inputs=paths, files=files, skipped=skipped, merged=result, period=given)
+    return Checked(inputs=paths, files=files, skipped=skipped, merged=result, period=given,
+                   copies_dir=Path(annotate_dir) if annotate_to is None and annotate_dir is not None else None)
 
 
 @job
@@ -238,7 +239,7 @@ def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None,
     path, filled = _township(result, township, False, template, None)
     _say(progress, len(files) + 1, len(files) + 1, "演示完成")
     merged = Merged(outputs={"乡镇汇总": path}, inputs=[bundled.examples_dir()], files=files, skipped=skipped,
-                    merged=result, township=path, filled=filled)
+                    merged=result, township=path, filled=filled, copies_dir=copies)
     return Demo({"村工会报表模板": made, "退回各村的标注副本": copies, "乡镇汇总": path}, merged)
 
 

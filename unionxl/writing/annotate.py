@@ -7,6 +7,7 @@ they were, and the input file is only read. .xlsx/.xlsm are annotated in place o
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import math
@@ -21,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..errors import UserError
-from . import marks
+from . import marks, printing
 
 from ..reading import safety
 from ..checks.findings import ERROR, Finding
@@ -35,7 +36,7 @@ ISSUES_SHEET = "问题清单"
 AUTHOR = "unionxl"
 FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
 SEVERITY_LABEL = {ERROR: "错误", "warning": "警告"}
-COLUMNS = (("序号", 6), ("级别", 6), ("位置", 16), ("字段", 14), ("填写内容", 22), ("问题及修改方法", 70), ("代码", 20))
+COLUMNS = (("序号", 5), ("级别", 5), ("位置", 14), ("字段", 10), ("填写内容", 16), ("问题及修改方法", 40), ("代码", 20))
 
 
 class AnnotateError(UserError):
@@ -73,7 +74,7 @@ def annotate(report: FileReport, out: str | Path, data: bytes | None = None) -> 
     if kind == "xlsx" and src.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             wb = load_workbook(io.BytesIO(data), keep_vba=src.suffix.lower() == ".xlsm", keep_links=True)
-            return _write(wb, report.findings, out, {}, source)
+            return _write(wb, report.findings, out, {}, source, issues_title(report))
         except (OutputLocked, AnnotateError):
             raise
         except MemoryError:
@@ -87,16 +88,17 @@ def annotate(report: FileReport, out: str | Path, data: bytes | None = None) -> 
     values = out.with_suffix(".xlsx")
     if values != out and values.exists() and marks.read(values) is None:  # a name nobody checked: never over a user's file
         raise AnnotateError(f"无法生成标注副本：{values.name} 已存在，且不是 unionxl 写的标注副本。")
-    return _write(wb, report.findings, values, names, source)
+    return _write(wb, report.findings, values, names, source, issues_title(report))
 
 
-def _write(wb: Workbook, findings: list[Finding], out: Path, names: dict[str, str], source: str) -> Path:
-    """Mark ``wb`` and save it to ``out``; ``source`` is the sha256 of the file it was made from."""
+def _write(wb: Workbook, findings: list[Finding], out: Path, names: dict[str, str], source: str, title: str) -> Path:
+    """Mark ``wb`` and save it to ``out``; ``source`` is the sha256 of the file it was made from, ``title``
+    that of 问题清单."""
     if ISSUES_SHEET in wb.sheetnames:  # a file annotated before and sent back again
         del wb[ISSUES_SHEET]
     escape_control_characters(wb)
     _mark_cells(wb, findings, names)
-    _issues_sheet(wb, findings, names)
+    _issues_sheet(wb, findings, names, title)
     marks.mark_openpyxl(wb, marks.ANNOTATED, source)
 
     def save(tmp: Path) -> None:
@@ -191,35 +193,66 @@ def _target(ws, row: int, col: int):
     return cell
 
 
-def _issues_sheet(wb: Workbook, findings: list[Finding], names: dict[str, str]) -> None:
+def issues_title(report: FileReport) -> str:
+    """The title of a copy's 问题清单: village, report period (as the cover gives them) and 问题清单."""
+    start, end = report.cover.get("period_start"), report.cover.get("period_end")
+    period = ""
+    if isinstance(start, dt.date) and isinstance(end, dt.date):
+        same = start.year == end.year
+        period = f"{start.year}年{start.month}月—{'' if same else f'{end.year}年'}{end.month}月"
+    return " ".join(t for t in (report.village or "", period, ISSUES_SHEET) if t)
+
+
+HEAD_ROW = 2  # row 1 is the title
+
+
+def _issues_sheet(wb: Workbook, findings: list[Finding], names: dict[str, str], title: str) -> None:
+    """问题清单: a title, one row per finding, each tall enough for its wrapped message; A4 one page wide,
+    the code (for machines) in a hidden column outside the printed area."""
     ws = wb.create_sheet(ISSUES_SHEET)
-    for col, (title, width) in enumerate(COLUMNS, start=1):
-        ws.cell(1, col, title).font = Font(bold=True)
-        ws.column_dimensions[ws.cell(1, col).column_letter].width = width
+    shown = len(COLUMNS) - 1  # the code column is not printed
+    set_value(ws.cell(1, 1), title)  # the village's name as typed: text, never a formula
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, end_row=1, start_column=1, end_column=shown)
+    ws.row_dimensions[1].height = 24
+    for col, (label, width) in enumerate(COLUMNS, start=1):
+        ws.cell(HEAD_ROW, col, label).font = Font(bold=True)
+        ws.column_dimensions[ws.cell(HEAD_ROW, col).column_letter].width = width
+    ws.column_dimensions[ws.cell(HEAD_ROW, len(COLUMNS)).column_letter].hidden = True
+    top = Alignment(wrap_text=True, vertical="top")
     for i, f in enumerate(findings, start=1):
-        row = i + 1
+        row = HEAD_ROW + i
         values = (i, SEVERITY_LABEL[f.severity], f.location, f.field, f.value, f.message, f.code)
         for col, value in enumerate(values, start=1):
-            set_value(ws.cell(row, col), None if value is None else value if isinstance(value, int) else str(value))
+            cell = ws.cell(row, col)
+            set_value(cell, None if value is None else value if isinstance(value, int) else str(value))
+            cell.alignment = top
         ws.cell(row, 2).fill = FILLS[f.severity]
-        ws.cell(row, 6).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = printing.row_height(
+            [(str(v), w) for v, (_, w) in zip(values[:shown], COLUMNS) if v is not None])
         sheet = names.get(f.sheet, f.sheet)
         if sheet in wb.sheetnames and f.cell and _inside(f.row, f.col):
             link = ws.cell(row, 3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{f.cell}", display=f.location)
             link.font = Font(color="0563C1", underline="single")
     if not findings:
-        ws.cell(2, 1, "未发现问题。")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{max(1, len(findings)) + 1}"
+        ws.cell(HEAD_ROW + 1, 1, "未发现问题。")
+    last = HEAD_ROW + max(1, len(findings))
+    ws.freeze_panes = ws.cell(HEAD_ROW + 1, 1).coordinate
+    ws.auto_filter.ref = f"A{HEAD_ROW}:{ws.cell(HEAD_ROW, len(COLUMNS)).column_letter}{last}"
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = False
     wb.active = wb.sheetnames.index(ISSUES_SHEET)
     ws.sheet_view.tabSelected = True
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # narrow enough to stay at 8 pt or more
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    for side, inches in printing.MARGINS.items():
+        setattr(ws.page_margins, side, inches)
+    ws.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW}"
+    ws.print_area = f"A1:{ws.cell(HEAD_ROW, shown).column_letter}{last}"
+    ws.oddFooter.center.text = f"{ISSUES_SHEET}  第 &P 页 / 共 &N 页"
 
 
 _BAD_TITLE = re.compile(r"[\\*?:/\[\]]")

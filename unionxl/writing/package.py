@@ -204,9 +204,14 @@ class Package:
             if sheet.layout.autofilter:
                 names.append(f'<{p}definedName name="_xlnm._FilterDatabase" localSheetId="{at}" hidden="1">'
                              f"{escape(_quote(sheet.name))}!$A$1:${last}$1</{p}definedName>")
+            if sheet.layout.printed_columns:
+                names.append(f'<{p}definedName name="_xlnm.Print_Area" localSheetId="{at}">{escape(_quote(sheet.name))}'
+                             f"!$A$1:${_column(sheet.layout.printed_columns)}${max(sheet.rows, 1)}</{p}definedName>")
             if sheet.layout.print_titles:
+                cols = sheet.layout.title_columns
+                titles = f"{_quote(sheet.name)}!$A:${_column(cols)}," if cols else ""
                 names.append(f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="{at}">'
-                             f"{escape(_quote(sheet.name))}!$1:$1</{p}definedName>")
+                             f"{escape(titles + _quote(sheet.name))}!$1:$1</{p}definedName>")
         xml = _insert_before_close(xml, "sheets", "".join(entries))
         if not names:
             return xml

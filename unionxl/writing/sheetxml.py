@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from ..checks.findings import column_letter
+from .printing import MARGINS
 from .styles import MAIN, escape
 
 _PLAIN_TEXT = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
@@ -85,7 +86,13 @@ class Layout:
     autofilter: bool = False  # on the header row (row 1)
     print_titles: bool = False  # row 1 repeated on every printed page
     footer: str = ""  # centre footer, Excel's header/footer codes (&P, &N)
-    landscape: bool = True  # A4 landscape, one page wide
+    landscape: bool = True  # A4 landscape (else no page set-up: a sheet nobody prints)
+    fit_width: bool = True  # one page wide; else printed at ``scale`` %, pages across then down
+    scale: int = 100
+    title_columns: int = 0  # the first columns repeated on every page across
+    row_breaks: tuple[int, ...] = ()  # a printed page ends after each of these rows
+    portrait: bool = False  # A4 portrait instead of landscape
+    printed_columns: int = 0  # only the first columns are printed (0: all); the others are for machines
     hidden: str = ""  # "" or "veryHidden"
     compact: bool = False  # cells without their reference (it is optional): for sheets people do not read
 
@@ -123,7 +130,7 @@ class SheetStream:
         lay = self.layout
         parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                  f'<worksheet xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">']
-        if lay.landscape:
+        if lay.landscape and lay.fit_width:
             parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
         parts.append(f'<dimension ref="A1:{column_letter(columns)}{rows}"/>')
         fr, fc = lay.freeze
@@ -148,11 +155,15 @@ class SheetStream:
         parts = ["</sheetData>"]
         if lay.autofilter:
             parts.append(f'<autoFilter ref="A1:{self.refs[-1]}1"/>')
-        parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+        parts.append("<pageMargins " + " ".join(f'{side}="{inches}"' for side, inches in MARGINS.items()) + "/>")
         if lay.landscape:
-            parts.append('<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>')
+            fit = ' fitToWidth="1" fitToHeight="0"' if lay.fit_width else f' scale="{lay.scale}" pageOrder="overThenDown"'
+            parts.append(f'<pageSetup paperSize="9"{fit} orientation="{"portrait" if lay.portrait else "landscape"}"/>')
         if lay.footer:
             parts.append(f"<headerFooter><oddFooter>{escape(lay.footer)}</oddFooter></headerFooter>")
+        if lay.row_breaks:
+            parts.append(f'<rowBreaks count="{len(lay.row_breaks)}" manualBreakCount="{len(lay.row_breaks)}">'
+                         + "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in lay.row_breaks) + "</rowBreaks>")
         parts.append("</worksheet>")
         return "".join(parts)
 
@@ -180,9 +191,12 @@ class SheetStream:
             return f'<c r="{ref}"{attr or self.date_attr}><v>{number}</v></c>'
         return f'<c r="{ref}"{attr} t="inlineStr">{inline_text(str(value))}</c>'
 
-    def row(self, values: list[Any], attrs: list[str]) -> None:
-        """The next row: ``values[c]`` in column c with the ``s`` attribute ``attrs[c]``."""
+    def row(self, values: list[Any], attrs: list[str], height: float | None = None) -> None:
+        """The next row: ``values[c]`` in column c with the ``s`` attribute ``attrs[c]``; ``height`` in pt
+        for a row of wrapped text (Excel does not fit the height of a row it did not write itself)."""
         self.number += 1
+        if height is not None:
+            return self._slow(self.number, values, attrs, f' ht="{height:g}" customHeight="1"')
         if attrs is not self.last_attrs:  # rows mostly share one list of attributes
             self.last_attrs = attrs
             self.last_shapes = self.shapes.setdefault(tuple(attrs), {})
@@ -247,11 +261,11 @@ class SheetStream:
         return (f'<row r="%s">{"".join(parts)}</row>', operator.itemgetter(*slots) if len(slots) > 1 else
                 (lambda full: (full[0],)), _picker(texts), tuple(dates), tuple(decimals))
 
-    def _slow(self, number: int, values: list[Any], attrs: list[str]) -> None:
+    def _slow(self, number: int, values: list[Any], attrs: list[str], height: str = "") -> None:
         r = str(number)
         texts = "|".join([v for v in values if v.__class__ is str])
         plain = _PLAIN_TEXT.search if "_x" in texts or _SUSPECT.search(texts) else _nothing  # one search a row
-        parts = [f'<row r="{r}">']
+        parts = [f'<row r="{r}"{height}>']
         add = parts.append
         for ref, value, attr in zip(self.refs, values, attrs):
             kind = value.__class__
@@ -265,7 +279,7 @@ class SheetStream:
                     add(f'<c r="{ref}{r}"{attr}/>')
             else:
                 add(self._cell(ref + r, value, attr))
-        if len(parts) > 1:
+        if len(parts) > 1 or height:
             add("</row>")
             self._add("".join(parts))
 

@@ -64,7 +64,8 @@ def validate(ws: Workspace, opts: Options) -> Callable[[Task], str]:
         with ws.lock:
             ws.checked, ws.last = checked, "checked"
         failed = f"{len(checked.copies_failed)} 个文件未能生成标注副本。" if checked.copies_failed else ""
-        return f"校验完成：收到 {len(checked.files)} 个文件，{checked.tally()}。{failed}{checked.period_note()}"
+        return (f"校验完成：收到 {len(checked.files)} 个文件，{checked.tally()}。{checked.missing_note()}{failed}"
+                f"{checked.clean_note()}{checked.period_note()}")
 
     return run
 
@@ -79,7 +80,8 @@ def merge(ws: Workspace, opts: Options) -> Callable[[Task], str]:
         with ws.lock:
             ws.merged, ws.summarised, ws.last = merged, None, "merged"
         locked = "（已设打开密码）" if opts.password else ""
-        return f"合并完成：{merged.tally()}。可下载乡镇汇总{locked}，或点“生成汇总”。{merged.period_note()}"
+        return (f"合并完成：{merged.tally()}。{merged.missing_note()}可下载乡镇汇总{locked}，或点“生成汇总”。"
+                f"{merged.period_note()}")
 
     return run
 

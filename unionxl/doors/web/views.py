@@ -83,8 +83,8 @@ def _status(checked: Checked) -> tuple[Table, Table]:
 
 def _files(ws: Workspace, checked: Checked) -> list[dict[str, Any]]:
     return [{"index": i, "file": ws.shown(r.path), "village": r.village or "", "readable": r.readable,
-             "error": r.error or "", "errors": r.errors, "warnings": r.warnings, "copy": r.annotated is not None,
-             "copy_error": r.annotate_error or ""} for i, r in enumerate(checked.reports)]
+             "error": r.error or "", "errors": r.errors, "warnings": r.warnings, "copied": r.annotated is not None,
+             "copy_error": r.annotate_error or "", "clean": r.readable and not r.findings} for i, r in enumerate(checked.reports)]
 
 
 def _findings(checked: Checked) -> list[Finding]:
@@ -100,7 +100,8 @@ def batch(ws: Workspace) -> Batch | None:
     status, others = _status(checked)
     findings = _findings(checked)
     merged = isinstance(checked, Merged)
-    notes = [n for n in (checked.period_note(), *(checked.messages if merged else ())) if n]
+    notes = [n for n in (checked.missing_note(), checked.clean_note(), checked.period_note(),
+                         *(checked.messages if merged else ())) if n]
     return Batch(kind="合并" if merged else "校验", tally=checked.tally(), notes=notes, status=status, others=others,
                  files=[] if merged else _files(ws, checked), findings=findings,
                  villages=sorted({f.village for f in findings if f.village}),
