@@ -11,11 +11,11 @@ import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..writing.annotate import AnnotateError, annotate, output_name
 from .isolation import Crashed, run_each
 from ..reading.reader import ReadError, is_panic, load
 from ..checks.validate import FileReport, validate_file
 from ..reading.villages import VillageList
+from ..writing.outputs import output_name
 from ..writing.xlsxio import OutputLocked
 
 
@@ -30,6 +30,8 @@ def check(path: Path, villages: VillageList | None, annotate_to: Path | None, ke
             return FileReport(path, error=exc.reason)
         report = validate_file(path, villages, data)
         if annotate_to is not None and report.readable:
+            from ..writing.annotate import AnnotateError, annotate  # openpyxl: only for marked-up copies
+
             try:
                 report.annotated = annotate(report, annotate_to, data)
             except (AnnotateError, OutputLocked) as exc:

@@ -10,6 +10,7 @@ Every stage (scan, merge, the township workbook, the summary) is called from one
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from .. import bundled
@@ -17,21 +18,19 @@ from ..merging.merge import MergeResult
 from ..merging.merge import merge as merge_files
 from ..reading.inbox import scan
 from ..reading.villages import VillageList
-from ..summary.fill import FillReport, summary_output, write_summary
-from ..summary.pdf import PdfUnavailable, export_pdf
-from ..summary.indicators import Dataset
-from ..writing.readback import read_dataset
-from ..summary.template import write_summary_template
-from ..doors.excelbook import build_excel_workbook
-from ..writing.annotate import output_name
-from ..writing.outputs import with_extension
-from ..writing.template import TEMPLATE_NAME, write_template
-from ..writing.township import write_township
+from ..writing.outputs import output_name, with_extension
 from .batch import annotation_targets
 from .errors import UserError, job
 from .inputs import period as checked_period
 from .inputs import township_output, village_list, with_period, workbooks, writable
 from .results import Checked, Demo, Merged, Period, Progress, Received, Summarised, Written
+
+if TYPE_CHECKING:
+    from ..summary.fill import FillReport
+    from ..summary.indicators import Dataset
+
+# The writers (openpyxl, XlsxWriter) are imported by the jobs that write: `unionxl validate` and the
+# buttons' import stay free of them (bench/peers.py measures start-up).
 
 COPIES_FOLDER = "退回各村"  # where the demo writes its marked-up copies
 
@@ -127,16 +126,22 @@ def merge(inputs: Iterable[str | Path], output: str | Path, villages: str | Path
 def _township(result: MergeResult, out: Path, mask: bool, template: Path | None,
               password: str | None) -> tuple[Path, FillReport | None]:
     """The one call of the township writer."""
+    from ..writing.township import write_township
+
     return write_township(result, out, mask, template, password)
 
 
 def _dataset(township: Path) -> Dataset:
     """The one read of a township workbook's data."""
+    from ..writing.readback import read_dataset
+
     return read_dataset(township)
 
 
 def _pdf(summary: Path) -> tuple[Path | None, str | None]:
     """The summary as PDF, or why not (LibreOffice absent or failing: the .xlsx stands)."""
+    from ..summary.pdf import PdfUnavailable, export_pdf
+
     try:
         return export_pdf(summary), None
     except PdfUnavailable as exc:
@@ -149,6 +154,8 @@ def summarise(township: str | Path, output: str | Path | None = None, template: 
     """Fill the summary template (default the bundled one) from a township workbook written by
     :func:`merge`; ``output`` defaults to ``<township>_汇总表.xlsx``; ``pdf`` also exports a PDF
     (through LibreOffice); ``period`` replaces the covers' period (each end where given)."""
+    from ..summary.fill import summary_output, write_summary
+
     township = Path(township)
     given = checked_period(period)
     if not township.is_file():
@@ -176,6 +183,9 @@ def summarise(township: str | Path, output: str | Path | None = None, template: 
 @job
 def write_templates(folder: str | Path = ".", progress: Progress | None = None) -> Written:
     """The village template (村工会报表模板.xlsx) and the summary template (乡镇汇总模板.xlsx) in ``folder``."""
+    from ..summary.template import write_summary_template
+    from ..writing.template import write_template
+
     folder = Path(folder)
     village = write_template(folder)
     _say(progress, 1, 2, village.name)
@@ -188,6 +198,8 @@ def write_templates(folder: str | Path = ".", progress: Progress | None = None) 
 def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None) -> Demo:
     """The main job on the bundled examples: the template, the 13 villages validated (marked-up copies
     in ``folder/退回各村``) and merged by the bundled village list into ``folder/乡镇汇总.xlsx``."""
+    from ..writing.template import TEMPLATE_NAME, write_template
+
     folder = Path(folder)
     township, copies = folder / "乡镇汇总.xlsx", folder / COPIES_FOLDER
     village_path, template = bundled.village_list(), bundled.summary_template()
@@ -207,6 +219,8 @@ def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None) 
 @job
 def excel_workbook(output: str | Path | None = None, progress: Progress | None = None) -> Written:
     """The macro-enabled workbook with the buttons (default ``workbooks/乡镇工会汇总.xlsm``)."""
+    from ..doors.excelbook import build_excel_workbook
+
     path = build_excel_workbook(output)
     _say(progress, 1, 1, path.name)
     return Written({"带按钮的工作簿": path})

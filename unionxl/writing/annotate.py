@@ -27,7 +27,7 @@ from ..reading import safety
 from ..checks.findings import ERROR, Finding
 from ..reading.reader import ReadError, load, open_book, parsing
 from ..checks.validate import FileReport
-from .outputs import OutputError
+from .outputs import OutputError, output_name
 from .vml import unique_shape_ids
 from .xlsxio import ILLEGAL, OutputLocked, atomic_write, set_value
 
@@ -40,20 +40,6 @@ COLUMNS = (("序号", 6), ("级别", 6), ("位置", 16), ("字段", 14), ("填�
 
 class AnnotateError(UserError):
     """No marked-up copy could be written; the message is one Chinese line."""
-
-
-NAME_BYTES = 250  # most file systems allow 255 bytes for a name
-
-
-def output_name(path: Path) -> str:
-    """File name of the annotated copy: same stem, 已标注, .xlsx unless the input was .xlsm;
-    the stem shortened when the name would be too long for the file system."""
-    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
-    tail = f"_已标注{suffix}"
-    stem = path.stem
-    while len((stem + tail).encode()) > NAME_BYTES:
-        stem = stem[:-1]
-    return f"{stem}{tail}"
 
 
 def annotate(report: FileReport, out: str | Path, data: bytes | None = None) -> Path:
