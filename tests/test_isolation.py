@@ -25,7 +25,8 @@ from openpyxl import load_workbook
 from unionxl.doors import cli
 
 from unionxl.jobs import isolation
-from unionxl.writing.annotate import AnnotateError, annotate, output_name
+from unionxl.writing.annotate import AnnotateError, annotate
+from unionxl.writing.outputs import output_name
 from unionxl.jobs.batch import annotation_targets, check
 from unionxl.checks.validate import validate_file
 from unionxl.writing.xlsxio import TEMP_PREFIX, atomic_write

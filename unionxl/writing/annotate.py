@@ -27,7 +27,7 @@ from ..reading import safety
 from ..checks.findings import ERROR, Finding
 from ..reading.reader import ReadError, load, open_book, parsing
 from ..checks.validate import FileReport
-from .outputs import OutputError, output_name
+from .outputs import OutputError
 from .vml import unique_shape_ids
 from .xlsxio import ILLEGAL, OutputLocked, atomic_write, set_value
 
