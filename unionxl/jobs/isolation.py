@@ -218,8 +218,13 @@ class _Pool:
                     idle = self._start()
                 if idle is None:
                     break
+                try:
+                    idle.conn.send((items[pending],))
+                except OSError:  # it died between items (killed from outside): another one takes it
+                    idle.process.join()
+                    self._drop(idle)
+                    continue
                 idle.index, idle.deadline = pending, time.monotonic() + self.timeout
-                idle.conn.send((items[pending],))
                 pending = next(queued, None)
             while following in done:
                 yield done.pop(following)
