@@ -30,8 +30,7 @@ def check(path: Path, villages: VillageList | None, annotate_to: Path | None, ke
             return FileReport(path, error=exc.reason)
         report = validate_file(path, villages, data)
         if annotate_to is not None and report.readable:
-            from ..writing.annotate import AnnotateError, annotate  # openpyxl: only for marked-up copies
-
+            AnnotateError, annotate = _annotating()
             try:
                 report.annotated = annotate(report, annotate_to, data)
             except (AnnotateError, OutputLocked) as exc:
@@ -53,6 +52,13 @@ def check(path: Path, villages: VillageList | None, annotate_to: Path | None, ke
         return FileReport(path, error=f"{what}，文件可能已损坏或被篡改，请让村里重新保存后发送。")
 
 
+def _annotating():
+    """The marked-up copy's writer, imported on first need (it brings openpyxl: 0.2 s)."""
+    from ..writing.annotate import AnnotateError, annotate
+
+    return AnnotateError, annotate
+
+
 def check_all(
     paths: list[Path],
     villages: VillageList | None = None,
@@ -64,6 +70,8 @@ def check_all(
 
     ``annotate_to`` maps a path to its marked-up copy (see :func:`annotation_targets`)."""
     targets = annotate_to or {}
+    if targets:
+        _annotating()  # imported once here, before the workers fork, rather than in each worker
     items = [(p, targets.get(p)) for p in paths]
     for done, ((path, _), result) in enumerate(zip(items, run_each(_check, items, villages, keep_rows)), start=1):
         if isinstance(result, Crashed):
