@@ -339,6 +339,14 @@ def test_a_worker_that_aborts_or_hangs_costs_only_its_item():
     assert slow[0] is None and isinstance(slow[1], isolation.Crashed) and "秒" in slow[1].reason
 
 
+def test_items_queued_behind_a_crash_go_to_another_worker():
+    # a worker has the next item waiting in its pipe; when it dies, that item is not lost
+    items = ["a", "abort", "b", "c", "abort", "d", "e", "f"]
+    results = list(isolation.run_each(_abort, items, workers=2))
+    assert [r for r in results if not isinstance(r, isolation.Crashed)] == ["a", "b", "c", "d", "e", "f"]
+    assert [i for i, r in enumerate(results) if isinstance(r, isolation.Crashed)] == [1, 4]
+
+
 def _allocate(megabytes):
     return len(bytearray(megabytes * 1024 * 1024))
 

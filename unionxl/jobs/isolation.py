@@ -20,7 +20,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any, TypeVar
 
@@ -160,8 +161,8 @@ def run_each(function: Callable[..., T], items: Iterable[Any], *args: Any, worke
 class _Worker:
     process: Any
     conn: Any
-    index: int | None = None  # the item it works on
-    deadline: float = 0.0
+    tasks: deque[int] = field(default_factory=deque)  # items sent, in order: the first is being worked on
+    deadline: float = 0.0  # for the first
 
 
 def _serve(conn, function: Callable[..., Any], args: tuple[Any, ...], megabytes: int) -> None:
@@ -187,14 +188,19 @@ def _serve(conn, function: Callable[..., Any], args: tuple[Any, ...], megabytes:
 
 
 class _Pool:
-    """Worker processes fed one item at a time through a pipe each; no polling: the parent waits
-    on the pipes and the processes' sentinels, with the nearest deadline as timeout."""
+    """Worker processes fed through a pipe each, ``AHEAD`` items at a time (the next one waits in the
+    pipe while the parent reads a result: no worker idles meanwhile). No polling: the parent waits on
+    the pipes and the processes' sentinels, with the nearest deadline as timeout. The items queued
+    behind one that kills its worker go to another worker."""
+
+    AHEAD = 2
 
     def __init__(self, function: Callable[..., Any], args: tuple[Any, ...], size: int, timeout: float) -> None:
         self.function, self.args, self.size, self.timeout = function, args, size, timeout
         self.workers: list[_Worker] = []
         self.megabytes = _worker_megabytes()
         self.context = _context()
+        self.queue: deque[int] = deque()
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
@@ -206,26 +212,30 @@ class _Pool:
         self.workers.append(worker)
         return worker
 
+    def _worker(self) -> _Worker | None:
+        """The worker to send the next item to: an idle one, a new one, else one with room in its pipe."""
+        idle = next((w for w in self.workers if not w.tasks), None)
+        if idle is None and len(self.workers) < self.size:
+            idle = self._start()
+        return idle or min((w for w in self.workers if len(w.tasks) < self.AHEAD), key=lambda w: len(w.tasks),
+                           default=None)
+
     def run(self, items: list[Any]) -> Iterator[Any]:
         done: dict[int, Any] = {}
-        queued = iter(range(len(items)))
+        self.queue = deque(range(len(items)))
         following = 0
-        pending = next(queued, None)
         while following < len(items):
-            while pending is not None:  # hand out items to idle workers, starting workers as needed
-                idle = next((w for w in self.workers if w.index is None), None)
-                if idle is None and len(self.workers) < self.size:
-                    idle = self._start()
-                if idle is None:
-                    break
+            while self.queue and (worker := self._worker()) is not None:
+                index = self.queue[0]
                 try:
-                    idle.conn.send((items[pending],))
-                except OSError:  # it died between items (killed from outside): another one takes it
-                    idle.process.join()
-                    self._drop(idle)
+                    worker.conn.send((items[index],))
+                except OSError:  # it died between items (killed from outside): another one takes them
+                    self._lost(worker)
                     continue
-                idle.index, idle.deadline = pending, time.monotonic() + self.timeout
-                pending = next(queued, None)
+                self.queue.popleft()
+                if not worker.tasks:
+                    worker.deadline = time.monotonic() + self.timeout
+                worker.tasks.append(index)
             while following in done:
                 yield done.pop(following)
                 following += 1
@@ -233,10 +243,9 @@ class _Pool:
                 self._wait(done)
 
     def _wait(self, done: dict[int, Any]) -> None:
-        busy = [w for w in self.workers if w.index is not None]
-        now = time.monotonic()
+        busy = [w for w in self.workers if w.tasks]
         ready = set(wait([x for w in busy for x in (w.conn, w.process.sentinel)],
-                         max(0.0, min(w.deadline for w in busy) - now)))
+                         max(0.0, min(w.deadline for w in busy) - time.monotonic())))
         for w in busy:
             if w.conn in ready:
                 try:
@@ -244,21 +253,24 @@ class _Pool:
                 except (EOFError, OSError):  # died while sending
                     ready.add(w.process.sentinel)
                 else:
-                    done[w.index] = value if status == "ok" else _failed(status, value)
-                    w.index = None
+                    done[w.tasks.popleft()] = value if status == "ok" else _failed(status, value)
+                    w.deadline = time.monotonic() + self.timeout
                     continue
             if w.process.sentinel in ready:
                 w.process.join()
-                done[w.index] = _died(w.process.exitcode)
-                self._drop(w)
+                done[w.tasks.popleft()] = _died(w.process.exitcode)
+                self._lost(w)
             elif time.monotonic() >= w.deadline:
                 w.process.kill()
                 w.process.join()
-                done[w.index] = Crashed(f"处理超过 {self.timeout:.0f} 秒仍未完成，已停止（文件可能异常）；"
-                                        "可设置 UNIONXL_FILE_TIMEOUT。")
-                self._drop(w)
+                done[w.tasks.popleft()] = Crashed(f"处理超过 {self.timeout:.0f} 秒仍未完成，已停止（文件可能异常）；"
+                                                  "可设置 UNIONXL_FILE_TIMEOUT。")
+                self._lost(w)
 
-    def _drop(self, worker: _Worker) -> None:
+    def _lost(self, worker: _Worker) -> None:
+        """A dead worker: the items it had not started go back to the front of the queue."""
+        worker.process.join()
+        self.queue.extendleft(reversed(worker.tasks))
         worker.conn.close()
         self.workers.remove(worker)
 
@@ -266,7 +278,7 @@ class _Pool:
         """Idle workers are told to end, busy ones (the caller stopped early) killed; all waited for."""
         for w in self.workers:
             try:
-                if w.index is None:
+                if not w.tasks:
                     w.conn.send(None)
                 else:
                     w.process.kill()
