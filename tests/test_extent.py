@@ -44,6 +44,23 @@ def test_far_references_are_read_by_the_fast_path():
     assert fast(b'<row r="1"><c r="AB123456"/></row>') == (123_456, 28)
 
 
+def _rows(numbers, letters: str = "ABC") -> bytes:
+    return b"".join(b'<row r="%d">' % n + b"".join(b'<c r="%s%d" t="s"><v>0</v></c>' % (c.encode(), n)
+                                                    for c in letters) + b"</row>" for n in numbers)
+
+
+def test_six_digit_rows_are_bounded_by_their_largest_whatever_the_order_and_chunks():
+    # ordinary tags of rows 100,000 on are bounded in bulk: the largest row counts wherever it is
+    in_order = _rows(range(99_990, 100_400))
+    hidden = _rows([100_001, 654_321, 100_002, 100_003])  # the largest before the last
+    for size in (3, 97, 1 << 20):
+        assert fast(in_order, size) == (100_399, 26)
+        assert fast(hidden, size) == (654_321, 26)
+    assert fast(_rows([150_000], "A") + b'<row r="150001"><c r="AB150001"/></row>') == (150_001, 28)
+    with pytest.raises(extent.Unusual):  # an unusual tag after the six-digit ones is still seen
+        fast(_rows([100_000, 100_001]) + b"<c><v>1</v></c>")
+
+
 @pytest.mark.parametrize("cell", [
     b"<c><v>1</v></c>",  # no r
     b'<c t="s" r="A1"><v>1</v></c>',  # r not first

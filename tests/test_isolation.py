@@ -25,7 +25,8 @@ from openpyxl import load_workbook
 from unionxl.doors import cli
 
 from unionxl.jobs import isolation
-from unionxl.writing.annotate import AnnotateError, annotate, output_name
+from unionxl.writing.annotate import AnnotateError, annotate
+from unionxl.writing.outputs import output_name
 from unionxl.jobs.batch import annotation_targets, check
 from unionxl.checks.validate import validate_file
 from unionxl.writing.xlsxio import TEMP_PREFIX, atomic_write
@@ -340,6 +341,14 @@ def test_a_worker_that_aborts_or_hangs_costs_only_its_item():
     assert isinstance(results[1], isolation.Crashed) and "SIGABRT" in results[1].reason
     slow = list(isolation.run_each(time.sleep, [0, 30], timeout=1))
     assert slow[0] is None and isinstance(slow[1], isolation.Crashed) and "秒" in slow[1].reason
+
+
+def test_items_queued_behind_a_crash_go_to_another_worker():
+    # a worker has the next item waiting in its pipe; when it dies, that item is not lost
+    items = ["a", "abort", "b", "c", "abort", "d", "e", "f"]
+    results = list(isolation.run_each(_abort, items, workers=2))
+    assert [r for r in results if not isinstance(r, isolation.Crashed)] == ["a", "b", "c", "d", "e", "f"]
+    assert [i for i, r in enumerate(results) if isinstance(r, isolation.Crashed)] == [1, 4]
 
 
 def _allocate(megabytes):

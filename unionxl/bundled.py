@@ -27,6 +27,7 @@ def examples_dir() -> Path:
 
 
 VILLAGE_LIST = "寨阳乡村名单.xlsx"
+WORKBOOK_NAME = "乡镇工会汇总.xlsm"  # the macro-enabled workbook with the buttons (doors/excelbook.py)
 
 
 def village_list() -> Path:

@@ -15,14 +15,13 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import Progress
 
 from .. import __version__, jobs
 from ..errors import UserError
 from ..jobs.errors import NoWorkbooks
 from .process import prepare
 from .clicn import ChineseGroup
-from .excelbook import WORKBOOK_NAME
+from ..bundled import WORKBOOK_NAME
 from .report import (CleanStream, make_console, safe, show_copies, show_folders, show_indicators, show_merge, show_notes,
                      show_messages, show_outputs, show_report, show_seed, show_skipped)
 from .report import show_compare
@@ -71,7 +70,12 @@ class Unionxl(ChineseGroup):
 @contextmanager
 def progress_bar(what: str) -> Iterator[Callable[[int, int, str], None]]:
     """A job's progress on stderr while it runs (nothing when stderr is not a terminal)."""
-    with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
+    if not sys.stderr.isatty():  # rich.progress is 50 ms of imports: only where it shows
+        yield lambda done, total, _: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(what, total=None)
         yield lambda done, total, _: bar.update(task, completed=done, total=total)
 

@@ -38,7 +38,7 @@ from .panel import BUTTONS, INPUTS, ISSUES_SHEET, OPS, RESULTS, STATUS_SHEET, SU
 from ..writing.outputs import with_extension
 from ..writing.xlsxio import atomic_write
 
-WORKBOOK_NAME = "乡镇工会汇总.xlsm"
+WORKBOOK_NAME = bundled.WORKBOOK_NAME
 CONF_SHEET = "xlwings.conf"
 SAMPLE_MODULE = "Module1"  # the quickstart's sample macro, replaced by ours
 CREATED = dt.datetime(2024, 1, 1)  # fixed, so two builds are identical

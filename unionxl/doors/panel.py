@@ -18,12 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-
 from ..errors import UserError
 from ..schema.fields import Date
-from ..checks.findings import Invalid
+from ..checks.findings import Invalid, column_letter
 from ..writing.xlsxio import ILLEGAL
 
 OPS = "操作"
@@ -168,6 +165,8 @@ def write_table(sheet, header: list[str], rows: list[list[Any]]) -> None:
 
 def copy_sheet(source: Path, name: str, sheet) -> None:
     """Replace ``sheet``'s contents by the values and number formats of sheet ``name`` of ``source``."""
+    from openpyxl import load_workbook  # the buttons' import stays free of openpyxl (bench/peers.py)
+
     wb = load_workbook(source, read_only=True)
     try:
         grid = [[(c.value, c.number_format) for c in row] for row in wb[name].iter_rows()]
@@ -190,7 +189,7 @@ def _write_grid(sheet, rows: Grid) -> None:
         for i in range(1, len(formats) + 1):
             if i == len(formats) or formats[i] != formats[start]:
                 if formats[start] not in (None, "General"):
-                    letter = get_column_letter(col + 1)
+                    letter = column_letter(col + 1)
                     sheet.range(f"{letter}{start + 1}:{letter}{i}").number_format = formats[start]
                 start = i
 

@@ -11,11 +11,11 @@ import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..writing.annotate import AnnotateError, annotate, output_name
 from .isolation import Crashed, run_each
 from ..reading.reader import ReadError, is_panic, load
 from ..checks.validate import FileReport, validate_file
 from ..reading.villages import VillageList
+from ..writing.outputs import output_name
 from ..writing.xlsxio import OutputLocked
 
 
@@ -32,6 +32,7 @@ def check(path: Path, villages: VillageList | None, annotate_to: Path | None, ke
             return FileReport(path, error=exc.reason)
         report = validate_file(path, villages, data)
         if annotate_to is not None and report.readable and (clean or report.findings):
+            AnnotateError, annotate = _annotating()
             try:
                 report.annotated = annotate(report, annotate_to, data)
             except (AnnotateError, OutputLocked) as exc:
@@ -53,6 +54,13 @@ def check(path: Path, villages: VillageList | None, annotate_to: Path | None, ke
         return FileReport(path, error=f"{what}，文件可能已损坏或被篡改，请让村里重新保存后发送。")
 
 
+def _annotating():
+    """The marked-up copy's writer, imported on first need (it brings openpyxl: 0.2 s)."""
+    from ..writing.annotate import AnnotateError, annotate
+
+    return AnnotateError, annotate
+
+
 def check_all(
     paths: list[Path],
     villages: VillageList | None = None,
@@ -65,6 +73,8 @@ def check_all(
     ``annotate_to`` maps a path to its marked-up copy (see :func:`annotation_targets`: :class:`Targets`
     write copies only of files with findings; a plain mapping writes them all)."""
     targets = annotate_to or {}
+    if targets:
+        _annotating()  # imported once here, before the workers fork, rather than in each worker
     clean = getattr(targets, "clean", True)
     items = [(p, targets.get(p), clean) for p in paths]
     for done, ((path, _, _), result) in enumerate(zip(items, run_each(_check, items, villages, keep_rows)), start=1):

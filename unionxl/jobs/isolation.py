@@ -2,10 +2,11 @@
 
 python-calamine can abort the whole process (a failed allocation is ``abort()`` in Rust) or
 panic; openpyxl can run out of memory on a file the checks let through. :func:`run_each`
-calls a function once per item in a pool of worker processes (pebble's, which survives a
-worker's death and stops a task that runs too long) and yields, in order, each result or a
-:class:`Crashed` with one Chinese sentence. Each worker caps its own memory where the OS
-allows, and dies with the process that started it.
+calls a function once per item in worker processes (forked on Linux: they start in
+milliseconds, with the imports done) and yields, in order, each result or a :class:`Crashed`
+with one Chinese sentence: a worker that dies or runs too long costs its item, and a new one
+takes the next. Each worker caps its own memory where the OS allows, and dies with the process
+that started it. The parent never polls: it waits on the workers' pipes and sentinels.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from typing import Any, TypeVar
-
-from pebble import ProcessExpired, ProcessPool
 
 from ..reading import safety
 
@@ -142,34 +143,162 @@ def run_each(function: Callable[..., T], items: Iterable[Any], *args: Any, worke
     """``function(item, *args)`` for every item, each in a worker process; results in order.
 
     A worker that dies (abort, segfault, the memory cap) or takes longer than ``timeout``
-    seconds gives a :class:`Crashed` for its item; the pool starts a new worker and goes on.
+    seconds gives a :class:`Crashed` for its item; a new worker takes the next item. Workers
+    (at most one per core, one per item) start on first need and serve item after item.
     """
     items = list(items)
     if not items:
         return
     timeout = _seconds() if timeout is None else timeout
-    count = max(1, min(workers or os.cpu_count() or 1, len(items)))
-    pool = ProcessPool(max_workers=count, initializer=_start_worker, initargs=(_worker_megabytes(),),
-                       context=_context())
+    pool = _Pool(function, args, max(1, min(workers or os.cpu_count() or 1, len(items))), timeout)
     try:
-        futures = [pool.schedule(function, args=(item, *args), timeout=timeout) for item in items]
-        for future in futures:
-            yield _outcome(future, timeout)
-        pool.close()
+        yield from pool.run(items)
     finally:
         pool.stop()
-        pool.join()
 
 
-def _outcome(future, timeout: float) -> Any:
-    try:
-        return future.result()
-    except FutureTimeout:
-        return Crashed(f"处理超过 {timeout:.0f} 秒仍未完成，已停止（文件可能异常）；可设置 UNIONXL_FILE_TIMEOUT。")
-    except ProcessExpired as exc:
-        return Crashed(f"读取时程序异常退出（{_signal_name(exc.exitcode)}），文件可能已损坏、被篡改或太大，"
-                       "请让村里用 Excel 或 WPS 重新保存后发送。")
-    except MemoryError:
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    tasks: deque[int] = field(default_factory=deque)  # items sent, in order: the first is being worked on
+    deadline: float = 0.0  # for the first
+
+
+def _serve(conn, function: Callable[..., Any], args: tuple[Any, ...], megabytes: int) -> None:
+    """A worker's loop: an item in, ``("ok", result)`` or why not out; ``None`` ends it."""
+    _start_worker(megabytes)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            reply: tuple[str, Any] = ("ok", function(task[0], *args))
+        except MemoryError:
+            reply = ("memory", None)
+        except Exception as exc:
+            reply = ("error", type(exc).__name__)
+        try:
+            conn.send(reply)
+        except Exception as exc:  # the result could not be pickled: nothing was sent yet
+            conn.send(("error", type(exc).__name__))
+
+
+class _Pool:
+    """Worker processes fed through a pipe each, ``AHEAD`` items at a time (the next one waits in the
+    pipe while the parent reads a result: no worker idles meanwhile). No polling: the parent waits on
+    the pipes and the processes' sentinels, with the nearest deadline as timeout. The items queued
+    behind one that kills its worker go to another worker."""
+
+    AHEAD = 2
+
+    def __init__(self, function: Callable[..., Any], args: tuple[Any, ...], size: int, timeout: float) -> None:
+        self.function, self.args, self.size, self.timeout = function, args, size, timeout
+        self.workers: list[_Worker] = []
+        self.megabytes = _worker_megabytes()
+        self.context = _context()
+        self.queue: deque[int] = deque()
+
+    def _start(self) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(child, self.function, self.args, self.megabytes),
+                                       daemon=True)
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self.workers.append(worker)
+        return worker
+
+    def _worker(self) -> _Worker | None:
+        """The worker to send the next item to: an idle one, a new one, else one with room in its pipe."""
+        idle = next((w for w in self.workers if not w.tasks), None)
+        if idle is None and len(self.workers) < self.size:
+            idle = self._start()
+        return idle or min((w for w in self.workers if len(w.tasks) < self.AHEAD), key=lambda w: len(w.tasks),
+                           default=None)
+
+    def run(self, items: list[Any]) -> Iterator[Any]:
+        done: dict[int, Any] = {}
+        self.queue = deque(range(len(items)))
+        following = 0
+        while following < len(items):
+            while self.queue and (worker := self._worker()) is not None:
+                index = self.queue[0]
+                try:
+                    worker.conn.send((items[index],))
+                except OSError:  # it died between items (killed from outside): another one takes them
+                    self._lost(worker)
+                    continue
+                self.queue.popleft()
+                if not worker.tasks:
+                    worker.deadline = time.monotonic() + self.timeout
+                worker.tasks.append(index)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+            if following < len(items):
+                self._wait(done)
+
+    def _wait(self, done: dict[int, Any]) -> None:
+        busy = [w for w in self.workers if w.tasks]
+        ready = set(wait([x for w in busy for x in (w.conn, w.process.sentinel)],
+                         max(0.0, min(w.deadline for w in busy) - time.monotonic())))
+        for w in busy:
+            if w.conn in ready:
+                try:
+                    status, value = w.conn.recv()
+                except (EOFError, OSError):  # died while sending
+                    ready.add(w.process.sentinel)
+                else:
+                    done[w.tasks.popleft()] = value if status == "ok" else _failed(status, value)
+                    w.deadline = time.monotonic() + self.timeout
+                    continue
+            if w.process.sentinel in ready:
+                w.process.join()
+                done[w.tasks.popleft()] = _died(w.process.exitcode)
+                self._lost(w)
+            elif time.monotonic() >= w.deadline:
+                w.process.kill()
+                w.process.join()
+                done[w.tasks.popleft()] = Crashed(f"处理超过 {self.timeout:.0f} 秒仍未完成，已停止（文件可能异常）；"
+                                                  "可设置 UNIONXL_FILE_TIMEOUT。")
+                self._lost(w)
+
+    def _lost(self, worker: _Worker) -> None:
+        """A dead worker: the items it had not started go back to the front of the queue."""
+        worker.process.join()
+        self.queue.extendleft(reversed(worker.tasks))
+        worker.conn.close()
+        self.workers.remove(worker)
+
+    def stop(self) -> None:
+        """Idle workers are told to end, busy ones (the caller stopped early) killed; all waited for."""
+        for w in self.workers:
+            try:
+                if not w.tasks:
+                    w.conn.send(None)
+                else:
+                    w.process.kill()
+            except OSError:
+                w.process.kill()
+        for w in self.workers:
+            w.process.join(5)
+            if w.process.exitcode is None:
+                w.process.kill()
+                w.process.join()
+            w.conn.close()
+        self.workers = []
+
+
+def _died(code: int | None) -> Crashed:
+    return Crashed(f"读取时程序异常退出（{_signal_name(code)}），文件可能已损坏、被篡改或太大，"
+                   "请让村里用 Excel 或 WPS 重新保存后发送。")
+
+
+def _failed(status: str, name: str | None) -> Crashed:
+    if status == "memory":
         return Crashed("文件太大，内存不足，无法读取。")
-    except Exception as exc:  # the function's own failure, or its result could not be sent back
-        return Crashed(f"处理时出错（{type(exc).__name__}），文件可能已损坏。")
+    return Crashed(f"处理时出错（{name}），文件可能已损坏。")  # the function's own failure, or an unpicklable result

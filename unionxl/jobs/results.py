@@ -13,16 +13,18 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..checks.findings import ERROR, Finding
 from ..checks.validate import FileReport
 from ..merging.merge import MergeResult
 from ..reading.inbox import folders
 from ..schema.registers import MEMBERS, REGISTERS
-from ..summary.fill import FillReport
 from ..merging import levels, tables
 from ..periods import Comparison
+
+if TYPE_CHECKING:
+    from ..summary.fill import FillReport  # openpyxl: imported where a summary is filled
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what was just done)
 Period = tuple[dt.date | None, dt.date | None]  # (start, end); None where not given
@@ -227,13 +229,19 @@ class Merged(Checked):
         return 1 if result.unknown or any(r.errors for r in merged) or left_out else 0
 
 
+def _empty_fill() -> FillReport:
+    from ..summary.fill import FillReport
+
+    return FillReport()
+
+
 @dataclass
 class Summarised(Written):
     """A summary filled from a township workbook (what 生成汇总 and ``unionxl summary`` show)."""
 
     township: Path | None = None
     summary: Path | None = None
-    filled: FillReport = field(default_factory=FillReport)
+    filled: FillReport = field(default_factory=_empty_fill)
     pdf: Path | None = None
     pdf_error: str | None = None  # why no PDF was written (asked for, LibreOffice absent or failed)
 

@@ -12,40 +12,34 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import bundled
+from ..exporting.form import available, find
+from ..merging import levels
 from ..merging.merge import MergeResult
 from ..merging.merge import merge as merge_files
-from ..merging import levels
 from ..merging.rollup import roll_up
+from ..periods import compare as compare_periods
+from ..periods.aid import parse_caps
 from ..reading.inbox import scan
 from ..reading.villages import VillageList
 from ..schema.reporter import Reporter
-from ..summary.fill import FillReport, summary_output, write_summary
-from ..summary.pdf import PdfUnavailable, export_pdf
-from ..summary.indicators import Dataset
-from ..writing.readback import read_dataset
-from ..summary.template import write_summary_template
-from ..doors.excelbook import build_excel_workbook
-from ..writing.annotate import output_name
-from ..writing.outputs import with_extension
-from ..writing.template import TEMPLATE_NAME, write_template
-from ..writing.township import write_township
+from ..writing.outputs import output_name, same_file, with_extension
 from .batch import annotation_targets
-from .rollup import merged_workbooks
 from .errors import UserError, job
 from .inputs import period as checked_period
 from .inputs import township_output, village_list, with_period, workbooks, writable
-from ..periods import compare as compare_periods
-from ..periods.aid import parse_caps
-from ..writing.changes import OUTPUT_NAME as CHANGES_NAME, write_changes
-from ..writing.outputs import same_file
 from .periods import load_both
-from .results import Compared
-from .results import Checked, Demo, Merged, Period, Progress, Received, Summarised, Written
-from .results import Exported
-from ..exporting.export import fill, write_form
-from ..exporting.form import available, find
+from .results import Checked, Compared, Demo, Exported, Merged, Period, Progress, Received, Summarised, Written
+from .rollup import merged_workbooks
+
+if TYPE_CHECKING:
+    from ..summary.fill import FillReport
+    from ..summary.indicators import Dataset
+
+# The writers (openpyxl, XlsxWriter) are imported by the jobs that write: `unionxl validate` and the
+# buttons' import stay free of them (bench/peers.py measures start-up).
 
 COPIES_FOLDER = "退回各村"  # where the demo writes its marked-up copies
 
@@ -160,16 +154,22 @@ def _reporter(given: Reporter | None, listed: VillageList | None, result: MergeR
 def _township(result: MergeResult, out: Path, mask: bool, template: Path | None,
               password: str | None) -> tuple[Path, FillReport | None]:
     """The one call of the township writer."""
+    from ..writing.township import write_township
+
     return write_township(result, out, mask, template, password)
 
 
 def _dataset(township: Path) -> Dataset:
     """The one read of a township workbook's data."""
+    from ..writing.readback import read_dataset
+
     return read_dataset(township)
 
 
 def _pdf(summary: Path) -> tuple[Path | None, str | None]:
     """The summary as PDF, or why not (LibreOffice absent or failing: the .xlsx stands)."""
+    from ..summary.pdf import PdfUnavailable, export_pdf
+
     try:
         return export_pdf(summary), None
     except PdfUnavailable as exc:
@@ -184,6 +184,8 @@ def summarise(township: str | Path, output: str | Path | None = None, template: 
     :func:`merge`; ``output`` defaults to ``<township>_汇总表.xlsx``; ``pdf`` also exports a PDF
     (through LibreOffice); ``period`` replaces the covers' period (each end where given); ``reporter``
     replaces the details the merge kept (each one where given)."""
+    from ..summary.fill import summary_output, write_summary
+
     township = Path(township)
     given = checked_period(period)
     if not township.is_file():
@@ -212,6 +214,9 @@ def summarise(township: str | Path, output: str | Path | None = None, template: 
 @job
 def write_templates(folder: str | Path = ".", progress: Progress | None = None) -> Written:
     """The village template (村工会报表模板.xlsx) and the summary template (乡镇汇总模板.xlsx) in ``folder``."""
+    from ..summary.template import write_summary_template
+    from ..writing.template import write_template
+
     folder = Path(folder)
     village = write_template(folder)
     _say(progress, 1, 2, village.name)
@@ -225,6 +230,8 @@ def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None,
          reporter: Reporter | None = None) -> Demo:
     """The main job on the bundled examples: the template, the 13 villages validated (marked-up copies
     in ``folder/退回各村``) and merged by the bundled village list into ``folder/乡镇汇总.xlsx``."""
+    from ..writing.template import TEMPLATE_NAME, write_template
+
     folder = Path(folder)
     township, copies = folder / "乡镇汇总.xlsx", folder / COPIES_FOLDER
     village_path, template = bundled.village_list(), bundled.summary_template()
@@ -246,6 +253,8 @@ def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None,
 @job
 def excel_workbook(output: str | Path | None = None, progress: Progress | None = None) -> Written:
     """The macro-enabled workbook with the buttons (default ``workbooks/乡镇工会汇总.xlsm``)."""
+    from ..doors.excelbook import build_excel_workbook
+
     path = build_excel_workbook(output)
     _say(progress, 1, 1, path.name)
     return Written({"带按钮的工作簿": path})
@@ -259,6 +268,8 @@ def compare(last: str | Path, this: str | Path, output: str | Path | None = None
     :func:`merge`, or two submissions of one village), written to ``output`` (default ``变动情况.xlsx``;
     a folder: that name inside it). ``aid_caps``: ``["生活救助=3000", "5000"]`` or a mapping, a person's
     yearly aid cap per type (a bare amount: all types together)."""
+    from ..writing.changes import OUTPUT_NAME as CHANGES_NAME, write_changes
+
     last, this = Path(last), Path(this)
     caps = parse_caps(aid_caps)
     out = Path(output) if output is not None else Path(CHANGES_NAME)
@@ -283,6 +294,8 @@ def export_form(form: str | Path, township: str | Path, output: str | Path | Non
     """The members of a township workbook (of ``villages`` only, when given) in the layout of ``form``
     (a bundled form's name, see :func:`forms`, or a form file's path), written to ``output`` (default
     ``<township>_<form>.xlsx`` beside it)."""
+    from ..exporting.export import fill, write_form
+
     layout = find(form)
     township = Path(township)
     out = township.with_name(f"{township.stem}_{layout.name}.xlsx") if output is None else Path(output)

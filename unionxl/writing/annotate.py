@@ -43,20 +43,6 @@ class AnnotateError(UserError):
     """No marked-up copy could be written; the message is one Chinese line."""
 
 
-NAME_BYTES = 250  # most file systems allow 255 bytes for a name
-
-
-def output_name(path: Path) -> str:
-    """File name of the annotated copy: same stem, 已标注, .xlsx unless the input was .xlsm;
-    the stem shortened when the name would be too long for the file system."""
-    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
-    tail = f"_已标注{suffix}"
-    stem = path.stem
-    while len((stem + tail).encode()) > NAME_BYTES:
-        stem = stem[:-1]
-    return f"{stem}{tail}"
-
-
 def annotate(report: FileReport, out: str | Path, data: bytes | None = None) -> Path:
     """Write the marked-up copy of ``report.path`` to ``out``; returns the path written.
 

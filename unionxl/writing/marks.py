@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from defusedxml import ElementTree
-from openpyxl.packaging.custom import StringProperty
 
 KIND = "unionxl输出"
 SOURCE = "unionxl原文件SHA256"
@@ -59,6 +58,8 @@ def sha256(path: str | Path) -> str:
 
 def mark_openpyxl(wb, kind: str, source: str = "") -> None:
     """Mark an openpyxl workbook (annotated copy), replacing an older unionxl mark it may carry."""
+    from openpyxl.packaging.custom import StringProperty  # only where openpyxl is in use already
+
     props = wb.custom_doc_props
     for name in (KIND, SOURCE):
         if name in props.names:

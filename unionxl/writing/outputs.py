@@ -32,6 +32,20 @@ class WrongExtension(OutputError):
     pass
 
 
+NAME_BYTES = 250  # most file systems allow 255 bytes for a name
+
+
+def output_name(path: Path) -> str:
+    """File name of the annotated copy: same stem, 已标注, .xlsx unless the input was .xlsm;
+    the stem shortened when the name would be too long for the file system."""
+    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+    tail = f"_已标注{suffix}"
+    stem = path.stem
+    while len((stem + tail).encode()) > NAME_BYTES:
+        stem = stem[:-1]
+    return f"{stem}{tail}"
+
+
 # Extensions of other file types: an output named so is refused rather than renamed.
 KNOWN_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".xltx", ".xltm", ".ods", ".et", ".ett", ".csv", ".txt",
                     ".tsv", ".pdf", ".json", ".doc", ".docx", ".wps", ".zip", ".rar", ".7z", ".html", ".htm", ".xml"}

@@ -10,12 +10,13 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from openpyxl.cell.cell import Cell
-from openpyxl.workbook import Workbook
+from typing import TYPE_CHECKING, Any
 
 from . import outputs
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.workbook import Workbook
 
 # Characters openpyxl refuses in cell text (XML 1.0 control characters).
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
