@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from ..checks.findings import ERROR
-from ..summary.indicators import SCALARS
+from ..summary.indicators import REPORTING, SCALARS
 from ..merging import levels
 from ..merging.merge import unknown_reason
 from ..schema.registers import REGISTERS
@@ -149,12 +149,17 @@ def show_merge(console: Console, checked: Checked) -> None:
 
 
 def show_indicators(console: Console, values: dict) -> None:
-    table = RichTable(title="主要指标")
+    """The figures (who reports them on one line under the table: 填报单位 … 报送日期)."""
+    table = RichTable(title=f"{safe(values.get('标题') or '')} 主要指标".strip())
     table.add_column("指标")
     table.add_column("数值", justify="right")
     for name, shown in indicator_lines(values):
         table.add_row(name, safe(shown))
     console.print(table)
+    who = [f"{i.name}：{safe(str(values[i.name]))}" for i in SCALARS if i.section == REPORTING and i.name != "标题"
+           and values.get(i.name)]
+    if who:
+        console.print("  ".join(who))
 
 
 def show_seed(console: Console, values: dict) -> None:
@@ -173,9 +178,12 @@ def show_seed(console: Console, values: dict) -> None:
 
 
 def indicator_lines(values: dict) -> list[tuple[str, str]]:
-    """(indicator, its value as shown: 1,234.00 元, 93.3%, 580 人) for every scalar indicator."""
+    """(indicator, its value as shown: 1,234.00 元, 93.3%, 580 人) for every scalar indicator but who
+    reports them (the 报送 section)."""
     lines = []
     for indicator in SCALARS:
+        if indicator.section == REPORTING:
+            continue
         value = values.get(indicator.name)
         if indicator.kind == "money":
             shown = f"{value:,.2f} 元"

@@ -130,8 +130,11 @@ class Checked(Written):
 
     @property
     def clean(self) -> list[str]:
-        """The villages (file names where the cover names none) whose file has no findings."""
-        return list(dict.fromkeys(r.village or r.path.name for r in self.reports if r.readable and not r.findings))
+        """The villages (file names where the cover names none) whose file has no findings, in list order."""
+        units = self.merged.units if self.merged is not None else []
+        order = {id(e.report): i for i, e in enumerate(units) if e.report is not None}
+        reports = sorted(self.reports, key=lambda r: order.get(id(r), len(order)))
+        return list(dict.fromkeys(r.village or r.path.name for r in reports if r.readable and not r.findings))
 
     def clean_note(self) -> str:
         """「无问题的村（未生成标注副本）：…」 when copies went to a folder and some files needed none, else ""."""

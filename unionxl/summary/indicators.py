@@ -214,13 +214,16 @@ def _reporter_scalars() -> list[Indicator]:
     """Who reports the summary upward (:class:`~unionxl.schema.reporter.Reporter`): the title names the
     township; the report date is the day of filling unless given."""
     return [
-        Indicator("标题", "报送", "text", lambda ds: ds.reporter.title),
-        Indicator("填报单位", "报送", "text", lambda ds: ds.reporter.unit),
-        Indicator("单位负责人", "报送", "text", lambda ds: ds.reporter.head),
-        Indicator("填表人", "报送", "text", lambda ds: ds.reporter.preparer),
-        Indicator("联系电话", "报送", "text", lambda ds: ds.reporter.phone),
-        Indicator("报送日期", "报送", "date", lambda ds: ds.reporter.report_date or dt.date.today()),
+        Indicator("标题", REPORTING, "text", lambda ds: ds.reporter.title),
+        Indicator("填报单位", REPORTING, "text", lambda ds: ds.reporter.unit),
+        Indicator("单位负责人", REPORTING, "text", lambda ds: ds.reporter.head),
+        Indicator("填表人", REPORTING, "text", lambda ds: ds.reporter.preparer),
+        Indicator("联系电话", REPORTING, "text", lambda ds: ds.reporter.phone),
+        Indicator("报送日期", REPORTING, "date", lambda ds: ds.reporter.report_date or dt.date.today()),
     ]
+
+
+REPORTING = "报送"  # the section of who reports the figures: no figure itself
 
 
 SCALARS: tuple[Indicator, ...] = (*_scalars(), *_work_scalars(), *_reporter_scalars())
