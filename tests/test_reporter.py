@@ -88,7 +88,7 @@ def test_the_township_workbook_fills_the_details_and_keeps_them_for_summary(demo
     assert values["标题"] == "寨阳乡工会工作统计汇总表"
     assert (values["填报单位"], values["单位负责人"], values["填表人"], values["联系电话"]) == \
         ("寨阳乡总工会", "龙海生", "石秀兰", "0743-5261238")
-    assert values["报送日期"].date() == dt.date.today() and values["未报送村"] in (None, "")
+    assert values["报送日期"].date() == dt.date.today() and values["未报送村"] == "无"
     assert read_dataset(demo).reporter == ZHAIYANG  # the data part (#reporter) carries them
     done = jobs.summarise(demo, tmp_path / "汇总表.xlsx")
     again = named(done.summary)
@@ -123,7 +123,7 @@ def test_the_villages_that_did_not_report_are_named(tmp_path):
                 VillageStatus("寨阳乡本级", status="未报送", own=True)]
     scalars, _ = compute(Dataset(villages))
     assert scalars["报送村数"] == 1 and scalars["未报送村"] == "坪朗村、补点村"  # 本级 is no village
-    assert compute(Dataset(villages[:1]))[0]["未报送村"] == ""
+    assert compute(Dataset(villages[:1]))[0]["未报送村"] == "无"  # all reported
 
 
 def test_a_template_without_a_name_says_so(tmp_path):

@@ -139,8 +139,8 @@ def _scalars() -> list[Indicator]:
         Indicator("应报村数", "组织", "count", lambda ds: sum(not v.own for v in ds.villages), "个"),
         Indicator("报送村数", "组织", "count", lambda ds: sum(not v.own and v.status != "未报送" for v in ds.villages),
                   "个"),
-        Indicator("未报送村", "组织", "text",
-                  lambda ds: "、".join(v.name for v in ds.villages if not v.own and v.status == "未报送")),
+        Indicator("未报送村", "组织", "text",  # 无 on paper: a blank could be a line left unfilled
+                  lambda ds: "、".join(v.name for v in ds.villages if not v.own and v.status == "未报送") or "无"),
         Indicator("会员总数", "会员", "count", lambda ds: len(_members(ds)), "人"),
         Indicator("女会员数", "会员", "count", lambda ds: sum(map(_female, _members(ds))), "人"),
         Indicator("女会员占比", "会员", "ratio",
