@@ -348,7 +348,7 @@ def test_validate_writes_status_counts_and_tables(book):
 def test_validate_writes_marked_up_copies_when_asked(book, tmp_path):
     book.fill(退回文件夹=tmp_path / "退回")
     press("校验")
-    assert "标注副本 2 个在：" in book.value("状态") and "无问题的村（未生成标注副本）：中黄村、" in book.value("状态")
+    assert "标注副本 2 个在：" in book.value("状态") and "无问题的村（未生成标注副本）：坪朗村、补点村、中黄村、" in book.value("状态")
     assert (tmp_path / "退回" / "排兄村_已标注.xlsx").is_file()  # a file with findings
     assert not (tmp_path / "退回" / "中黄村工会_已标注.xlsx").exists()  # a file without any: no copy
 
