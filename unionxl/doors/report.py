@@ -17,7 +17,6 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from ..checks.findings import ERROR
-from ..summary.indicators import SCALARS
 from ..merging import levels
 from ..merging.merge import unknown_reason
 from ..schema.registers import REGISTERS
@@ -52,8 +51,9 @@ class CleanStream:
 
 
 def make_console() -> Console:
-    """Rich output; wide enough for Chinese file names when printing to a pipe or a file."""
-    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+    """Rich output; wide enough for Chinese file names when printing to a pipe or a file; emoji codes
+    (:smile:) in a village's text are printed as typed (and rich's table of them is not imported)."""
+    return Console(highlight=False, emoji=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 
 def show_report(console: Console, report: FileReport) -> None:
@@ -174,6 +174,8 @@ def show_seed(console: Console, values: dict) -> None:
 
 def indicator_lines(values: dict) -> list[tuple[str, str]]:
     """(indicator, its value as shown: 1,234.00 元, 93.3%, 580 人) for every scalar indicator."""
+    from ..summary.indicators import SCALARS  # the summary's modules: not for a plain validate
+
     lines = []
     for indicator in SCALARS:
         value = values.get(indicator.name)
