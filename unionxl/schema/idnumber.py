@@ -129,19 +129,31 @@ class IdNumber(FieldType):
         return {"type": "textLength", "operator": "equal", "formula1": "18"}
 
 
+# 统一社会信用代码 (GB 32100-2015): 18 characters of this alphabet (no I O S V Z), the first 8 digits,
+# the last a check character; python-stdnum's cn.uscc, written out (importing it costs 40 ms, see above)
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_CREDIT = re.compile(f"[0-9]{{8}}[{CREDIT_ALPHABET}]{{10}}")
+_CREDIT_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]")
+
+
+def credit_check_char(first17: str) -> str:
+    """The GB 32100 check character for the first 17 characters of a 统一社会信用代码."""
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    return CREDIT_ALPHABET[(31 - total) % 31]
+
+
 class CreditCode(FieldType):
-    """统一社会信用代码 (GB 32100-2015), checked with python-stdnum."""
+    """统一社会信用代码 (GB 32100-2015): its format and check character."""
 
     name = "credit_code"
     number_format = "@"
 
     def convert(self, raw, notes=None):
-        from stdnum.cn import uscc  # stdnum.util imports pydoc and ssl: only where a credit code is read
-
-        try:
-            return uscc.validate(re.sub(r"\s", "", clean_text(raw)).upper())
-        except Exception:
-            raise Invalid("bad-credit-code") from None
+        code = _CREDIT_SEPARATORS.sub("", clean_text(raw)).upper()
+        if not _CREDIT.fullmatch(code) or code[17] != credit_check_char(code):
+            raise Invalid("bad-credit-code")
+        return code
 
     def validation(self):
         return {"type": "textLength", "operator": "equal", "formula1": "18"}
