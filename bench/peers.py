@@ -9,7 +9,8 @@ for unionxl), timed from spawn to exit; its peak RSS is ``ru_maxrss`` from ``os.
 child and the workers it waited for). Each round runs a group's commands in a rotated order;
 the table gives medians of ``--rounds`` rounds (at least 3) and each one's ratio to the group's
 baseline. Peers are in the ``bench`` extra: ``pip install -e .[bench]``. A peer that is not
-installed is left out of the table.
+installed is left out of the table. Each unionxl measured is first compiled to ``.pyc`` files, as a pip
+install does (``--no-compile``: as it is; with PYTHONDONTWRITEBYTECODE set, compiled on every start).
 
 Groups (baseline first):
 - validate N rows: a bare python-calamine read of every sheet; pandas (calamine engine) and
