@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -66,3 +67,29 @@ def test_merge_names_the_villages_that_sent_nothing(tmp_path):
     missing = [n for n in read_villages(bundled.village_list()).names if n not in ("小坪村", "排兄村", "寨阳乡本级")]
     assert f"未报送 {len(missing)} 个村：{'、'.join(missing)}。" in result.output, result.output
     assert "未报送 0" not in result.output and "寨阳乡本级" not in result.output.split("未报送 ")[-1]
+
+
+# Modules a one-file `unionxl validate` must not import, in the parent or the worker (start-up, issue 19): the
+# writers, the roll-up, the periods and the summary (other jobs), stdnum's util (pydoc, ssl), rapidfuzz
+# (names not found exactly), olefile (old binary formats) and rich's emoji table.
+NOT_FOR_VALIDATE = ("openpyxl", "xlsxwriter", "unionxl.merging.rollup", "unionxl.periods", "unionxl.summary.indicators",
+                    "unionxl.exporting.form", "stdnum.util", "pydoc", "ssl", "rapidfuzz", "olefile", "rich._emoji_codes")
+
+
+def test_validating_one_file_imports_only_what_it_needs():
+    from unionxl import bundled
+
+    example = next(bundled.examples_dir().glob("*.xlsx"))
+    script = ("import sys; before = set(sys.modules)\n"
+              "from pathlib import Path; from unionxl.jobs.batch import check\n"  # what a worker imports
+              "assert check(Path(sys.argv[1]), None, None, False).readable\n"
+              "sys.argv = ['unionxl', 'validate', sys.argv[1]]\n"
+              "from unionxl.doors.cli import run\n"
+              "try:\n    run()\nexcept SystemExit:\n    pass\n"
+              "print('IMPORTED', sorted(set(sys.modules) - before))")
+    out = subprocess.run([sys.executable, "-c", script, str(example)], capture_output=True, text=True, timeout=120)
+    assert "错误 0 条" in out.stdout, out.stdout + out.stderr
+    last = out.stdout.splitlines()[-1]
+    assert last.startswith("IMPORTED "), out.stdout + out.stderr
+    imported = ast.literal_eval(last.removeprefix("IMPORTED "))
+    assert [m for m in imported if any(m == n or m.startswith(n + ".") for n in NOT_FOR_VALIDATE)] == []

@@ -762,3 +762,24 @@ def test_a_date_pasted_as_its_excel_day_number_is_read_with_a_warning():
     assert Date().convert(40909, notes) == dt.date(2012, 1, 1) and [n.code for n in notes] == ["date-serial"]
     assert Date().monthly().convert(32911.0, []) == dt.date(1990, 2, 7).replace(day=1)
     assert Date().convert(20121101) == dt.date(2012, 11, 1)  # YYYYMMDD typed as a number is no day number
+
+
+def test_check_characters_and_areas_agree_with_python_stdnum():
+    """The ID check digit, the credit code's check character and the area table, read without importing
+    python-stdnum (start-up), give what python-stdnum's own functions give."""
+    import random
+
+    from stdnum import numdb
+
+    from unionxl.schema.idnumber import CREDIT_ALPHABET, _areas, credit_check_char, id_check_char
+
+    rng = random.Random(19)
+    for _ in range(2000):
+        body = "".join(rng.choice("0123456789") for _ in range(17))
+        assert id_check_char(body) == ric.calc_check_digit(body + "0")
+        code = body[:8] + "".join(rng.choice(CREDIT_ALPHABET) for _ in range(9))
+        assert credit_check_char(code) == uscc.calc_check_digit(code)
+    table = numdb.get("cn/loc")
+    listed = {area for area in (f"{n:06d}" for n in range(110000, 830000))
+              if sum(len(part) for part, _ in table.info(area)) == 6 and table.info(area)[-1][1]}
+    assert _areas() == listed and len(listed) > 3000

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from stdnum.cn import uscc
 
 from . import sample_work
 from .bundled import VILLAGE_LIST
 from .schema.fields import id_check_char
+from .schema.idnumber import CREDIT_ALPHABET, credit_check_char
 from .writing.template import build_workbook
 from .writing.xlsxio import atomic_save
 
@@ -121,8 +121,8 @@ class Generator:
 
     def credit_code(self, kind: str = "91") -> str:
         """A valid 统一社会信用代码: 91 a company, 81 a union."""
-        body = f"{kind}{TOWNSHIP_CODE[:6]}MA4L" + "".join(self.rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(5))
-        return body + uscc.calc_check_digit(body)
+        body = f"{kind}{TOWNSHIP_CODE[:6]}MA4L" + "".join(self.rng.choice(CREDIT_ALPHABET) for _ in range(5))
+        return body + credit_check_char(body)
 
     def member(self, village: str, p: Person) -> dict[str, Any]:
         age = 2012 - p.birth.year

@@ -17,7 +17,6 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from ..checks.findings import ERROR
-from ..summary.indicators import REPORTING, SCALARS
 from ..merging import levels
 from ..merging.merge import unknown_reason
 from ..schema.registers import REGISTERS
@@ -52,8 +51,9 @@ class CleanStream:
 
 
 def make_console() -> Console:
-    """Rich output; wide enough for Chinese file names when printing to a pipe or a file."""
-    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+    """Rich output; wide enough for Chinese file names when printing to a pipe or a file; emoji codes
+    (:smile:) in a village's text are printed as typed (and rich's table of them is not imported)."""
+    return Console(highlight=False, emoji=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 
 def show_report(console: Console, report: FileReport) -> None:
@@ -150,6 +150,8 @@ def show_merge(console: Console, checked: Checked) -> None:
 
 def show_indicators(console: Console, values: dict) -> None:
     """The figures (who reports them on one line under the table: 填报单位 … 报送日期)."""
+    from ..summary.indicators import REPORTING, SCALARS  # the summary's modules: not for a plain validate
+
     table = RichTable(title=f"{safe(values.get('标题') or '')} 主要指标".strip())
     table.add_column("指标")
     table.add_column("数值", justify="right")
@@ -180,6 +182,8 @@ def show_seed(console: Console, values: dict) -> None:
 def indicator_lines(values: dict) -> list[tuple[str, str]]:
     """(indicator, its value as shown: 1,234.00 元, 93.3%, 580 人) for every scalar indicator but who
     reports them (the 报送 section)."""
+    from ..summary.indicators import REPORTING, SCALARS  # the summary's modules: not for a plain validate
+
     lines = []
     for indicator in SCALARS:
         if indicator.section == REPORTING:

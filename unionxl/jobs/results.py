@@ -21,9 +21,9 @@ from ..merging.merge import MergeResult
 from ..reading.inbox import folders
 from ..schema.registers import MEMBERS, REGISTERS
 from ..merging import levels, tables
-from ..periods import Comparison
 
 if TYPE_CHECKING:
+    from ..periods import Comparison  # the comparison's modules: imported by the compare job
     from ..summary.fill import FillReport  # openpyxl: imported where a summary is filled
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what was just done)

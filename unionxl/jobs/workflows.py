@@ -15,13 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import bundled
-from ..exporting.form import available, find
 from ..merging import levels
 from ..merging.merge import MergeResult
 from ..merging.merge import merge as merge_files
-from ..merging.rollup import roll_up
-from ..periods import compare as compare_periods
-from ..periods.aid import parse_caps
 from ..reading.inbox import scan
 from ..reading.villages import VillageList
 from ..schema.reporter import Reporter
@@ -30,7 +26,6 @@ from .batch import annotation_targets
 from .errors import UserError, job
 from .inputs import period as checked_period
 from .inputs import township_output, village_list, with_period, workbooks, writable
-from .periods import load_both
 from .results import Checked, Compared, Demo, Exported, Merged, Period, Progress, Received, Summarised, Written
 from .rollup import merged_workbooks
 
@@ -38,8 +33,9 @@ if TYPE_CHECKING:
     from ..summary.fill import FillReport
     from ..summary.indicators import Dataset
 
-# The writers (openpyxl, XlsxWriter) are imported by the jobs that write: `unionxl validate` and the
-# buttons' import stay free of them (bench/peers.py measures start-up).
+# The writers (openpyxl, XlsxWriter), the roll-up, the periods' comparison and the forms are imported by
+# the jobs that use them: `unionxl validate` and the buttons' import stay free of them (bench/peers.py
+# measures start-up).
 
 COPIES_FOLDER = "退回各村"  # where the demo writes its marked-up copies
 
@@ -63,6 +59,8 @@ def _check(files: list[Path], skipped: list[tuple[Path, str]], villages: Village
         _say(progress, done, total, files[done - 1].name)
 
     if rolled:
+        from ..merging.rollup import roll_up  # the data part's reader: only for merged workbooks
+
         return roll_up(files, villages, strict, skipped, each)
     return merge_files(files, villages, strict, skipped, each, targets or None)
 
@@ -268,7 +266,10 @@ def compare(last: str | Path, this: str | Path, output: str | Path | None = None
     :func:`merge`, or two submissions of one village), written to ``output`` (default ``变动情况.xlsx``;
     a folder: that name inside it). ``aid_caps``: ``["生活救助=3000", "5000"]`` or a mapping, a person's
     yearly aid cap per type (a bare amount: all types together)."""
+    from ..periods import compare as compare_periods
+    from ..periods.aid import parse_caps
     from ..writing.changes import OUTPUT_NAME as CHANGES_NAME, write_changes
+    from .periods import load_both
 
     last, this = Path(last), Path(this)
     caps = parse_caps(aid_caps)
@@ -295,6 +296,7 @@ def export_form(form: str | Path, township: str | Path, output: str | Path | Non
     (a bundled form's name, see :func:`forms`, or a form file's path), written to ``output`` (default
     ``<township>_<form>.xlsx`` beside it)."""
     from ..exporting.export import fill, write_form
+    from ..exporting.form import find
 
     layout = find(form)
     township = Path(township)
@@ -313,4 +315,6 @@ def export_form(form: str | Path, township: str | Path, output: str | Path | Non
 
 def forms() -> list[str]:
     """The names of the bundled upstream forms ``export_form`` knows."""
+    from ..exporting.form import available
+
     return available()

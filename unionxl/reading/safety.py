@@ -21,8 +21,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import olefile
-
 from ..errors import UserError
 from . import extent
 
@@ -131,6 +129,8 @@ def _text_kind(head: bytes) -> str:
 
 
 def _ole(data: bytes, limits: Limits) -> str:
+    import olefile  # with logging: only for the old binary formats
+
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             streams = {"/".join(s) for s in ole.listdir()}

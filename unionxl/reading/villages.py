@@ -10,9 +10,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from ..schema.fields import clean_text, is_blank
 from ..schema.reporter import LABELS, Reporter
 from .reader import ReadError, header_key, open_book, parsing
@@ -123,6 +120,9 @@ class VillageList:
             if listed is not None:
                 return listed
         keys = [_key(v.name) for v in self.villages]
+        from rapidfuzz import process  # 25 ms of imports: only where a name is not found exactly
+        from rapidfuzz.distance import Levenshtein
+
         best = process.extractOne(_key(name), keys, scorer=Levenshtein.normalized_similarity, score_cutoff=0.5)
         return self.villages[best[2]] if best else None
 

@@ -8,12 +8,9 @@ Reading is defensive: a missing, empty or broken ``docProps/custom.xml`` is no m
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-
-from defusedxml import ElementTree
 
 KIND = "unionxl输出"
 SOURCE = "unionxl原文件SHA256"
@@ -37,6 +34,8 @@ def properties(path: str | Path) -> dict[str, str]:
             xml = f.read(MAX_XML + 1)
         if len(xml) > MAX_XML:
             return {}
+        from defusedxml import ElementTree  # imported where a file carries custom properties
+
         root = ElementTree.fromstring(xml)
         return {prop.get("name"): "".join(prop.itertext()).strip() for prop in root if prop.get("name")}
     except Exception:  # not a zip, no custom.xml, empty or broken XML, entity declarations
@@ -49,6 +48,8 @@ def read(path: str | Path) -> Mark | None:
 
 
 def sha256(path: str | Path) -> str:
+    import hashlib  # OpenSSL's bindings: only where a copy is marked
+
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
