@@ -66,6 +66,19 @@ def _formats(styles: Styles) -> int:
     return sum(map(len, styles.new.values()))
 
 
+def _quiet_orphan(parent: int) -> None:
+    """In the child: killed when the parent dies (kill -9 of unionxl leaves nothing running), and
+    silent (the parent reports what goes wrong, when it makes the sheet itself)."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the call
+        os._exit(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+
+
 class Ahead:
     """``sheet``'s XML made by a forked child into a file in ``folder`` (0700) while the parent goes on.
 
@@ -80,10 +93,12 @@ class Ahead:
             return
         formats = _formats(styles)
         sys.stdout.flush(), sys.stderr.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: make the XML, and exit without running the parent's clean-ups
             code = 1
             try:
+                _quiet_orphan(parent)
                 with open(self.path, "wb") as fh:
                     stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
                     sheet.write(stream)
