@@ -16,13 +16,10 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import Any, BinaryIO
 
 from .sheetxml import SheetStream
 from .styles import Styles
-
-if TYPE_CHECKING:
-    from .package import NewSheet
 
 AHEAD_ROWS = 5000  # a smaller sheet is not worth a process
 
@@ -80,13 +77,13 @@ def _quiet_orphan(parent: int) -> None:
 
 
 class Ahead:
-    """``sheet``'s XML made by a forked child into a file in ``folder`` (0700) while the parent goes on.
+    """``sheet``'s XML (a :class:`.package.NewSheet`) made by a forked child into a file in ``folder`` (0700) while the parent goes on.
 
     :meth:`copy_into` waits for it and copies it into the sheet's member; False when the parent must
     make the sheet itself (no child, the child failed, or it needed a cell format the parent lacks).
     """
 
-    def __init__(self, sheet: NewSheet, date_attr: str, styles: Styles, folder: Path) -> None:
+    def __init__(self, sheet: Any, date_attr: str, styles: Styles, folder: Path) -> None:
         self.path = folder / "ahead.xml"
         self.pid = 0
         if not sys.platform.startswith("linux") or sheet.rows < AHEAD_ROWS:
