@@ -63,12 +63,10 @@ def _formats(styles: Styles) -> int:
     return sum(map(len, styles.new.values()))
 
 
-def _quiet_orphan(parent: int) -> None:
+def _quiet_orphan(parent: int, libc: Any) -> None:
     """In the child: killed when the parent dies (kill -9 of unionxl leaves nothing running), and
     silent (the parent reports what goes wrong, when it makes the sheet itself)."""
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent died before the call
         os._exit(1)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -88,6 +86,9 @@ class Ahead:
         self.pid = 0
         if not sys.platform.startswith("linux") or sheet.rows < AHEAD_ROWS:
             return
+        import ctypes  # here: the child imports nothing (a lock another thread held at the fork stays held)
+
+        libc = ctypes.CDLL(None, use_errno=True)
         formats = _formats(styles)
         sys.stdout.flush(), sys.stderr.flush()
         parent = os.getpid()
@@ -95,7 +96,7 @@ class Ahead:
         if pid == 0:  # the child: make the XML, and exit without running the parent's clean-ups
             code = 1
             try:
-                _quiet_orphan(parent)
+                _quiet_orphan(parent, libc)
                 with open(self.path, "wb") as fh:
                     stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
                     sheet.write(stream)
