@@ -133,7 +133,7 @@ def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
         stream.row([DIGEST, digest.hexdigest()], attrs)
 
     return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden", compact=True), rows + 1, columns,
-                    write)
+                    write, ahead=True)
 
 
 _NOISE = re.compile(r"[\x00-\x1f\x7f]|_x[0-9A-Fa-f]{4}_")  # what a cell's text may lose or gain in the round trip

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from defusedxml import ElementTree
 
 from . import marks
 from ..checks.findings import column_letter
+from .parallel import Ahead, Behind
 from .sheetxml import Layout, SheetStream
 from .styles import DATE_FORMAT, MAIN, Style, Styles, escape
 
@@ -82,6 +84,7 @@ class NewSheet:
     rows: int  # the last row written (its extent)
     columns: int
     write: Callable[[SheetStream], None]
+    ahead: bool = False  # may be written by a child process while the others are (:class:`.parallel.Ahead`)
 
 
 def _quote(sheet: str) -> str:
@@ -146,16 +149,24 @@ class Package:
             added.append((part, rid, sheet))
         date_attr = self.styles.attr(Style(DATE_FORMAT))
         edited = self._edited(added, kind, title)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as z:
-            z.writestr("[Content_Types].xml", edited.pop("[Content_Types].xml"))
-            for name, data in {**self.parts, **edited}.items():
-                if name not in ("[Content_Types].xml", self.styles_part):
-                    z.writestr(name, data)
-            for part, _, sheet in added:
-                with z.open(part, "w", force_zip64=True) as fh:
-                    stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
-                    sheet.write(stream)
-                    stream.close()
+        with tempfile.TemporaryDirectory(prefix="unionxl-") as folder, \
+                zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as z:
+            early = {id(s): Ahead(s, date_attr, self.styles, Path(folder)) for _, _, s in added if s.ahead}
+            try:
+                z.writestr("[Content_Types].xml", edited.pop("[Content_Types].xml"))
+                for name, data in {**self.parts, **edited}.items():
+                    if name not in ("[Content_Types].xml", self.styles_part):
+                        z.writestr(name, data)
+                for part, _, sheet in added:
+                    with z.open(part, "w", force_zip64=True) as member, Behind(member) as fh:
+                        if sheet.ahead and early[id(sheet)].copy_into(fh):
+                            continue
+                        stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
+                        sheet.write(stream)
+                        stream.close()
+            finally:
+                for child in early.values():
+                    child.cancel()
             z.writestr(self.styles_part, self.styles.merged().encode("utf-8"))
 
     def _edited(self, added: list[tuple[str, str, NewSheet]], kind: str, title: str) -> dict[str, bytes]:

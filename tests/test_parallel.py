@@ -1,0 +1,141 @@
+"""The township write on both cores: a sheet made ahead by a forked child, or by the parent when the child
+fails, gives the same workbook; deflate in a thread raises what the member's write raises."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import sys
+import zipfile
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from unionxl.writing import marks, parallel
+from unionxl.writing.package import NewSheet, Package
+from unionxl.writing.sheetxml import Layout
+from unionxl.writing.styles import Style
+
+linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Ahead forks on Linux only")
+ROWS = [[n, f"会员{n}", "a&b <c>", dt.date(2012, 1, 1 + n % 28), Decimal("1.50"), None] for n in range(300)]
+PARENT = os.getpid()
+
+
+def _book(path, ahead_write, before_write=None):
+    package = Package(None)
+
+    def plain(stream) -> None:
+        for values in ROWS[:20]:
+            stream.row(values, [""] * 6)
+
+    sheets = [NewSheet("前", Layout([8] * 6), 20, 6, before_write or plain),
+              NewSheet("数据", Layout([], landscape=False, hidden="veryHidden", compact=True), len(ROWS), 6,
+                       ahead_write, ahead=True)]
+    package.write(path, sheets, marks.TOWNSHIP, "测试")
+    return path
+
+
+def _rows(stream) -> None:
+    for values in ROWS:
+        stream.row(values, [""] * 6)
+
+
+def _parts(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """The children forked and what each copy gave."""
+    seen = {"pids": [], "copied": []}
+    start, copy = parallel.Ahead.__init__, parallel.Ahead.copy_into
+
+    def init(self, *args):
+        start(self, *args)
+        seen["pids"].append(self.pid)
+
+    def copy_into(self, fh):
+        seen["copied"].append(copy(self, fh))
+        return seen["copied"][-1]
+
+    monkeypatch.setattr(parallel.Ahead, "__init__", init)
+    monkeypatch.setattr(parallel.Ahead, "copy_into", copy_into)
+    return seen
+
+
+@linux
+def test_a_sheet_made_by_the_child_is_the_sheet_the_parent_makes(tmp_path, monkeypatch, spy):
+    serial = _parts(_book(tmp_path / "serial.xlsx", _rows))  # fewer rows than AHEAD_ROWS: no child
+    assert spy["pids"] == [0]
+    monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
+    ahead = _parts(_book(tmp_path / "ahead.xlsx", _rows))
+    assert spy["pids"][1] > 0 and spy["copied"] == [False, True]
+    differ = [n for n in serial if serial[n] != ahead[n]]
+    assert differ == [] and list(serial) == list(ahead)
+
+
+@linux
+def test_a_child_that_fails_leaves_the_sheet_to_the_parent(tmp_path, monkeypatch, spy):
+    monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
+
+    def only_here(stream) -> None:
+        if os.getpid() != PARENT:
+            raise MemoryError("the child's share")
+        _rows(stream)
+
+    path = _book(tmp_path / "t.xlsx", only_here)
+    assert spy["pids"][0] > 0 and spy["copied"] == [False]
+    assert load_workbook(path)["数据"].max_row == len(ROWS)
+
+
+@linux
+def test_a_format_asked_for_in_the_child_is_asked_for_again_in_the_parent(tmp_path, monkeypatch, spy):
+    monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
+    package_styles = []
+
+    def bold(stream) -> None:
+        attr = package_styles[0].attr(Style(bold=True))  # a format the base has not got yet
+        for values in ROWS:
+            stream.row(values, [attr] * 6)
+
+    start = Package.__init__
+
+    def init(self, base):
+        start(self, base)
+        package_styles.append(self.styles)
+
+    monkeypatch.setattr(Package, "__init__", init)
+    path = _book(tmp_path / "t.xlsx", bold)
+    assert spy["copied"] == [False]  # the child's format would be lost with it
+    assert load_workbook(path)["数据"]["B2"].font.b
+
+
+@linux
+def test_a_write_that_fails_before_the_sheet_ends_the_child(tmp_path, monkeypatch, spy):
+    monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
+
+    def broken(stream) -> None:
+        raise ValueError("before the data")
+
+    with pytest.raises(ValueError):
+        _book(tmp_path / "t.xlsx", _rows, before_write=broken)
+    with pytest.raises(ChildProcessError):  # reaped: no zombie, nothing left running
+        os.waitpid(spy["pids"][0], os.WNOHANG)
+
+
+class Full(io.RawIOBase):
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        raise OSError(28, "No space left on device")
+
+
+def test_an_error_of_the_deflate_thread_reaches_the_writer():
+    with pytest.raises(OSError, match="No space"):
+        with parallel.Behind(Full()) as fh:
+            for _ in range(100):
+                fh.write(b"x" * 1000)
