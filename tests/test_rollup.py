@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,6 +117,12 @@ def test_the_per_township_table_and_its_header(county, townships, edited):
     assert headers(spec, ds)[0] == "乡镇" and headers(spec, read_dataset(townships["乙镇"]))[0] == "村（社区）"
     wb = load_workbook(county.township)
     assert any(row[0].value == "乡镇" and row[1].value == "报送情况" for row in wb["汇总"].iter_rows(max_col=2))
+    charts = {}
+    for path in (county.township, townships["乙镇"]):
+        with zipfile.ZipFile(path) as z:
+            charts[path] = " ".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+    assert "各乡镇会员数" in charts[county.township] and "各村会员数" not in charts[county.township]
+    assert "各村会员数" in charts[townships["乙镇"]]
 
 
 def test_the_registers_keep_township_village_and_source(county, townships):

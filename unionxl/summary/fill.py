@@ -38,7 +38,7 @@ from ..errors import UserError
 from ..writing import marks
 from ..writing.xlsxio import atomic_save, set_value
 from .grow import insert_rows
-from .indicators import SCALARS, TABLES, Dataset, TableSpec, compute, headers
+from .indicators import SCALARS, TABLES, Dataset, TableSpec, UNIT_WORDS, compute, headers
 from .template import CHARTS, FORMATS
 
 THIN = Side(style="thin", color="808080")
@@ -143,7 +143,7 @@ def fill(template: str | Path, ds: Dataset, reserved: tuple[str, ...] = ()) -> t
             _table(wb[sheet], row, col, spec, tables[spec.name], headers(spec, ds))
     for anchor, table in CHARTS.items():
         if anchor in names and table in names:
-            _chart(wb, names[anchor], names[table], table, tables[table][:-1])
+            _chart(wb, names[anchor], names[table], table, tables[table][:-1], ds.level)
     return wb, report
 
 
@@ -210,13 +210,15 @@ def _table(ws: Worksheet, row: int, col: int, spec: TableSpec, rows: list[list[A
 
 
 def _chart(wb: Workbook, at: tuple[str, int, int], table_at: tuple[str, int, int], table: str,
-           rows: list[list[Any]]) -> None:
+           rows: list[list[Any]], level: int = 1) -> None:
     """A bar chart of one column of ``table`` (its data ``rows``, not 合计) at the cell ``at``. The series
     carry their values as a cache (phone and chat-app previews show a chart without recalculating)
     and the labels show no 0 (an empty category has no label)."""
     if not rows or table not in CHART_SPECS:
         return
     kind, series, offset, title, unit = CHART_SPECS[table]
+    if 1 < level <= len(UNIT_WORDS):  # a county's per-township table: 各乡镇会员数
+        title = title.replace("各村", f"各{UNIT_WORDS[level - 1]}")
     sheet, row, col = table_at
     data = wb[sheet]
     chart = BarChart()
