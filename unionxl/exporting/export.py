@@ -65,7 +65,7 @@ class Filled:
 def fill(form: Form, ds: Dataset, path: Path, villages: Sequence[str] = ()) -> Filled:
     """The members of ``ds`` (of ``villages`` only, when given) in ``form``'s columns."""
     members = ds.rows.get(MEMBERS.key, [])
-    if any(str(row.get("id_number") or "").startswith("#") for _, row in members):  # a salted hash: --mask
+    if ds.masked:  # the ID numbers are salted hashes
         raise MaskedWorkbook(path)
     units = [v.name for v in ds.villages]
     unknown = [v for v in villages if v not in units]

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ..checks.validate import FileReport
 from ..reading.reader import ReadError
-from ..periods.members import masked
 from ..schema.registers import REGISTERS
 from ..summary.indicators import Dataset, VillageStatus
 from ..writing import marks
@@ -74,9 +73,8 @@ def load_both(last: Path, this: Path) -> tuple[Loaded, Loaded, list[str]]:
     if before.kind != after.kind:
         raise UserError(f"两个文件不是同一类：上期 {last.name} 是{before.kind}，本期 {this.name} 是{after.kind}。"
                         "请比较两个乡镇汇总工作簿，或同一个村的两份报表。")
-    roster = REGISTERS.roster
     for path, loaded in ((last, before), (this, after)):
-        if roster is not None and masked(loaded.dataset, roster):
+        if loaded.dataset.masked:
             raise UserError(f"{path.name} 的身份证号已打码（合并时加了 --mask），无法按身份证号比对。"
                             "请用不加 --mask 合并的乡镇汇总工作簿。")
     notes = []

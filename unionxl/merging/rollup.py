@@ -95,11 +95,11 @@ def read_workbook(path: Path) -> Rolled:
     report.parts = _parts(watch, name, path, ds.period, report.cover["fill_date"])
     if watch.stored is not None and watch.stored != watch.digest.hexdigest():
         report.findings.append(Finding("data-altered", {"unit": unit}, sheet=None))
-    if watch.cell(2) == "masked":
+    if ds.masked:
         report.findings.append(Finding("masked-workbook", {"unit": unit}))
     report.findings += [Finding("rows-after-merge", {"note": note}) for note in ds.notes]
     try:
-        report.findings += edits(path, watch.rows, watch.cell(2) == "masked", unit)
+        report.findings += edits(path, watch.rows, ds.masked, unit)
     except ReadError as exc:  # the data part was read: the display sheets only add notes
         report.findings.append(Finding("rows-after-merge", {"note": f"无法核对显示的登记表：{exc.reason}"}))
     return report

@@ -34,14 +34,6 @@ def person_id(value: Any) -> str | None:
         return None
 
 
-def masked(ds: Dataset, register: Register) -> bool:
-    """True when the dataset's ID numbers are masked: a township workbook merged with --mask holds salted
-    hashes (#…, a fresh salt per workbook: two workbooks' hashes never match) or 4331****…"""
-    key = register.by_role(PERSON_ID).key
-    return any(str(v).startswith("#") or "*" in str(v) for v in (row.get(key) for _, row in ds.rows.get(register.key, ()))
-               if v)
-
-
 def membership_field(register: Register) -> Field | None:
     """The register's 会籍 field: the one whose values come from the membership code list."""
     return next((f for f in register.fields if isinstance(f.type, Choice) and f.type.codes is codes.MEMBERSHIP), None)

@@ -46,6 +46,7 @@ class Dataset:
     notes: list[str] = field(default_factory=list)  # Chinese lines about the data, shown with the summary
     reporter: Reporter = field(default_factory=Reporter)  # who reports the summary upward
     level: int = 1  # 1: a township's (units are villages), 2: a county's (units are townships)… (merging.levels)
+    masked: bool = False  # read from a --mask workbook: ID numbers are salted hashes, phones masked
 
     _by_village: dict[str, dict[str, list[Row]]] = field(default_factory=dict, init=False, repr=False, compare=False)
 

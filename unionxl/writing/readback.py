@@ -114,7 +114,8 @@ def _data(path: Path, records, on_row=None) -> tuple[Dataset, dict[str, dict[str
     for register in registers.REGISTERS:
         rows.setdefault(register.key, [])
     level = int(first[3]) if len(first) > 3 and isinstance(first[3], (int, float)) and first[3] >= 1 else 1
-    return Dataset(villages, dict(rows), period, reporter=reporter, level=level), sources
+    masked = len(first) > 2 and first[2] == "masked"
+    return Dataset(villages, dict(rows), period, reporter=reporter, level=level, masked=masked), sources
 
 
 def _chain(cells) -> tuple[tuple[str, str], ...]:
