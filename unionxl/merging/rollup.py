@@ -35,7 +35,7 @@ from ..schema import registers
 from ..schema.fields import IdNumber
 from ..writing import marks
 from ..writing.datapart import DIGEST, Digest
-from ..writing.readback import _Column, _text, read_dataset
+from ..writing.readback import Column, cell_day, cell_text, read_dataset
 from . import levels
 from .levels import Part, Rolled
 from .merge import MergeResult, assign
@@ -58,7 +58,7 @@ class Watch:
             if not self.header:
                 self.header = list(record)
             elif record and record[0] == DIGEST:
-                self.stored = _text(record[1]) if len(record) > 1 else ""
+                self.stored = cell_text(record[1]) if len(record) > 1 else ""
                 continue
             else:
                 self.digest.add(record)
@@ -88,9 +88,9 @@ def read_workbook(path: Path) -> Rolled:
         report.error = "文件太大，内存不足，无法读取。"
         return report
     report.level, report.units, report.kind = ds.level, ds.villages, "xlsx"
-    name = _text(watch.cell(4)).strip() or path.stem
+    name = cell_text(watch.cell(4)).strip() or path.stem
     report.cover = {"village": name, "period_start": ds.period[0], "period_end": ds.period[1],
-                    "fill_date": _day(watch.cell(5))}
+                    "fill_date": cell_day(watch.cell(5))}
     unit = levels.word(ds.level)  # who should fix it: the township
     report.parts = _parts(watch, name, path, ds.period, report.cover["fill_date"])
     if watch.stored is not None and watch.stored != watch.digest.hexdigest():
@@ -103,12 +103,6 @@ def read_workbook(path: Path) -> Rolled:
     except ReadError as exc:  # the data part was read: the display sheets only add notes
         report.findings.append(Finding("rows-after-merge", {"note": f"无法核对显示的登记表：{exc.reason}"}))
     return report
-
-
-def _day(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
 
 
 _ROW = re.compile(r"[A-Za-z]+(\d+)$")
@@ -159,12 +153,12 @@ def _sheet_edits(register, grid, start: int, by_source, masked: bool, unit: str)
         return []
     file_col, cell_col = header.index(FILE), header.index(CELL)
     labels = {f.label: f for f in register.fields if f.key != "seq" and not (masked and isinstance(f.type, IdNumber))}
-    columns = [(c, labels[t], _Column(labels[t].type)) for c, t in enumerate(header) if t in labels]
+    columns = [(c, labels[t], Column(labels[t].type)) for c, t in enumerate(header) if t in labels]
     out: list[Finding] = []
     for number, line in enumerate(grid, start=start + 2):
         if max(file_col, cell_col) >= len(line):
             continue
-        merged = by_source.get((register.key, _text(line[file_col]), _text(line[cell_col])))
+        merged = by_source.get((register.key, cell_text(line[file_col]), cell_text(line[cell_col])))
         if not merged:
             continue  # a row typed in: read_dataset's notes say so
         for c, f, convert in columns:

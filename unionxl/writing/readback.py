@@ -51,7 +51,7 @@ def read_dataset(path: str | Path, watch=None) -> Dataset:
     return ds
 
 
-class _Column:
+class Column:
     """Clean values of one field back from cells: text as stored, anything else through the field's type."""
 
     def __init__(self, ftype) -> None:
@@ -80,7 +80,7 @@ def _data(path: Path, records, on_row=None) -> tuple[Dataset, dict[str, dict[str
     villages: list[VillageStatus] = []
     periods: Counter = Counter()
     rows: dict[str, list[tuple[str, Row]]] = defaultdict(list)
-    columns: dict[str, tuple[list[str], list[_Column]]] = {}
+    columns: dict[str, tuple[list[str], list[Column]]] = {}
     sources: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     source = None  # (register key, village, file) of the rows that follow
     reporter = Reporter()  # a workbook written before the record was: nobody named
@@ -91,9 +91,9 @@ def _data(path: Path, records, on_row=None) -> tuple[Dataset, dict[str, dict[str
                 keys, convert = columns[source[0]]
                 values = {k: c(v) for k, c, v in zip(keys, convert, record[1:])}
                 rows[source[0]].append((source[1], values))
-                sources[source[0]][_text(kind)].add(source[2])
+                sources[source[0]][cell_text(kind)].add(source[2])
                 if on_row is not None:
-                    on_row(source[0], source[3], _text(kind), values)
+                    on_row(source[0], source[3], cell_text(kind), values)
         elif kind == SOURCE and len(record) > 3 and record[1] in columns:
             chain = _chain(record[2:])  # (village, file), (township, workbook)…: the unit is the outermost
             source = (record[1], chain[-1][0], chain[0][1], chain)
@@ -101,15 +101,15 @@ def _data(path: Path, records, on_row=None) -> tuple[Dataset, dict[str, dict[str
             register = known.get(record[1])
             keys = [k for k in record[2:] if k not in ("", None)]
             types = {f.key: f.type for f in register.fields} if register else {}
-            columns[record[1]] = (keys, [_Column(types.get(k)) for k in keys])
+            columns[record[1]] = (keys, [Column(types.get(k)) for k in keys])
             rows.setdefault(record[1], [])
         elif kind == VILLAGE and len(record) > 3:
-            villages.append(VillageStatus(_text(record[1]), _text(record[2]), _text(record[3]),
+            villages.append(VillageStatus(cell_text(record[1]), cell_text(record[2]), cell_text(record[3]),
                                           len(record) > 4 and record[4] == OWN))
         elif kind == PERIOD and len(record) > 3:
-            periods[(_day(record[2]), _day(record[3]))] += 1
+            periods[(cell_day(record[2]), cell_day(record[3]))] += 1
         elif kind == REPORTER:
-            reporter = Reporter.from_values([_text(v) if not isinstance(v, dt.date) else v for v in record[1:]])
+            reporter = Reporter.from_values([cell_text(v) if not isinstance(v, dt.date) else v for v in record[1:]])
     period = periods.most_common(1)[0][0] if periods else (None, None)
     for register in registers.REGISTERS:
         rows.setdefault(register.key, [])
@@ -120,13 +120,14 @@ def _data(path: Path, records, on_row=None) -> tuple[Dataset, dict[str, dict[str
 
 def _chain(cells) -> tuple[tuple[str, str], ...]:
     """The (place, file) pairs of a #source record, trailing blank cells dropped."""
-    texts = [_text(v) for v in cells]
+    texts = [cell_text(v) for v in cells]
     while len(texts) > 2 and not any(texts[-2:]):
         texts = texts[:-2]
     return tuple(zip(texts[0::2], texts[1::2]))
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A data-part cell as text: blank as "", a whole number stored as a float without its ".0"."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -134,7 +135,8 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _day(value: Any) -> dt.date | None:
+def cell_day(value: Any) -> dt.date | None:
+    """A data-part cell as a date (a datetime's day), or None when it holds none."""
     if isinstance(value, dt.datetime):
         return value.date()
     return value if isinstance(value, dt.date) else None
