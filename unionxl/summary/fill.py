@@ -35,10 +35,11 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import UserError
+from ..merging import levels
 from ..writing import marks
 from ..writing.xlsxio import atomic_save, set_value
 from .grow import insert_rows
-from .indicators import SCALARS, TABLES, Dataset, TableSpec, UNIT_WORDS, compute, headers
+from .indicators import SCALARS, TABLES, Dataset, TableSpec, compute, headers
 from .template import CHARTS, FORMATS
 
 THIN = Side(style="thin", color="808080")
@@ -217,8 +218,8 @@ def _chart(wb: Workbook, at: tuple[str, int, int], table_at: tuple[str, int, int
     if not rows or table not in CHART_SPECS:
         return
     kind, series, offset, title, unit = CHART_SPECS[table]
-    if 1 < level <= len(UNIT_WORDS):  # a county's per-township table: 各乡镇会员数
-        title = title.replace("各村", f"各{UNIT_WORDS[level - 1]}")
+    if level > 1:  # a county's per-township table: 各乡镇会员数
+        title = title.replace("各村", f"各{levels.unit_title(level)}")
     sheet, row, col = table_at
     data = wb[sheet]
     chart = BarChart()

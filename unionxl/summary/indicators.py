@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..merging import levels
 from ..schema import codes
 from ..schema.fields import id_sex
 from ..schema.registers import REGISTERS
@@ -313,14 +314,13 @@ TABLES: tuple[TableSpec, ...] = (
 
 
 UNIT_TABLE = "分村表"  # one row per unit of the level below: villages in a township's summary, townships in a county's
-UNIT_WORDS = ("村（社区）", "乡镇", "县（市、区）", "市（州）")  # its first header at each level (merging.levels)
 
 
 def headers(spec: TableSpec, ds: Dataset) -> list[str]:
     """The headers of ``spec`` for ``ds``: the per-unit table's first names the units of ``ds.level``."""
     titles = [title for title, _ in spec.columns]
-    if spec.name == UNIT_TABLE and 1 < ds.level <= len(UNIT_WORDS):
-        titles[0] = UNIT_WORDS[ds.level - 1]
+    if spec.name == UNIT_TABLE and ds.level > 1:
+        titles[0] = levels.unit_title(ds.level)
     return titles
 
 
