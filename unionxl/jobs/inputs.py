@@ -44,12 +44,17 @@ def with_period(found: Period, given: Period) -> Period:
     return given[0] or found[0], given[1] or found[1]
 
 
-def township_output(output: Path) -> Path:
-    """The township workbook to write: ``乡镇汇总.xlsx`` inside a folder, ``.xlsx`` appended to a bare name."""
+def output_file(output: Path, name: str) -> Path:
+    """The workbook to write: ``name`` inside a folder, ``.xlsx`` appended to a bare name."""
     output = Path(output)
     if output.is_dir():
-        output = output / TOWNSHIP_NAME
+        output = output / name
     return with_extension(output, ".xlsx")
+
+
+def township_output(output: Path) -> Path:
+    """The township workbook to write: ``乡镇汇总.xlsx`` inside a folder, ``.xlsx`` appended to a bare name."""
+    return output_file(output, TOWNSHIP_NAME)
 
 
 def writable(outputs: Iterable[Path | None], inputs: Iterable[Path | None], doing: str,

@@ -25,7 +25,7 @@ from ..writing.outputs import output_name, same_file, with_extension
 from .batch import annotation_targets
 from .errors import UserError, job
 from .inputs import period as checked_period
-from .inputs import township_output, village_list, with_period, workbooks, writable
+from .inputs import output_file, township_output, village_list, with_period, workbooks, writable
 from .results import Checked, Compared, Demo, Exported, Merged, Period, Progress, Received, Summarised, Written
 from .rollup import merged_workbooks
 
@@ -273,8 +273,7 @@ def compare(last: str | Path, this: str | Path, output: str | Path | None = None
 
     last, this = Path(last), Path(this)
     caps = parse_caps(aid_caps)
-    out = Path(output) if output is not None else Path(CHANGES_NAME)
-    out = with_extension(out / CHANGES_NAME if out.is_dir() else out, ".xlsx")
+    out = output_file(Path(output) if output is not None else Path(CHANGES_NAME), CHANGES_NAME)
     if last.is_file() and this.is_file() and same_file(last, this):
         raise UserError(f"上期和本期是同一个文件：{this}。请给出两期的文件。")
     writable([out], [last, this], "比较")
