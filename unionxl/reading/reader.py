@@ -233,8 +233,9 @@ def _match_row(register: Register, row: list[Any], above: list[Any] | None
 
 
 def _read_table(sheet, register: Register) -> Table:
-    grid = grid_of(sheet)
-    _fill_merged(grid, sheet.merged_cell_ranges, HEADER_SEARCH_ROWS)
+    grid, merged, name = grid_of(sheet), sheet.merged_cell_ranges, sheet.name
+    del sheet  # calamine's own copy of the cells (some 50 MB at 100k rows) is not needed once they are Python's
+    _fill_merged(grid, merged, HEADER_SEARCH_ROWS)
     best: tuple[int, int, dict[str, int], list[tuple[int, str]], set[str]] | None = None
     for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
         columns, extra, months = _match_row(register, grid[r], grid[r - 1] if r else None)
@@ -243,12 +244,12 @@ def _read_table(sheet, register: Register) -> Table:
         if len(columns) == len(register.fields):  # every column found: no later row can do better
             break
     if best is None or best[0] == 0:
-        return Table(register, sheet.name, 1, {}, [f for f in register.fields if f.required], [])
+        return Table(register, name, 1, {}, [f for f in register.fields if f.required], [])
     _, header, columns, extra, months = best
-    header = _header_end(sheet.merged_cell_ranges, header, columns)
+    header = _header_end(merged, header, columns)
     table = Table(
         register,
-        sheet.name,
+        name,
         header + 1,
         columns,
         [f for f in register.fields if f.required and f.key not in columns],
