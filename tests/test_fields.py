@@ -783,3 +783,54 @@ def test_check_characters_and_areas_agree_with_python_stdnum():
     listed = {area for area in (f"{n:06d}" for n in range(110000, 830000))
               if sum(len(part) for part, _ in table.info(area)) == 6 and table.info(area)[-1][1]}
     assert _areas() == listed and len(listed) > 3000
+
+
+# convert_common: the column-at-a-time path must give exactly what convert gives, and only where
+# convert gives a value without any note.
+_TRICKY_TEXT = ["张三", " 张三", "张三 ", "张  三", "张 三", "张\u3000三", "张\t三", "张\u200b三", "ｱｲｳ", "①", "ﬁ",
+                "e\u0301", "é", "Ｚ", "", " ", "a\x00b", "x" * 201, "x" * 200, "汉", "汉族", " 汉族", "汉族人",
+                "01", "1", "苗", "土家", "男", "女", "男性", "否", "是", "正常", "转出", "农业", "非农业户口"]
+_TRICKY_NUMBERS = [1.0, 2.0, 1.5, -1.0, 0.0, 1e20, 7, True, False, float("nan"), float("inf")]
+_TRICKY_IDS = [WOMAN, MAN, WITH_X, WITH_X.lower(), " " + WOMAN, WOMAN + " ", wrong_check(WOMAN), WOMAN[:15],
+               "99" + WOMAN[2:17] + gb11643_check("99" + WOMAN[2:17]), "４" + WOMAN[1:],
+               make_id("43310120991231001"), make_id("43310118991231001"), make_id("43310119850230001"),
+               float(WOMAN[:17] + "0"), "4.33101E+17"]
+_TRICKY_PHONES = ["13807431234", "138 0743 1234", "+8613807431234", "0743-8221234", "1380743123", "12807431234",
+                  13807431234.0, "１３８０７４３１２３４"]
+
+
+def _convert_alone(ftype, raw):
+    notes = []
+    try:
+        value = ftype.convert(raw, notes)
+    except Invalid:
+        return "error"
+    return (value, type(value)) if not notes else "notes"
+
+
+@pytest.mark.parametrize("ftype", [Text(), Text(max_length=3), Integer(), Integer(minimum=1), Phone(), IdNumber(),
+                                   *{f.type for r in __import__("unionxl.schema.registers", fromlist=["REGISTERS"]).REGISTERS
+                                     for f in r.fields if isinstance(f.type, Choice)}], ids=lambda t: type(t).__name__)
+def test_convert_common_agrees_with_convert(ftype):
+    raws = set(_TRICKY_TEXT + _TRICKY_NUMBERS + _TRICKY_IDS + _TRICKY_PHONES)
+    if isinstance(ftype, Choice):
+        raws |= set(ftype.codes.labels) | {f" {label}" for label in ftype.codes.labels}
+    alone = {}
+    for raw in raws:
+        alone.update(ftype.convert_common({raw}))
+    together = ftype.convert_common(raws)
+    assert alone, "the common path takes the ordinary values"
+    assert together.items() <= alone.items()  # a batch with an unusual value may leave the others to convert
+    for raw, value in alone.items():
+        assert _convert_alone(ftype, raw) == (value, type(value)), raw
+
+
+def test_clean_already_leaves_out_a_batch_with_any_unclean_text():
+    texts = [f"名{i}" for i in range(2000)]
+    assert fieldtype.clean_already(texts) == texts
+    texts[700] = "名 "
+    kept = fieldtype.clean_already(texts, batch=512)
+    assert "名 " not in kept and len(kept) == 2000 - 512 and all(clean_text(t) == t for t in kept)
+    for text in _TRICKY_TEXT:
+        expected = [text] if clean_text(text) == text and "\x00" not in text else []  # NUL: left to clean_text
+        assert fieldtype.clean_already([text]) == expected, repr(text)

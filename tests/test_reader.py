@@ -158,3 +158,17 @@ def test_the_size_limits_are_read_from_the_environment_when_used(monkeypatch):
     assert safety.too_big(size, safety.Limits()) is None  # limits given: the environment is not asked
     monkeypatch.setenv("UNIONXL_MAX_FILE_MB", "两兆")
     assert safety.Limits.from_env().file_bytes == safety.Limits().file_bytes
+
+
+def test_blanks_found_in_one_search_are_those_of_the_rule_for_one_text():
+    import random
+
+    from unionxl.reading.body import _is_blank_text, blanks
+
+    pieces = ["", " ", "\u3000", "\t", "\u200b", "/", "／", "\\", "-", "－", "—", "——", "–", "--", "a", "张", "1", "x\x00"]
+    rng = random.Random(19)
+    for _ in range(300):
+        values = {"".join(rng.choice(pieces) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(0, 12))}
+        if rng.random() < 0.3:
+            values |= {1.0, dt.date(2012, 1, 1)}
+        assert blanks(values) == {v for v in values if _is_blank_text(v)}, values

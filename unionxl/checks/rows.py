@@ -72,10 +72,11 @@ def agrees_with_id(report: FileReport, register: Register) -> Iterator[Finding]:
     """Sex, birth date and joining age agree with the ID number (each where the register has it)."""
     sex_f, birth_f, join_f = (register.by_role(r) for r in (SEX, BIRTH_DATE, JOIN_DATE))
     keys = (_key(register, PERSON_ID), *(f.key if f else None for f in (sex_f, birth_f, join_f)))
+    sexes = _SEXES  # id_sex, as a look-up of the order code's last digit
     for row, idn, sex, birth, joined in _each(report.rows[register.key], *keys):
         if idn is None:
             continue
-        if sex and sex != id_sex(idn):
+        if sex and sex != sexes[idn[16]]:
             yield at(report, register, row, sex_f, "sex-mismatch", sex, expected=id_sex(idn))
         if birth or joined:
             born, grown = _birthdays(idn[6:14])
@@ -84,6 +85,9 @@ def agrees_with_id(report: FileReport, register: Register) -> Iterator[Finding]:
                 yield at(report, register, row, birth_f, "birth-mismatch", birth, expected=expected)
             if joined and joined < grown and not (joined.__class__ is Month and joined.same_month(grown)):
                 yield at(report, register, row, join_f, "join-too-young", joined)
+
+
+_SEXES = {d: id_sex("0" * 16 + d) for d in "0123456789"}
 
 
 @functools.lru_cache(maxsize=65536)  # birthdays repeat: a roster of 100k has some 20k

@@ -36,21 +36,25 @@ Problem = tuple[Invalid | None, list[Invalid]]  # (the error or None, warnings) 
 
 
 def convert_column(ftype: FieldType, raws: Sequence[Any], distinct: set[Any] | None = None
-                   ) -> tuple[list[Any], dict[int, Problem]]:
+                   ) -> tuple[Sequence[Any], dict[int, Problem]]:
     """Clean values of a column of raw values (None stays None), and the problems by position.
     Each distinct value is converted once: codes, dates and names repeat a lot. ``distinct``, when
     the caller has it, holds at least every value of ``raws``."""
     keys = raws
     if distinct is None:
         distinct = set(raws)
-    # 1, 1.0 and TRUE are one set member but not one value: then key by type too
-    if set(map(type, distinct)) & _NUMERIC and len(set(map(type, raws)) & _NUMERIC) > 1:
+    # 1, 1.0 and TRUE are one set member but not one value: then key by type too (the types are taken
+    # down the column, not across the set: its members lie all over memory, the column's in order)
+    if len(set(map(type, raws)) & _NUMERIC) > 1:
         keys = [(raw.__class__, raw) for raw in raws]
         distinct = set(keys)
-    values: dict[Any, Any] = {}
+    # and for the same reason a column of mostly distinct values (ID numbers, phones) is walked in order
+    values: dict[Any, Any] = {} if keys is not raws else ftype.convert_common(
+        raws if 2 * len(distinct) > len(raws) else distinct)
+    common = len(values)
     bad: dict[Any, Problem] = {}
     notes: list[Invalid] = []
-    for key in distinct:
+    for key in distinct.difference(values) if common else distinct:
         raw = key if keys is raws else key[1]
         if raw is None:
             values[key] = None
@@ -64,6 +68,8 @@ def convert_column(ftype: FieldType, raws: Sequence[Any], distinct: set[Any] | N
         if notes:
             bad[key], notes = (None, notes), []
     problems = {i: bad[key] for i, key in enumerate(keys) if key in bad} if bad else {}
+    if not bad and common == len(distinct) - (None in distinct) and all(k is v for k, v in values.items()):
+        return raws, problems  # every value is its own clean value (codes, names, ID numbers…)
     return list(map(values.__getitem__, keys)), problems
 
 

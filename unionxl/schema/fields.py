@@ -16,13 +16,14 @@ in :mod:`.idnumber`, the base class in :mod:`.fieldtype`. Every type is importab
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from decimal import Decimal
 
 from .codes import CodeList
 from ..checks.findings import Invalid
 from .dates import EXCEL_EPOCH, Date, Month, YearMonth, period
-from .fieldtype import FieldType, clean_text, is_blank, is_future, today
+from .fieldtype import FieldType, clean_already, clean_text, is_blank, is_future, today
 from .idnumber import CreditCode, IdNumber, area_known, id_birth_date, id_check_char, id_sex, ymd_date
 
 __all__ = ["EXCEL_EPOCH", "TOO_LARGE", "Choice", "CreditCode", "Date", "FieldType", "IdNumber", "Integer", "Money",
@@ -43,6 +44,10 @@ class Text(FieldType):
         if len(text) > self.max_length:
             raise Invalid("text-too-long", maximum=self.max_length)
         return text
+
+    def convert_common(self, raws):
+        texts = clean_already([r for r in raws if r.__class__ is str and len(r) <= self.max_length])
+        return dict(zip(texts, texts))
 
     def validation(self):
         return {"type": "textLength", "operator": "lessThanOrEqual", "formula1": str(self.max_length)}
@@ -81,6 +86,15 @@ class Choice(FieldType):
             if key.endswith(suffix) and key[: -len(suffix)] in self._lookup:
                 return self._lookup[key[: -len(suffix)]]
         raise Invalid("not-in-list", suggestion=self.suggest(clean_text(raw)))
+
+    def convert_common(self, raws):
+        same = self._same
+        return {r: r for r in raws if r.__class__ is str and r in same}
+
+    @functools.cached_property
+    def _same(self) -> frozenset[str]:
+        """The labels that are their own clean value."""
+        return frozenset(label for label in self.codes.labels if self.convert(label) == label)
 
     SUFFIXES = ("户口", "户籍", "人口", "人员", "职工", "户", "族", "性")
     NEGATIONS = "非不无未没"
@@ -161,6 +175,10 @@ class Integer(FieldType):
             raise Invalid("negative", minimum=self.minimum)
         return int(value)
 
+    def convert_common(self, raws):
+        low = self.minimum
+        return {r: int(r) for r in raws if r.__class__ is float and r.is_integer() and low <= r < TOO_LARGE}
+
     def validation(self):
         return {"type": "whole", "operator": "greaterThanOrEqual", "formula1": str(self.minimum)}
 
@@ -213,6 +231,10 @@ class Phone(FieldType):
         if _LANDLINE.match(text):
             return text
         raise Invalid("bad-phone")
+
+    def convert_common(self, raws):
+        mobile = _MOBILE.match
+        return {r: r for r in raws if r.__class__ is str and mobile(r)}
 
     def validation(self):
         return {"type": "textLength", "operator": "between", "formula1": "7", "formula2": "13"}

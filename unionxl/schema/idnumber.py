@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from ..checks.findings import Invalid
+from . import fieldtype
 from .fieldtype import FieldType, clean_text, is_future
 
 
@@ -63,6 +64,7 @@ def id_sex(number: str) -> str:
 
 
 _ID18 = re.compile(r"[0-9]{17}[0-9X]")
+_DIGITS = "0123456789"
 _ID15 = re.compile(r"[0-9]{15}")
 _SPACE = re.compile(r"\s")
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?E\+\d+")
@@ -94,6 +96,21 @@ class IdNumber(FieldType):
         if notes is not None and not area_known(number):
             notes.append(Invalid("id-unknown-area", area=number[:6]))
         return number
+
+    def convert_common(self, raws):
+        """The numbers written as 18 clean characters with a possible birth date, the right check
+        character and a known area: the same steps as :meth:`convert`, in one loop."""
+        areas, started, common = _areas(), fieldtype._STARTED, {}
+        for number in filter(_ID18.fullmatch, [r for r in raws if r.__class__ is str]):
+            try:
+                birth = ymd_date(number[6:14])
+            except ValueError:
+                continue
+            checksum = (1 - 2 * int(number[:17], 13)) % 11
+            if (birth.year >= 1900 and (birth <= started or not is_future(birth)) and number[:6] in areas
+                    and number[17] == ("X" if checksum == 10 else _DIGITS[checksum])):
+                common[number] = number
+        return common
 
     def _normalise(self, raw, notes) -> str:
         """An 18-character number from anything else the cell holds, or raise."""
