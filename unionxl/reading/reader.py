@@ -237,7 +237,10 @@ def _read_table(sheet, register: Register) -> Table:
     del sheet  # calamine's own copy of the cells (some 50 MB at 100k rows) is not needed once they are Python's
     _fill_merged(grid, merged, HEADER_SEARCH_ROWS)
     best: tuple[int, int, dict[str, int], list[tuple[int, str]], set[str]] | None = None
+    enough = max(2, sum(f.required for f in register.fields) // 2)
     for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        if best is not None and best[0] >= enough and r > best[1] + 1:
+            break  # a header found, and the row under it (a header's second row) seen: the rest is data
         columns, extra, months = _match_row(register, grid[r], grid[r - 1] if r else None)
         if best is None or len(columns) > len(best[2]):
             best = (len(columns), r, columns, extra, months)
