@@ -325,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", help="groups whose title starts with one of these, comma-separated")
     parser.add_argument("--no-naive", action="store_true", help="leave out the naive openpyxl merge")
+    parser.add_argument("--skip", help="leave out the programs whose name starts with one of these, comma-separated "
+                        "(e.g. 'pandas,polars write' for a shorter merge run)")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--compare", type=Path, help="also run every unionxl entry with the unionxl of this "
                         "source tree (e.g. an exported older commit), named [its folder]")
@@ -342,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
             compared(chosen, args.compare)
         if args.only:
             chosen = [g for g in chosen if g.title.startswith(tuple(args.only.split(",")))]
+        if args.skip:
+            for g in chosen:
+                g.entries = [e for e in g.entries if not e.name.startswith(tuple(args.skip.split(",")))]
         for g in chosen:
             for e in g.entries:
                 if not e.available:

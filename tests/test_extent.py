@@ -58,11 +58,47 @@ def test_six_digit_rows_are_bounded_by_their_largest_whatever_the_order_and_chun
         assert fast(hidden, size) == (654_321, 26)
     assert fast(_rows([150_000], "A") + b'<row r="150001"><c r="AB150001"/></row>') == (150_001, 28)
     with pytest.raises(extent.Unusual):  # an unusual tag after the six-digit ones is still seen
-        fast(_rows([100_000, 100_001]) + b"<c><v>1</v></c>")
+        fast(_rows([100_000, 100_001]) + b'<c r="A01"><v>1</v></c>')
+    assert bare(_rows([100_000, 100_001]) + b"<c><v>1</v></c>")  # and so is a cell without a reference
+
+
+def bare(xml: bytes, size: int = 1 << 20) -> bool:
+    grid = extent.Extent()
+    for i in range(0, len(xml), size):
+        grid.feed(xml[i:i + size])
+    grid.feed(b"", final=True)
+    return grid.bare
+
+
+def compact(xml: bytes, size: int = 1 << 20) -> tuple[int, int]:
+    grid = extent.Extent()
+    chunks = [xml[i:i + size] for i in range(0, len(xml), size)]
+    for chunk in chunks:
+        grid.feed(chunk)
+    grid.feed(b"", final=True)
+    assert grid.bare
+    return extent.compact(chunks, grid)[:2]
+
+
+COMPACT = [  # (sheetData, where exact places its cells)
+    b'<row r="3"><c r="C3"/><c/><c/></row><row><c/></row><row r="700000">' + b"<c/>" * 300 + b"</row>",
+    b'<row r="1"><c t="s"><v>0</v></c><c><v>1</v></c></row>' * 3 + b'<row r="2"><c r="Z2"/><c/></row>',
+    b"<row><c/><c/></row>" * 50 + b'<row r="7"><c r="B7"/></row><row><c/></row>',
+    b'<cols><col min="1" max="3"/></cols><sheetData><c/><c/><row r="5"><c r="A900000"/><c/></row></sheetData>',
+    b'<row r="4">' + b'<c r="A4"/>' + b"<c/>" * 20 + b"</row>" + b'<row r="123456"><c r="B123456"/><c/></row>',
+]
+
+
+@pytest.mark.parametrize("xml", COMPACT)
+def test_cells_without_a_reference_are_bounded_by_counting_the_cells_of_each_row(xml):
+    for size in (1, 5, 64, 1 << 20):
+        rows, columns = compact(xml, size)
+        placed = exact(xml)
+        assert rows >= placed[0] and columns >= placed[1], (size, rows, columns, placed)
+    assert compact(b'<row r="9"><c/><c/><c/></row>') == (9, 3)  # a tight bound where no other cell is named
 
 
 @pytest.mark.parametrize("cell", [
-    b"<c><v>1</v></c>",  # no r
     b'<c t="s" r="A1"><v>1</v></c>',  # r not first
     b"<c r='A1'><v>1</v></c>",  # single quotes
     b'<c r="A01"><v>1</v></c>',  # a leading zero
@@ -118,8 +154,8 @@ def test_the_bound_holds_calamine(tmp_path, sheet_data):
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     sheet = book.get_sheet_by_name(book.sheet_names[0])
     r1, c1 = sheet.end
-    rows, columns = exact(sheet_data)
-    assert r1 + 1 <= rows and c1 + 1 <= columns, (sheet.end, rows, columns)
+    for rows, columns in (exact(sheet_data), compact(sheet_data)):
+        assert r1 + 1 <= rows and c1 + 1 <= columns, (sheet.end, rows, columns)
 
 
 ODS_ROW = b'<table:table-row%s><table:table-cell office:value-type="string"%s><text:p>x</text:p></table:table-cell>' \
@@ -161,3 +197,11 @@ def test_ods_bound_holds_calamine(tmp_path):
 def test_ods_text_that_only_mentions_repeats_is_not_a_repeat():
     cell = b'<table:table-cell table:formula="of:=&quot;number-rows-repeated&quot;" office:value-type="string"/>'
     assert ods_bound([ods(b"<table:table-row>" + cell + b"</table:table-row>")]) == (1, 1)
+
+
+@pytest.mark.parametrize("cell", [b'<c foo=">" r="XFD5"/>', b'<c t="s" r="XFD5"/>', b'<c s=">" r="XFD5"/>',
+                                  b"<c t='s' r='XFD5'/>", b'<c  r="XFD5"/>'])
+def test_after_a_bare_cell_a_cell_naming_a_far_reference_is_still_seen(cell):
+    for size in (3, 1 << 20):
+        with pytest.raises(extent.Unusual):
+            fast(b'<row r="1"><c t="s"><v>0</v></c><c/>' + cell + b"</row>", size)

@@ -49,8 +49,8 @@ def convert_column(ftype: FieldType, raws: Sequence[Any], distinct: set[Any] | N
         keys = [(raw.__class__, raw) for raw in raws]
         distinct = set(keys)
     # and for the same reason a column of mostly distinct values (ID numbers, phones) is walked in order
-    values: dict[Any, Any] = {} if keys is not raws else ftype.convert_common(
-        raws if 2 * len(distinct) > len(raws) else distinct)
+    unique = 2 * len(distinct) > len(raws)  # ID numbers, phones: mostly distinct values
+    values: dict[Any, Any] = {} if keys is not raws else ftype.convert_common(raws if unique else distinct)
     common = len(values)
     bad: dict[Any, Problem] = {}
     notes: list[Invalid] = []
@@ -68,8 +68,9 @@ def convert_column(ftype: FieldType, raws: Sequence[Any], distinct: set[Any] | N
         if notes:
             bad[key], notes = (None, notes), []
     problems = {i: bad[key] for i, key in enumerate(keys) if key in bad} if bad else {}
-    if not bad and common == len(distinct) - (None in distinct) and all(k is v for k, v in values.items()):
-        return raws, problems  # every value is its own clean value (codes, names, ID numbers…)
+    if unique and not bad and common == len(distinct) - (None in distinct) and all(k is v for k, v in values.items()):
+        return raws, problems  # every value is its own clean value (ID numbers, phones…)
+    # else mapped: equal values become one object (a code column holds a few strings, not 100,000 copies)
     return list(map(values.__getitem__, keys)), problems
 
 

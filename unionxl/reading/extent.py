@@ -35,9 +35,19 @@ import struct
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
-# A cell tag not of the ordinary form; group 1-2 when it still has a plain reference first.
-_UNUSUAL = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z][1-9][0-9]{0,4}")(?: r="([A-Z]{1,3})([1-9][0-9]{0,6})")?')
-_UNUSUAL_WIDE = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z][1-9][0-9]{0,5}")(?: r="([A-Z]{1,3})([1-9][0-9]{0,6})")?')
+# A cell without any reference, of the form our own data part writes (only t and s, plain values)
+_BARE = re.compile(rb'<c(?:\s+[ts]="[^"<>]*")*\s*/?>')
+
+
+def _unusual(wide: bool, bare: bool) -> re.Pattern[bytes]:
+    """A cell tag not of the ordinary form (one letter and a row below 100,000, or 1,000,000 when
+    ``wide``), nor a bare cell once one was seen (``bare``); group 1-2 when it has a plain reference first."""
+    ordinary = rb'(?! r="[A-Z][1-9][0-9]{0,%d}")' % (5 if wide else 4)
+    skip = rb'(?!(?:\s+[ts]="[^"<>]*")*\s*/?>)' if bare else b""
+    return re.compile(rb"<c(?=[\s>/])" + ordinary + skip + rb'(?: r="([A-Z]{1,3})([1-9][0-9]{0,6})")?')
+
+
+_UNUSUAL = {(wide, bare): _unusual(wide, bare) for wide in (False, True) for bare in (False, True)}
 _SIX_DIGITS = re.compile(rb'<c r="[A-Z]([1-9][0-9]{5})"')  # ordinary tags in rows 100,000 to 999,999
 _PREFIXED = re.compile(rb":c[\s>/]")  # <x:c ...>: namespace-prefixed cells, read by calamine too
 _TAG = re.compile(rb"""<(?:[\w.-]+:)?(row|c)(?=[\s>/])([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>""")
@@ -67,6 +77,7 @@ class Extent:
         self.rows = self.columns = 0
         self.cells = 0  # cell tags seen (an over-count: <col> and <cfRule> start alike)
         self.ordinary = False
+        self.bare = False  # cells without any r (placed after the cell before them): see compact()
         self._tail = b""
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
@@ -76,23 +87,29 @@ class Extent:
         if _PREFIXED.search(text):
             raise Unusual
         self.cells += text.count(b"<c", 0, end)
-        pattern, pos = _UNUSUAL, 0
+        wide, pos = False, 0
+        pattern = _UNUSUAL[wide, self.bare]
         while (m := pattern.search(text, pos)) is not None and m.start() < end:  # past end: seen with the next chunk
             letters, digits = m.groups()
-            if letters is None:
-                raise Unusual
             pos = m.end()
-            if pattern is _UNUSUAL and len(letters) == 1 and len(digits) == 6:  # ordinary, row ≥ 100,000
+            if letters is None:
+                if not _BARE.match(text, m.start()):
+                    raise Unusual
+                self.bare = True  # no reference at all: bounded by compact(), which reads the part again;
+                pattern = _UNUSUAL[wide, True]  # the next such cells are passed over like ordinary ones
+                continue
+            if not wide and len(letters) == 1 and len(digits) == 6:  # ordinary, row ≥ 100,000
                 self.rows = max(self.rows, _six_digit_rows(text, m.start(), digits))  # a tag read twice (the
-                pattern = _UNUSUAL_WIDE  # overlap) changes no maximum
+                wide = True  # overlap) changes no maximum
+                pattern = _UNUSUAL[wide, self.bare]
                 continue
             self.rows = max(self.rows, int(digits))
             self.columns = max(self.columns, column(letters))
         self.ordinary = self.ordinary or b'<c r="' in text
 
     def bound(self) -> tuple[int, int]:
-        """(last row, last column) at most: ordinary tags may name any row up to 99,999 in A-Z (the rows
-        above are counted)."""
+        """(last row, last column) at most of the cells with a reference: ordinary tags may name any row up
+        to 99,999 in A-Z (the rows above are counted). Cells without one (``bare``) are not in it."""
         if self.ordinary:
             return max(self.rows, ORDINARY_ROWS), max(self.columns, 26)
         return self.rows, self.columns
@@ -124,15 +141,7 @@ def _larger(digits: bytes) -> re.Pattern[bytes]:
 def _tags(chunks: Iterable[bytes], pattern: re.Pattern[bytes]) -> Iterator[re.Match[bytes]]:
     """Matches of ``pattern`` (a whole tag) over a part read in chunks; a tag cut by a chunk's
     end waits for the next chunk."""
-    rest = b""
-    for chunk in chain(chunks, [None]):
-        text = rest + (chunk or b"")
-        cut = text.rfind(b"<")
-        if chunk is None or cut < 0 or _ANY_TAG.match(text, cut):
-            cut = len(text)
-        elif len(text) - cut > MAX_TAG:
-            raise Malformed
-        rest = text[cut:]
+    for text, cut in _cut(chunks):
         yield from pattern.finditer(text, 0, cut)
 
 
@@ -153,6 +162,50 @@ def exact(chunks: Iterable[bytes]) -> tuple[int, int, int]:
         rows, columns = max(rows, int(digits) if digits else max(row, 1)), max(columns, col)
         cells += 1
     return rows, columns, cells
+
+
+_ROW_TAG = re.compile(rb"<row(?=[\s>/])([^>]*)>")
+
+
+def compact(chunks: Iterable[bytes], grid: Extent) -> tuple[int, int, int]:
+    """(last row, last column, cells) at most, for a part whose only unusual cells are cells without any
+    reference (our own data part writes them so): each is placed after the cell before it in its row, so
+    no cell lies past the last column a reference names plus the cells its row holds, and a row without
+    ``r`` lies at most one below the last row named anywhere before it. One pass over the row tags,
+    counting the cells between them, instead of :func:`exact`'s step per cell."""
+    named_rows, named_columns = grid.bound()
+    most = bare_rows = cells = 0
+    count = 0  # cells of the row being read, so far
+    for text, cut in _cut(chunks):
+        pos = 0
+        for m in _ROW_TAG.finditer(text, 0, cut):
+            count += text.count(b"<c", pos, m.start())
+            most, count, pos = max(most, count), 0, m.end()
+            r = _R.search(m.group(1))
+            ref = _REF.fullmatch(r.group(1) if r.group(1) is not None else r.group(2)) if r else None
+            if ref is None or ref.group(1) or not ref.group(2):
+                bare_rows += 1
+            else:
+                named_rows = max(named_rows, int(ref.group(2)))
+        count += text.count(b"<c", pos, cut)
+        cells += text.count(b"<c", 0, cut)
+    most = max(most, count)
+    return named_rows + bare_rows, named_columns + most, cells
+
+
+def _cut(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, int]]:
+    """(text, cut) over a part read in chunks: ``text[:cut]`` ends before a tag cut by the chunk's end,
+    which begins the next text."""
+    rest = b""
+    for chunk in chain(chunks, [None]):
+        text = rest + (chunk or b"")
+        cut = text.rfind(b"<")
+        if chunk is None or cut < 0 or _ANY_TAG.match(text, cut):
+            cut = len(text)
+        elif len(text) - cut > MAX_TAG:
+            raise Malformed
+        rest = text[cut:]
+        yield text, cut
 
 
 def ods(chunks: Iterable[bytes]) -> tuple[int, int, int]:

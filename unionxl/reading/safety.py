@@ -257,7 +257,10 @@ def _check_grid(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, grid:
     if grid is not None:
         try:
             grid.feed(b"", final=True)
-            _check_size(*grid.bound(), grid.cells, limits)
+            if grid.bare:  # cells without a reference: their rows counted in a second pass
+                _check_size(*_placed(lambda chunks: extent.compact(chunks, grid), z, info), limits)
+            else:
+                _check_size(*grid.bound(), grid.cells, limits)
             return  # even the upper bound passes
         except (extent.Unusual, UnsafeFile):
             pass  # the fast bound can't vouch: place every cell

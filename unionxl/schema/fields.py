@@ -89,12 +89,12 @@ class Choice(FieldType):
 
     def convert_common(self, raws):
         same = self._same
-        return {r: r for r in raws if r.__class__ is str and r in same}
+        return {r: same[r] for r in raws if r.__class__ is str and r in same}
 
     @functools.cached_property
-    def _same(self) -> frozenset[str]:
-        """The labels that are their own clean value."""
-        return frozenset(label for label in self.codes.labels if self.convert(label) == label)
+    def _same(self) -> dict[str, str]:
+        """The labels that are their own clean value, each to the one object every cell gets."""
+        return {label: label for label in self.codes.labels if self.convert(label) == label}
 
     SUFFIXES = ("户口", "户籍", "人口", "人员", "职工", "户", "族", "性")
     NEGATIONS = "非不无未没"

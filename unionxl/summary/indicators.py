@@ -50,6 +50,7 @@ class Dataset:
     masked: bool = False  # read from a --mask workbook: ID numbers are salted hashes, phones masked
 
     _by_village: dict[str, dict[str, list[Row]]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _members: dict[str | None, list[Row]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def of(self, key: str, village: str | None = None) -> list[Row]:
         if village is None:
@@ -82,7 +83,12 @@ def from_merge(result) -> Dataset:
 
 
 def _members(ds: Dataset, village: str | None = None) -> list[Row]:
-    return [r for r in ds.of("members", village) if r.get("membership") not in LEFT]
+    """The roster's rows of people still members (of ``village``), made once per dataset: every
+    indicator of the township asks for them."""
+    found = ds._members.get(village)
+    if found is None:
+        found = ds._members[village] = [r for r in ds.of("members", village) if r.get("membership") not in LEFT]
+    return found
 
 
 def _female(row: Row, id_key: str = "id_number") -> bool:
