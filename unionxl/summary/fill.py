@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import MergedCell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.descriptors import Typed
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, NumData, NumFmt, NumVal, StrData, StrRef, StrVal
@@ -198,16 +198,31 @@ def _table(ws: Worksheet, row: int, col: int, spec: TableSpec, rows: list[list[A
             if not cell.has_style:
                 cell.font, cell.border = Font(bold=True), BOX
             set_value(cell, title)
+    styled: dict[tuple[tuple[int, ...], bool], Any] = {}  # a cell's style before -> after, made once
     for i, values in enumerate(rows, start=1):
         for j, ((_, kind), value) in enumerate(zip(spec.columns, values)):
             cell = _target(ws, row + i, col + j, corner=False)
-            if not cell.has_style:
-                cell.border = BOX
-            if i == len(rows):
-                font = copy(cell.font)
-                font.b = True
-                cell.font = font
+            _style(cell, i == len(rows), styled)
             set_value(cell, value, FORMATS[kind])
+
+
+def _style(cell: Cell, bold: bool, styled: dict[tuple[tuple[int, ...], bool], Any]) -> None:
+    """A thin box where the template gave the cell no style, bold in the 合计 row. Each style the table's
+    cells start from is worked out once and copied (openpyxl's ``_style``: the indices into the
+    workbook's styles): setting a Border or Font through openpyxl hashes and compares it with every
+    style of the workbook, some 0.2 ms a cell, 0.5 s for a table of 200 villages."""
+    key = (tuple(cell._style or ()), bold)  # a new cell has no style array yet
+    done = styled.get(key)
+    if done is not None:
+        cell._style = copy(done)
+        return
+    if not cell.has_style:
+        cell.border = BOX
+    if bold:
+        font = copy(cell.font)
+        font.b = True
+        cell.font = font
+    styled[key] = copy(cell._style)
 
 
 def _chart(wb: Workbook, at: tuple[str, int, int], table_at: tuple[str, int, int], table: str,
