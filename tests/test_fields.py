@@ -810,7 +810,8 @@ def _convert_alone(ftype, raw):
 
 _TRICKY_DATES = [dt.datetime(2012, 1, 3), dt.datetime(2012, 1, 3, 14, 30), dt.datetime(1899, 12, 31), dt.datetime(1900, 1, 1),
                  dt.datetime.combine(TODAY, dt.time()), dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time()),
-                 dt.datetime(2099, 1, 1), dt.date(2012, 1, 3), 40909.0, "2012-01-03", "2012年1月3日"]
+                 dt.datetime(2099, 1, 1), dt.date(2012, 1, 3), TODAY, TODAY + dt.timedelta(days=1), dt.date(1899, 12, 31),
+                 dt.date(1900, 1, 1), dt.datetime.combine(TODAY, dt.time(23, 59)), 40909.0, "2012-01-03", "2012年1月3日"]
 
 
 @pytest.mark.parametrize("ftype", [Text(), Text(max_length=3), Integer(), Integer(minimum=1), Phone(), IdNumber(),

@@ -43,12 +43,14 @@ class Date(FieldType):
         return value
 
     def convert_common(self, raws):
-        """Date cells (calamine gives a datetime) of a possible day."""
+        """Date cells (calamine gives a date, or a datetime when the cell has a time) of a possible day."""
         if type(self)._parse is not Date._parse:  # a subclass (YearMonth) reads cells its own way
             return {}
-        low = dt.datetime.combine(self.EARLIEST, dt.time())
-        high = dt.datetime.max if self.allow_future else dt.datetime.combine(today() + dt.timedelta(days=1), dt.time())
-        return {r: r.date() for r in raws if r.__class__ is dt.datetime and low <= r < high}
+        last = dt.date.max if self.allow_future else today()
+        low, high = dt.datetime.combine(self.EARLIEST, dt.time()), dt.datetime.combine(last, dt.time.max)
+        first = self.EARLIEST
+        return {r: r if r.__class__ is dt.date else r.date() for r in raws
+                if r.__class__ is dt.date and first <= r <= last or r.__class__ is dt.datetime and low <= r <= high}
 
     def _parse(self, raw) -> dt.date:
         if isinstance(raw, dt.datetime):
