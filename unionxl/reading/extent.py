@@ -299,10 +299,11 @@ _SPACES = re.compile(rb"""<text:s(?=[\s/>])[^>]*?text:c\s*=\s*["']\s*\+?([0-9]+)
 class Counts:
     """Declared numbers in one part, fed in chunks: merged cells, shared strings, repeated spaces."""
 
-    def __init__(self) -> None:
+    def __init__(self, ods: bool = True) -> None:
         self.merged = 0  # cells inside merged ranges, added up
         self.strings = 0  # the largest count a shared-string table declares
-        self.spaces = 0  # the largest <text:s text:c> of an ODS
+        self.spaces = 0  # the largest <text:s text:c> of an ODS (looked for only in one: ``ods``)
+        self.ods = ods
         self._tail = b""
 
     def feed(self, chunk: bytes, first: bool = False) -> None:
@@ -323,7 +324,7 @@ class Counts:
                 if m.start() >= end:
                     break
                 self.merged += area(m.group(1))
-        if b"text:s" in text:
+        if self.ods and b"text:s" in text:
             for m in _SPACES.finditer(text):
                 if m.start() >= end:
                     break

@@ -205,7 +205,7 @@ def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, kind: st
     cap = min(info.file_size, limits.part_bytes)
     size = 0
     grid = sheet = None
-    counts = extent.Counts()
+    counts = extent.Counts(ods=kind == "ods")
     try:
         for chunk in _chunks(z, info):
             if size == 0:
