@@ -49,7 +49,7 @@ def convert_column(ftype: FieldType, raws: Sequence[Any], distinct: set[Any] | N
         keys = [(raw.__class__, raw) for raw in raws]
         distinct = set(keys)
     # and for the same reason a column of mostly distinct values (ID numbers, phones) is walked in order
-    unique = 2 * len(distinct) > len(raws)  # ID numbers, phones: mostly distinct values
+    unique = 2 * len(distinct) > len(raws)
     values: dict[Any, Any] = {} if keys is not raws else ftype.convert_common(raws if unique else distinct)
     common = len(values)
     bad: dict[Any, Problem] = {}
