@@ -126,6 +126,67 @@ def test_a_write_that_fails_before_the_sheet_ends_the_child(tmp_path, monkeypatc
         os.waitpid(spy["pids"][0], os.WNOHANG)
 
 
+def _township(path, result):
+    from unionxl.writing.township import write_township
+    from unionxl.bundled import summary_template
+
+    return _parts(write_township(result, path, summary_template=summary_template())[0])
+
+
+@linux
+def test_the_data_part_made_before_the_summary_is_filled_is_the_one_the_parent_makes(tmp_path, monkeypatch, spy,
+                                                                                     examples):
+    from unionxl.bundled import village_list
+    from unionxl.merging.merge import merge
+    from unionxl.reading.villages import read_villages
+
+    result = merge(examples, read_villages(village_list()))
+    monkeypatch.setattr(parallel, "AHEAD_ROWS", 10**9)
+    serial = _township(tmp_path / "serial.xlsx", result)
+    monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
+    ahead = _township(tmp_path / "ahead.xlsx", result)
+    assert spy["pids"][0] == 0 and spy["pids"][1] > 0 and spy["copied"] == [False, True]
+    differ = [n for n in serial if serial[n] != ahead[n] and n != "docProps/core.xml"]  # core: its time
+    assert differ == [] and list(serial) == list(ahead)
+    assert b"#digest" in ahead["xl/worksheets/sheet10.xml"]
+
+
+@linux
+def test_a_child_forked_early_waits_for_the_date_format_and_does_its_share_first(tmp_path, monkeypatch, spy):
+    monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
+    prepared = []
+
+    def prepare() -> None:  # in the child: the parent never sees this list grow
+        prepared.append(len(ROWS))
+
+    def write(stream) -> None:
+        for values in ROWS[: prepared[0] if prepared else 1]:
+            stream.row(values, [""] * 6)
+
+    sheet = NewSheet("数据", Layout([], landscape=False, hidden="veryHidden", compact=True), len(ROWS), 6, write,
+                     ahead=True, prepare=prepare)
+    early = parallel.Ahead(sheet, tmp_path)
+    assert early.pid > 0 and early.pipe >= 0
+    Package(None).write(tmp_path / "t.xlsx", [sheet], marks.TOWNSHIP, "测试", started=(early,))
+    assert spy["copied"] == [True] and prepared == []
+    ws = load_workbook(tmp_path / "t.xlsx")["数据"]
+    assert ws.max_row == len(ROWS) and ws["D1"].is_date and ws["D1"].value.date() == dt.date(2012, 1, 1)
+
+
+@linux
+def test_a_child_forked_early_that_never_gets_the_date_format_leaves_the_sheet_to_the_parent(tmp_path, monkeypatch,
+                                                                                             spy):
+    monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
+    sheet = NewSheet("数据", Layout([]), len(ROWS), 6, _rows, ahead=True)
+    early = parallel.Ahead(sheet, tmp_path)
+    import zipfile as zf
+    with zf.ZipFile(tmp_path / "t.zip", "w", zf.ZIP_DEFLATED) as z, z.open("s.xml", "w") as member:
+        assert early.copy_into(member) is False  # hung up on: the child fails
+    assert early.pid == 0
+    with pytest.raises(ChildProcessError):
+        os.waitpid(spy["pids"][0], os.WNOHANG)
+
+
 class Full(io.RawIOBase):
     def writable(self) -> bool:
         return True

@@ -85,6 +85,7 @@ class NewSheet:
     columns: int
     write: Callable[[SheetStream], None]
     ahead: bool = False  # may be written by a child process while the others are (:class:`.parallel.Ahead`)
+    prepare: Callable[[], None] | None = None  # for ahead: work needing no styles, done before ``write`` (or not at all)
 
 
 def _quote(sheet: str) -> str:
@@ -131,8 +132,12 @@ class Package:
     def text(self, name: str) -> str:
         return self.parts[name].decode("utf-8")
 
-    def write(self, out: Path, sheets: list[NewSheet], kind: str, title: str, compresslevel: int = 1) -> None:
-        """The base with ``sheets`` appended (in order, after its own), marked ``kind``, titled ``title``."""
+    def write(self, out: Path, sheets: list[NewSheet], kind: str, title: str, compresslevel: int = 1,
+              started: tuple[Ahead, ...] = ()) -> None:
+        """The base with ``sheets`` appended (in order, after its own), marked ``kind``, titled ``title``.
+
+        An ``ahead`` sheet is made by a child forked here, or by one of ``started`` (forked before this
+        package existed, at level 1: :class:`.parallel.Ahead`), which gets the date format now."""
         folder = posixpath.dirname(self.workbook)
         taken = set(self.parts)
         rel_ids = set(re.findall(r'Id="([^"]*)"', self.text(self.workbook_rels)))
@@ -151,19 +156,24 @@ class Package:
         edited = self._edited(added, kind, title)
         with tempfile.TemporaryDirectory(prefix="unionxl-") as folder, \
                 zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as z:
-            early = {id(s): Ahead(s, date_attr, self.styles, Path(folder)) for _, _, s in added if s.ahead}
+            early = {id(a.sheet): a for a in started}
+            for child in started:
+                child.send(date_attr)
+            early.update((id(s), Ahead(s, Path(folder), date_attr, self.styles, compresslevel))
+                         for _, _, s in added if s.ahead and id(s) not in early)
             try:
                 z.writestr("[Content_Types].xml", edited.pop("[Content_Types].xml"))
                 for name, data in {**self.parts, **edited}.items():
                     if name not in ("[Content_Types].xml", self.styles_part):
                         z.writestr(name, data)
                 for part, _, sheet in added:
-                    with z.open(part, "w", force_zip64=True) as member, Behind(member) as fh:
-                        if sheet.ahead and early[id(sheet)].copy_into(fh):
+                    with z.open(part, "w", force_zip64=True) as member:
+                        if sheet.ahead and early[id(sheet)].copy_into(member):
                             continue
-                        stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
-                        sheet.write(stream)
-                        stream.close()
+                        with Behind(member) as fh:
+                            stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
+                            sheet.write(stream)
+                            stream.close()
             finally:
                 for child in early.values():
                     child.cancel()

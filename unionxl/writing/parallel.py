@@ -2,9 +2,10 @@
 
 Making rows' XML is Python work that holds the GIL; a zip member's deflate and CRC release it.
 :class:`Behind` therefore hands a member's chunks to a thread of its own, and :class:`Ahead` has a
-forked child make the XML of one large sheet (the data part) into a temporary file while the parent
-makes the others, then copies it into its member. The bytes written are the same either way: a
-child that fails, or where there is no fork (Windows, macOS), means the parent makes that sheet itself.
+forked child make and deflate the XML of one large sheet (the data part) into a temporary file while
+the parent makes the others (forked before the summary is filled, it does its style-free share first),
+then copies the deflated bytes into its member. The parts are the same either way: a child that
+fails, or where there is no fork (Windows, macOS), means the parent makes that sheet itself.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import shutil
 import signal
 import sys
 import threading
+import zlib
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -74,22 +76,61 @@ def _quiet_orphan(parent: int, libc: Any) -> None:
     os.dup2(devnull, 2)
 
 
-class Ahead:
-    """``sheet``'s XML (a :class:`.package.NewSheet`) made by a forked child into a file in ``folder`` (0700) while the parent goes on.
+class _Deflating:
+    """Writes to ``fh`` deflated as a zip member holds its data (raw, at ``level``), counting the CRC and
+    size of what was written."""
 
-    :meth:`copy_into` waits for it and copies it into the sheet's member; False when the parent must
-    make the sheet itself (no child, the child failed, or it needed a cell format the parent lacks).
+    def __init__(self, fh: BinaryIO, level: int) -> None:
+        self.fh, self.crc, self.size = fh, 0, 0
+        self.deflate = zlib.compressobj(level, zlib.DEFLATED, -15)  # what zipfile uses for ZIP_DEFLATED
+
+    def write(self, data: bytes) -> None:
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        self.fh.write(self.deflate.compress(data))
+
+    def close(self) -> None:
+        self.fh.write(self.deflate.flush())
+
+
+class _Deflated:
+    """In place of a zip member's compressor: the bytes written to it are deflated already."""
+
+    def compress(self, data: bytes) -> bytes:
+        return data
+
+    def flush(self) -> bytes:
+        return b""
+
+
+_MEMBER = ("_compressor", "_crc", "_file_size", "_compress_size")  # what copy_into sets on zipfile's member writer
+
+
+class Ahead:
+    """``sheet``'s XML (a :class:`.package.NewSheet`) made and deflated by a forked child into a file in
+    ``folder`` (0700) while the parent goes on.
+
+    With ``date_attr`` None the child is forked before the workbook's styles exist (while the parent
+    fills the summary): it does the sheet's ``prepare`` (work that needs no styles: the data part's
+    digest), then waits for :meth:`send`. Such a sheet must ask for no cell format; given ``styles``,
+    a child that asked for one leaves the sheet to the parent. :meth:`copy_into` waits for the child and
+    copies its deflated bytes into the sheet's zip member; False when the parent must make the sheet
+    itself (no child, the child failed, or it needed a cell format the parent lacks).
     """
 
-    def __init__(self, sheet: Any, date_attr: str, styles: Styles, folder: Path) -> None:
-        self.path = folder / "ahead.xml"
+    def __init__(self, sheet: Any, folder: Path, date_attr: str | None = None, styles: Styles | None = None,
+                 level: int = 1) -> None:
+        self.sheet = sheet
+        self.path = folder / f"ahead-{id(sheet)}.xml"
         self.pid = 0
+        self.pipe = -1  # the parent's end: date_attr goes down it
         if not sys.platform.startswith("linux") or sheet.rows < AHEAD_ROWS:
             return
         import ctypes  # here: the child imports nothing (a lock another thread held at the fork stays held)
 
         libc = ctypes.CDLL(None, use_errno=True)
-        formats = _formats(styles)
+        formats = _formats(styles) if styles is not None else 0
+        down, up = os.pipe() if date_attr is None else (-1, -1)
         sys.stdout.flush(), sys.stderr.flush()
         parent = os.getpid()
         pid = os.fork()
@@ -97,30 +138,62 @@ class Ahead:
             code = 1
             try:
                 _quiet_orphan(parent, libc)
+                if date_attr is None:
+                    os.close(up)
+                    if sheet.prepare is not None:
+                        sheet.prepare()
+                    date_attr = _receive(down)
                 with open(self.path, "wb") as fh:
-                    stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
+                    sink = _Deflating(fh, level)
+                    stream = SheetStream(sink, sheet.layout, sheet.rows, sheet.columns, date_attr)
                     sheet.write(stream)
                     stream.close()
-                code = 0 if _formats(styles) == formats else 2  # a new format would be lost with the child
+                    sink.close()
+                self.path.with_suffix(".crc").write_text(f"{sink.crc} {sink.size}")
+                code = 0 if styles is None or _formats(styles) == formats else 2  # a new format would be lost
             except BaseException:  # the parent writes the sheet itself, and meets the error there
                 pass
             finally:
                 os._exit(code)
         self.pid = pid
+        if date_attr is None:
+            os.close(down)
+            self.pipe = up
 
-    def copy_into(self, fh: Behind) -> bool:
+    def send(self, date_attr: str) -> None:
+        """The ``s`` attribute of a date in an unstyled cell, to a child forked before the styles existed."""
+        if self.pipe >= 0:
+            try:
+                os.write(self.pipe, date_attr.encode("ascii") + b"\n")
+            except OSError:  # the child is gone: copy_into says so
+                pass
+            os.close(self.pipe)
+            self.pipe = -1
+
+    def copy_into(self, member: BinaryIO) -> bool:
+        """The child's deflated XML as ``member``'s data (``member`` from ``ZipFile.open(name, "w")``)."""
         if not self.pid:
             return False
+        self._hang_up()  # a child still waiting for send gets nothing: it fails, and the parent makes the sheet
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
-        if os.waitstatus_to_exitcode(status) != 0:
+        if os.waitstatus_to_exitcode(status) != 0 or not all(hasattr(member, a) for a in _MEMBER):
             return False
-        with open(self.path, "rb") as xml:
-            shutil.copyfileobj(xml, fh, 1 << 20)
+        crc, size = map(int, self.path.with_suffix(".crc").read_text().split())
+        member._compressor = _Deflated()
+        with open(self.path, "rb") as deflated:
+            shutil.copyfileobj(deflated, member, 1 << 20)
+        member._crc, member._file_size = crc, size  # of the XML, not of the bytes written
         return True
+
+    def _hang_up(self) -> None:
+        if self.pipe >= 0:
+            os.close(self.pipe)
+            self.pipe = -1
 
     def cancel(self) -> None:
         """End a child that is still at work (the write failed before its sheet)."""
+        self._hang_up()
         if self.pid:
             try:
                 os.kill(self.pid, signal.SIGKILL)
@@ -128,3 +201,14 @@ class Ahead:
                 pass
             os.waitpid(self.pid, 0)
             self.pid = 0
+
+
+def _receive(fd: int) -> str:
+    """A line from the parent; an error when it closed the pipe without one."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, 256)
+        if not chunk:
+            raise EOFError("no styles from the parent")
+        data += chunk
+    return data[:-1].decode("ascii")

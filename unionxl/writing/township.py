@@ -28,6 +28,7 @@ from .datapart import DATA_SHEET, data_sheet
 from .masking import mask, masker
 from . import printing
 from .package import NewSheet, Package
+from .parallel import Ahead
 from .printing import LINE
 from .sheetxml import Layout, SheetStream
 from .styles import DATE_FORMAT, Style, Styles
@@ -70,19 +71,25 @@ def write_township(result: MergeResult, out: str | Path, masked: bool = False,
 
     def write(tmp: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="unionxl-") as folder:  # mode 0700: only this user
-            base = None
-            if summary_template is not None:
-                base, report = write_summary(from_merge(result), summary_template, Path(folder) / "base.xlsx")
-                filled.append(report)
-            package = Package(base)
-            sheets = [_status(package.styles, result, masked),
-                      *(_register(package.styles, r, result, masked) for r in registers.REGISTERS),
-                      _issues(package.styles, result, masked), data_sheet(result, masked)]
-            own = {s.name.casefold() for s in sheets}
-            clash = [n for n in package.sheet_names if n.casefold() in own]
-            if clash:
-                raise TemplateError(f"汇总模板的工作表名与汇总工作簿重名：{'、'.join(clash)}，请改名。")
-            package.write(tmp, sheets, levels.kind(result.level), f"{levels.word(result.level)}工会汇总")
+            data = data_sheet(result, masked)
+            ahead = Ahead(data, Path(folder))  # a child makes the data part meanwhile (the digest first)
+            try:
+                base = None
+                if summary_template is not None:
+                    base, report = write_summary(from_merge(result), summary_template, Path(folder) / "base.xlsx")
+                    filled.append(report)
+                package = Package(base)
+                sheets = [_status(package.styles, result, masked),
+                          *(_register(package.styles, r, result, masked) for r in registers.REGISTERS),
+                          _issues(package.styles, result, masked), data]
+                own = {s.name.casefold() for s in sheets}
+                clash = [n for n in package.sheet_names if n.casefold() in own]
+                if clash:
+                    raise TemplateError(f"汇总模板的工作表名与汇总工作簿重名：{'、'.join(clash)}，请改名。")
+                package.write(tmp, sheets, levels.kind(result.level), f"{levels.word(result.level)}工会汇总",
+                              started=(ahead,))
+            finally:
+                ahead.cancel()
 
     with gc_paused():  # millions of strings, no cycles
         return atomic_write(out, write, password), (filled[0] if filled else None)
