@@ -94,7 +94,7 @@ class Layout:
     portrait: bool = False  # A4 portrait instead of landscape
     printed_columns: int = 0  # only the first columns are printed (0: all); the others are for machines
     hidden: str = ""  # "" or "veryHidden"
-    compact: bool = False  # cells without their reference (it is optional): for sheets people do not read
+    compact: bool = False  # cells without their reference (it is optional): less XML for a sheet of many rows
 
 
 def _width(chars: float) -> float:
