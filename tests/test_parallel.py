@@ -187,6 +187,25 @@ def test_a_child_forked_early_that_never_gets_the_date_format_leaves_the_sheet_t
         os.waitpid(spy["pids"][0], os.WNOHANG)
 
 
+@pytest.mark.parametrize("isal", [True, False])
+def test_members_deflated_by_isa_l_or_zlib_read_back_the_same(tmp_path, monkeypatch, isal):
+    if isal:
+        pytest.importorskip("isal")
+    else:
+        monkeypatch.setitem(sys.modules, "isal", None)  # not installed: zlib's deflate
+    data = b"".join(b'<row r="%d"><c t="inlineStr"><is><t>\xe4\xbc\x9a\xe5\x91\x98%d</t></is></c></row>' % (n, n)
+                    for n in range(20000))
+    with zipfile.ZipFile(tmp_path / "t.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        with z.open("s.xml", "w") as member:
+            fast = parallel.fast_member(member, 1)
+            assert type(fast._compressor).__module__.startswith("isal") is isal
+            for i in range(0, len(data), 1 << 16):
+                fast.write(data[i:i + (1 << 16)])
+    with zipfile.ZipFile(tmp_path / "t.zip") as z:
+        assert z.testzip() is None and z.read("s.xml") == data
+        assert z.getinfo("s.xml").compress_size < len(data) // 5
+
+
 class Full(io.RawIOBase):
     def writable(self) -> bool:
         return True

@@ -1,11 +1,11 @@
 """A workbook package: a base workbook copied part for part, plus worksheets streamed in.
 
 :class:`Package` reads a base .xlsx (any workbook: the filled summary, or a minimal one when
-there is none) and :meth:`Package.write` copies it into a new zip with ``zipfile`` (deflate
-level 1), appending :class:`NewSheet` worksheets streamed row by row (:mod:`.sheetxml`): their
-styles go into the base's ``styles.xml``, their ``<sheet>`` entries, relationships, content
-types and defined names (print titles, autofilter ranges) into the base's parts, which are
-edited as text so that every namespace prefix and extension they carry survives. The unionxl
+there is none) and :meth:`Package.write` copies it into a new zip with ``zipfile`` (deflate level
+1; the new sheets' by ISA-L when installed, :func:`.parallel.deflater`), appending :class:`NewSheet`
+worksheets streamed row by row (:mod:`.sheetxml`): their styles go into the base's ``styles.xml``,
+their ``<sheet>`` entries, relationships, content types and defined names (print titles, autofilter
+ranges) into the base's parts, which are edited as text so that every namespace prefix and extension they carry survives. The unionxl
 mark (:mod:`.marks`) and the title are replaced.
 """
 
@@ -23,7 +23,7 @@ from defusedxml import ElementTree
 
 from . import marks
 from ..checks.findings import column_letter
-from .parallel import Ahead, Behind
+from .parallel import Ahead, Behind, fast_member
 from .sheetxml import Layout, SheetStream
 from .styles import DATE_FORMAT, MAIN, Style, Styles, escape
 
@@ -170,7 +170,7 @@ class Package:
                     with z.open(part, "w", force_zip64=True) as member:
                         if sheet.ahead and early[id(sheet)].copy_into(member):
                             continue
-                        with Behind(member) as fh:
+                        with Behind(fast_member(member, compresslevel)) as fh:
                             stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
                             sheet.write(stream)
                             stream.close()
