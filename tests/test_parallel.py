@@ -152,25 +152,21 @@ def test_the_data_part_made_before_the_summary_is_filled_is_the_one_the_parent_m
 
 
 @linux
-def test_a_child_forked_early_waits_for_the_date_format_and_does_its_share_first(tmp_path, monkeypatch, spy):
+def test_a_child_forked_early_puts_in_the_date_format_sent_after_it_made_the_rows(tmp_path, monkeypatch, spy):
     monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
-    prepared = []
-
-    def prepare() -> None:  # in the child: the parent never sees this list grow
-        prepared.append(len(ROWS))
-
-    def write(stream) -> None:
-        for values in ROWS[: prepared[0] if prepared else 1]:
-            stream.row(values, [""] * 6)
-
-    sheet = NewSheet("数据", Layout([], landscape=False, hidden="veryHidden", compact=True), len(ROWS), 6, write,
-                     ahead=True, prepare=prepare)
+    sheet = NewSheet("数据", Layout([], landscape=False, hidden="veryHidden", compact=True), len(ROWS), 6, _rows,
+                     ahead=True)
     early = parallel.Ahead(sheet, tmp_path)
     assert early.pid > 0 and early.pipe >= 0
-    Package(None).write(tmp_path / "t.xlsx", [sheet], marks.TOWNSHIP, "测试", started=(early,))
-    assert spy["copied"] == [True] and prepared == []
+    package = Package(None)
+    package.styles.attr(Style(bold=True))  # the date format's index is not the first new one
+    package.write(tmp_path / "t.xlsx", [sheet], marks.TOWNSHIP, "测试", started=(early,))
+    assert spy["copied"] == [True]
+    xml = _parts(tmp_path / "t.xlsx")["xl/worksheets/sheet1.xml"]
+    assert parallel.MARK_BYTES not in xml and xml.count(b' s="2"><v>') == len(ROWS)  # 0 plain, 1 bold, 2 date
     ws = load_workbook(tmp_path / "t.xlsx")["数据"]
     assert ws.max_row == len(ROWS) and ws["D1"].is_date and ws["D1"].value.date() == dt.date(2012, 1, 1)
+    assert ws["B2"].value == "会员1" and ws["C3"].value == "a&b <c>"
 
 
 @linux

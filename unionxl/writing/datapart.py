@@ -77,8 +77,9 @@ def data_keys(register: Register, masked: bool) -> list[str]:
     return keys
 
 
-def _records(result: MergeResult, masked: bool, digest: Callable[[str], str]) -> Iterator[list[Any]]:
+def _records(result: MergeResult, masked: bool) -> Iterator[list[Any]]:
     hide = masker(masked)
+    digest = hasher()
     filled = [r.cover["fill_date"] for _, r in result.used if r.cover.get("fill_date")]
     yield [MARKER, VERSION, "masked" if masked else "plain", result.level, result.reporter.township,
            max(filled, default=None)]
@@ -120,34 +121,19 @@ def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
     columns = max([6, 1 + len(result.reporter.values()), 2 + 2 * result.level,
                    *(2 + len(data_keys(reg, masked)) for reg in regs)])  # #fields, key, keys…
 
-    ids = hasher()  # one salt for every pass over the records
-    digested: list[str] = []
-
-    def prepare() -> None:  # the digest first, in a child that has no styles yet (:class:`.parallel.Ahead`)
-        digest, records = Digest(), _records(result, masked, ids)
-        next(records)
-        for record in records:
-            digest.add(record)
-        digested.append(digest.hexdigest())
-
     def write(stream: SheetStream) -> None:
         attrs = [""] * columns
         row = stream.row
-        records = _records(result, masked, ids)
+        records = _records(result, masked)
         row(next(records), attrs)  # the first record says when: not digested
-        if digested:
-            for record in records:
-                row(record, attrs)
-        else:
-            digest = Digest()
-            for record in records:
-                digest.add(record)
-                row(record, attrs)
-            digested.append(digest.hexdigest())
-        row([DIGEST, digested[-1]], attrs)
+        digest = Digest()
+        for record in records:
+            digest.add(record)
+            row(record, attrs)
+        row([DIGEST, digest.hexdigest()], attrs)
 
     return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden", compact=True), rows + 1, columns,
-                    write, ahead=True, prepare=prepare)
+                    write, ahead=True)
 
 
 _NOISE = re.compile(r"[\x00-\x1f\x7f]|_x[0-9A-Fa-f]{4}_")  # what a cell's text may lose or gain in the round trip

@@ -85,7 +85,6 @@ class NewSheet:
     columns: int
     write: Callable[[SheetStream], None]
     ahead: bool = False  # may be written by a child process while the others are (:class:`.parallel.Ahead`)
-    prepare: Callable[[], None] | None = None  # for ahead: work needing no styles, done before ``write`` (or not at all)
 
 
 def _quote(sheet: str) -> str:

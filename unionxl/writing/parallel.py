@@ -25,6 +25,8 @@ from .sheetxml import SheetStream
 from .styles import Styles
 
 AHEAD_ROWS = 5000  # a smaller sheet is not worth a process
+MARK = ' s="\x01"'  # a date's format in a sheet made before the styles exist (:class:`Ahead`)
+MARK_BYTES = MARK.encode("ascii")
 _MEMBER = ("_compressor", "_crc", "_file_size", "_compress_size")  # what is set on zipfile's member writer
 
 
@@ -116,6 +118,23 @@ class _Deflating:
         self.fh.write(self.deflate.flush())
 
 
+class _Chunks:
+    """Writes to ``fh``, keeping the size of each write."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh, self.sizes = fh, []
+
+    def write(self, data: bytes) -> None:
+        self.sizes.append(len(data))
+        self.fh.write(data)
+
+
+def _make(sheet: Any, fh: Any, date_attr: str) -> None:
+    stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
+    sheet.write(stream)
+    stream.close()
+
+
 class _Deflated:
     """In place of a zip member's compressor: the bytes written to it are deflated already."""
 
@@ -131,11 +150,12 @@ class Ahead:
     ``folder`` (0700) while the parent goes on.
 
     With ``date_attr`` None the child is forked before the workbook's styles exist (while the parent
-    fills the summary): it does the sheet's ``prepare`` (work that needs no styles: the data part's
-    digest), then waits for :meth:`send`. Such a sheet must ask for no cell format; given ``styles``,
-    a child that asked for one leaves the sheet to the parent. :meth:`copy_into` waits for the child and
-    copies its deflated bytes into the sheet's zip member; False when the parent must make the sheet
-    itself (no child, the child failed, or it needed a cell format the parent lacks).
+    fills the summary): it makes the XML at once with a mark where a date's format goes (:data:`MARK`,
+    which no cell's XML holds: control characters are escaped), and puts in the format :meth:`send`
+    gives it as it deflates. Such a sheet must ask for no cell format; given ``styles``, a child that
+    asked for one leaves the sheet to the parent. :meth:`copy_into` waits for the child and copies its
+    deflated bytes into the sheet's zip member; False when the parent must make the sheet itself (no
+    child, the child failed, or it needed a cell format the parent lacks).
     """
 
     def __init__(self, sheet: Any, folder: Path, date_attr: str | None = None, styles: Styles | None = None,
@@ -161,15 +181,22 @@ class Ahead:
                 _quiet_orphan(parent, libc)
                 if date_attr is None:
                     os.close(up)
-                    if sheet.prepare is not None:
-                        sheet.prepare()
-                    date_attr = _receive(down)
-                with open(self.path, "wb") as fh:
-                    sink = _Deflating(fh, compressor())
-                    stream = SheetStream(sink, sheet.layout, sheet.rows, sheet.columns, date_attr)
-                    sheet.write(stream)
-                    stream.close()
-                    sink.close()
+                    raw = self.path.with_suffix(".raw")
+                    with open(raw, "wb") as fh:
+                        chunks = _Chunks(fh)
+                        _make(sheet, chunks, MARK)
+                    attr = _receive(down).encode("ascii")
+                    with open(raw, "rb") as xml, open(self.path, "wb") as fh:
+                        sink = _Deflating(fh, compressor())
+                        for size in chunks.sizes:  # whole rows each: a mark is never cut in two
+                            sink.write(xml.read(size).replace(MARK_BYTES, attr))
+                        sink.close()
+                    raw.unlink()
+                else:
+                    with open(self.path, "wb") as fh:
+                        sink = _Deflating(fh, compressor())
+                        _make(sheet, sink, date_attr)
+                        sink.close()
                 self.path.with_suffix(".crc").write_text(f"{sink.crc} {sink.size}")
                 code = 0 if styles is None or _formats(styles) == formats else 2  # a new format would be lost
             except BaseException:  # the parent writes the sheet itself, and meets the error there

@@ -73,7 +73,7 @@ def write_township(result: MergeResult, out: str | Path, masked: bool = False,
     def write(tmp: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="unionxl-") as folder:  # mode 0700: only this user
             data = data_sheet(result, masked)
-            ahead = Ahead(data, Path(folder))  # a child makes the data part meanwhile (the digest first)
+            ahead = Ahead(data, Path(folder))  # a child makes the data part meanwhile
             try:
                 base = None
                 if summary_template is not None:
