@@ -53,8 +53,8 @@ def spy(monkeypatch):
     seen = {"pids": [], "copied": []}
     start, copy = parallel.Ahead.__init__, parallel.Ahead.copy_into
 
-    def init(self, *args):
-        start(self, *args)
+    def init(self, *args, **kwargs):
+        start(self, *args, **kwargs)
         seen["pids"].append(self.pid)
 
     def copy_into(self, fh):
@@ -143,9 +143,11 @@ def test_the_data_part_made_before_the_summary_is_filled_is_the_one_the_parent_m
     result = merge(examples, read_villages(village_list()))
     monkeypatch.setattr(parallel, "AHEAD_ROWS", 10**9)
     serial = _township(tmp_path / "serial.xlsx", result)
+    forked = len(spy["pids"])
     monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
     ahead = _township(tmp_path / "ahead.xlsx", result)
-    assert spy["pids"][0] == 0 and spy["pids"][1] > 0 and spy["copied"] == [False, True]
+    assert not any(spy["pids"][:forked]) and all(spy["pids"][forked:]) and spy["copied"] == [False, True]
+    assert len(spy["pids"]) - forked == 1 + 5  # the data part; the second half of each register
     differ = [n for n in serial if serial[n] != ahead[n] and n != "docProps/core.xml"]  # core: its time
     assert differ == [] and list(serial) == list(ahead)
     assert b"#digest" in ahead["xl/worksheets/sheet10.xml"]
@@ -200,6 +202,31 @@ def test_members_deflated_by_isa_l_or_zlib_read_back_the_same(tmp_path, monkeypa
     with zipfile.ZipFile(tmp_path / "t.zip") as z:
         assert z.testzip() is None and z.read("s.xml") == data
         assert z.getinfo("s.xml").compress_size < len(data) // 5
+
+
+@linux
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_sheet_split_between_parent_and_child_is_the_sheet_the_parent_makes(tmp_path, monkeypatch, spy, fails):
+    def halves(stream) -> None:
+        if fails and os.getpid() != PARENT:
+            raise MemoryError("the child's share")
+        for values in ROWS:
+            stream.row(values, [""] * 5 + [' s="0"'], 30 if values[0] == 200 else None)  # one row tall
+
+    def book(path):
+        sheets = [NewSheet("表", Layout([8] * 6, autofilter=True, print_titles=True), len(ROWS), 6, halves, split=True)]
+        Package(None).write(path, sheets, marks.TOWNSHIP, "测试")
+        return _parts(path)
+
+    serial = book(tmp_path / "serial.xlsx")
+    monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
+    split = book(tmp_path / "split.xlsx")
+    assert spy["pids"][0] == 0 and spy["pids"][1] > 0
+    assert split == serial
+    ws = load_workbook(tmp_path / "split.xlsx")["表"]
+    assert ws.max_row == len(ROWS) and ws["B300"].value == "会员299" and ws.row_dimensions[201].height == 30
+    with pytest.raises(ChildProcessError):  # waited for
+        os.waitpid(spy["pids"][1], os.WNOHANG)
 
 
 class Full(io.RawIOBase):

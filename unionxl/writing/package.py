@@ -85,6 +85,21 @@ class NewSheet:
     columns: int
     write: Callable[[SheetStream], None]
     ahead: bool = False  # may be written by a child process while the others are (:class:`.parallel.Ahead`)
+    split: bool = False  # its second half may be made by a child while the parent makes the first
+
+
+def _stream(fh: Behind, sheet: NewSheet, date_attr: str, half: Ahead | None) -> None:
+    """``sheet``'s XML into ``fh``: the rows before ``half.first`` here and the others from ``half``'s
+    child when it made them, else here too."""
+    parts = [(1, None)]
+    if half is not None and half.started:
+        parts = [(1, half.first - 1), (half.first, None)]
+    for first, last in parts:
+        if first > 1 and half.append_to(fh):
+            break
+        stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr, first, last)
+        sheet.write(stream)
+        stream.close()
 
 
 def _quote(sheet: str) -> str:
@@ -160,6 +175,8 @@ class Package:
                 child.send(date_attr)
             early.update((id(s), Ahead(s, Path(folder), date_attr, self.styles, compresslevel))
                          for _, _, s in added if s.ahead and id(s) not in early)
+            halves = {id(s): Ahead(s, Path(folder), date_attr, self.styles, first=s.rows // 2 + 1)
+                      for _, _, s in added if s.split}
             try:
                 z.writestr("[Content_Types].xml", edited.pop("[Content_Types].xml"))
                 for name, data in {**self.parts, **edited}.items():
@@ -170,11 +187,9 @@ class Package:
                         if sheet.ahead and early[id(sheet)].copy_into(member):
                             continue
                         with Behind(fast_member(member, compresslevel)) as fh:
-                            stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
-                            sheet.write(stream)
-                            stream.close()
+                            _stream(fh, sheet, date_attr, halves.get(id(sheet)))
             finally:
-                for child in early.values():
+                for child in [*early.values(), *halves.values()]:
                     child.cancel()
             z.writestr(self.styles_part, self.styles.merged().encode("utf-8"))
 

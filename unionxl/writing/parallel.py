@@ -129,8 +129,8 @@ class _Chunks:
         self.fh.write(data)
 
 
-def _make(sheet: Any, fh: Any, date_attr: str) -> None:
-    stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
+def _make(sheet: Any, fh: Any, date_attr: str, first: int = 1) -> None:
+    stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr, first)
     sheet.write(stream)
     stream.close()
 
@@ -155,16 +155,18 @@ class Ahead:
     gives it as it deflates. Such a sheet must ask for no cell format; given ``styles``, a child that
     asked for one leaves the sheet to the parent. :meth:`copy_into` waits for the child and copies its
     deflated bytes into the sheet's zip member; False when the parent must make the sheet itself (no
-    child, the child failed, or it needed a cell format the parent lacks).
+    child, the child failed, or it needed a cell format the parent lacks). With ``first`` above 1 the
+    child makes only the rows from ``first`` on and the tail, not deflated: the parent makes the rows
+    before them meanwhile and then :meth:`append_to` adds the child's (or it makes them itself).
     """
 
     def __init__(self, sheet: Any, folder: Path, date_attr: str | None = None, styles: Styles | None = None,
-                 level: int = 1) -> None:
-        self.sheet = sheet
-        self.path = folder / f"ahead-{id(sheet)}.xml"
+                 level: int = 1, first: int = 1) -> None:
+        self.sheet, self.first = sheet, first
+        self.path = folder / f"ahead-{id(sheet)}-{first}.xml"
         self.pid = 0
         self.pipe = -1  # the parent's end: date_attr goes down it
-        if not sys.platform.startswith("linux") or sheet.rows < AHEAD_ROWS:
+        if not sys.platform.startswith("linux") or sheet.rows - first + 1 < AHEAD_ROWS:
             return
         import ctypes  # here: the child imports nothing (a lock another thread held at the fork stays held)
 
@@ -179,25 +181,11 @@ class Ahead:
             code = 1
             try:
                 _quiet_orphan(parent, libc)
-                if date_attr is None:
-                    os.close(up)
-                    raw = self.path.with_suffix(".raw")
-                    with open(raw, "wb") as fh:
-                        chunks = _Chunks(fh)
-                        _make(sheet, chunks, MARK)
-                    attr = _receive(down).encode("ascii")
-                    with open(raw, "rb") as xml, open(self.path, "wb") as fh:
-                        sink = _Deflating(fh, compressor())
-                        for size in chunks.sizes:  # whole rows each: a mark is never cut in two
-                            sink.write(xml.read(size).replace(MARK_BYTES, attr))
-                        sink.close()
-                    raw.unlink()
-                else:
+                if first > 1:  # the sheet's later rows and its tail, for the parent to deflate after its own
                     with open(self.path, "wb") as fh:
-                        sink = _Deflating(fh, compressor())
-                        _make(sheet, sink, date_attr)
-                        sink.close()
-                self.path.with_suffix(".crc").write_text(f"{sink.crc} {sink.size}")
+                        _make(sheet, fh, date_attr, first)
+                else:
+                    self._deflated(compressor(), date_attr, down, up)
                 code = 0 if styles is None or _formats(styles) == formats else 2  # a new format would be lost
             except BaseException:  # the parent writes the sheet itself, and meets the error there
                 pass
@@ -207,6 +195,28 @@ class Ahead:
         if date_attr is None:
             os.close(down)
             self.pipe = up
+
+    def _deflated(self, deflate: Any, date_attr: str | None, down: int, up: int) -> None:
+        """In the child: the sheet's XML deflated into ``path``, the CRC and size of the XML beside it."""
+        if date_attr is None:
+            os.close(up)
+            raw = self.path.with_suffix(".raw")
+            with open(raw, "wb") as fh:
+                chunks = _Chunks(fh)
+                _make(self.sheet, chunks, MARK)
+            attr = _receive(down).encode("ascii")
+            with open(raw, "rb") as xml, open(self.path, "wb") as fh:
+                sink = _Deflating(fh, deflate)
+                for size in chunks.sizes:  # whole rows each: a mark is never cut in two
+                    sink.write(xml.read(size).replace(MARK_BYTES, attr))
+                sink.close()
+            raw.unlink()
+        else:
+            with open(self.path, "wb") as fh:
+                sink = _Deflating(fh, deflate)
+                _make(self.sheet, sink, date_attr)
+                sink.close()
+        self.path.with_suffix(".crc").write_text(f"{sink.crc} {sink.size}")
 
     def send(self, date_attr: str) -> None:
         """The ``s`` attribute of a date in an unstyled cell, to a child forked before the styles existed."""
@@ -220,12 +230,10 @@ class Ahead:
 
     def copy_into(self, member: BinaryIO) -> bool:
         """The child's deflated XML as ``member``'s data (``member`` from ``ZipFile.open(name, "w")``)."""
-        if not self.pid:
+        if not all(hasattr(member, a) for a in _MEMBER):
+            self.cancel()
             return False
-        self._hang_up()  # a child still waiting for send gets nothing: it fails, and the parent makes the sheet
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        if os.waitstatus_to_exitcode(status) != 0 or not all(hasattr(member, a) for a in _MEMBER):
+        if not self._done():
             return False
         crc, size = map(int, self.path.with_suffix(".crc").read_text().split())
         member._compressor = _Deflated()
@@ -233,6 +241,27 @@ class Ahead:
             shutil.copyfileobj(deflated, member, 1 << 20)
         member._crc, member._file_size = crc, size  # of the XML, not of the bytes written
         return True
+
+    def append_to(self, fh: BinaryIO) -> bool:
+        """The rows from ``first`` on and the sheet's tail, made by the child, written to ``fh``."""
+        if not self._done():
+            return False
+        with open(self.path, "rb") as xml:
+            shutil.copyfileobj(xml, fh, 1 << 20)
+        return True
+
+    @property
+    def started(self) -> bool:
+        return self.pid > 0
+
+    def _done(self) -> bool:
+        """Waited for the child: True when it made its file."""
+        if not self.pid:
+            return False
+        self._hang_up()  # a child still waiting for send gets nothing: it fails, and the parent makes the sheet
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        return os.waitstatus_to_exitcode(status) == 0
 
     def _hang_up(self) -> None:
         if self.pipe >= 0:

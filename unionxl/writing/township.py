@@ -229,7 +229,7 @@ def _register(styles: Styles, register: Register, result: MergeResult, masked: b
     ids = 1 + len(places) + len(first)  # 序号, the places, the name: on every page across
     layout = _layout(styles, register.sheet, titles, count, (1, ids), repeat=ids, head=header[2],
                      compact=True)  # a tenth less XML to make and deflate; every cell is written (all styled)
-    return NewSheet(register.sheet, layout, count + 1, len(titles), write)
+    return NewSheet(register.sheet, layout, count + 1, len(titles), write, split=True)
 
 
 PRINTED_WIDTHS = {"文件": 20, "填写内容": 16, "问题说明": 44}  # wrapped: 问题清单 fits one page wide at 8 pt
