@@ -5,8 +5,8 @@ there is none) and :meth:`Package.write` copies it into a new zip with ``zipfile
 1; the new sheets' by ISA-L when installed, :func:`.parallel.deflater`), appending :class:`NewSheet`
 worksheets streamed row by row (:mod:`.sheetxml`): their styles go into the base's ``styles.xml``,
 their ``<sheet>`` entries, relationships, content types and defined names (print titles, autofilter
-ranges) into the base's parts, which are edited as text so that every namespace prefix and extension they carry survives. The unionxl
-mark (:mod:`.marks`) and the title are replaced.
+ranges) into the base's parts, which are edited as text so that every namespace prefix and
+extension they carry survives. The unionxl mark (:mod:`.marks`) and the title are replaced.
 """
 
 from __future__ import annotations
