@@ -154,6 +154,23 @@ def test_the_data_part_made_before_the_summary_is_filled_is_the_one_the_parent_m
 
 
 @linux
+def test_a_summary_that_fails_ends_the_child_forked_before_it(tmp_path, monkeypatch, spy, examples):
+    from unionxl.merging.merge import merge
+    from unionxl.writing import township
+
+    def broken(*args):
+        raise ValueError("the template")
+
+    monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
+    monkeypatch.setattr(township, "write_summary", broken)
+    with pytest.raises(ValueError):
+        township.write_township(merge(examples[:2]), tmp_path / "t.xlsx", summary_template=tmp_path / "any.xlsx")
+    assert spy["pids"][0] > 0 and not (tmp_path / "t.xlsx").exists()
+    with pytest.raises(ChildProcessError):  # reaped: no zombie, nothing left running
+        os.waitpid(spy["pids"][0], os.WNOHANG)
+
+
+@linux
 def test_a_child_forked_early_puts_in_the_date_format_sent_after_it_made_the_rows(tmp_path, monkeypatch, spy):
     monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
     sheet = NewSheet("数据", Layout([], landscape=False, hidden="veryHidden", compact=True), len(ROWS), 6, _rows,
