@@ -177,6 +177,10 @@ class SheetStream:
         """Leave ``rows`` rows empty."""
         self.number += rows
 
+    def elsewhere(self, rows: int) -> bool:
+        """Whether the next ``rows`` rows are all in the other part (a caller may :meth:`skip` them)."""
+        return self.number + rows < self.first or self.number >= self.upto
+
     def _date(self, value: dt.date) -> str | None:
         return self.dates[value]
 

@@ -203,6 +203,10 @@ def _register(styles: Styles, register: Register, result: MergeResult, masked: b
         n = 0
         for village, report in used:
             rows = report.rows[register.key]
+            if stream.elsewhere(len(rows)):  # made by the other process (:class:`.parallel.Ahead`)
+                stream.skip(len(rows))
+                n += len(rows)
+                continue
             found_in = problems[id(report)]
             sheet = report.sheets.get(register.key, register.sheet)
             source = report.path.name
