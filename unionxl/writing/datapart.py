@@ -33,7 +33,6 @@ when called, so a register added there is carried without code here.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import operator
 import re
@@ -124,13 +123,14 @@ def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
 
     def write(stream: SheetStream) -> None:
         attrs = [""] * columns
+        row = stream.row
         records = _records(result, masked)
-        stream.row(next(records), attrs)  # the first record says when: not digested
+        row(next(records), attrs)  # the first record says when: not digested
         digest = Digest()
         for record in records:
             digest.add(record)
-            stream.row(record, attrs)
-        stream.row([DIGEST, digest.hexdigest()], attrs)
+            row(record, attrs)
+        row([DIGEST, digest.hexdigest()], attrs)
 
     return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden", compact=True), rows + 1, columns,
                     write, ahead=True)
@@ -147,9 +147,21 @@ class Digest:
 
     def __init__(self) -> None:
         self._hash = hashlib.sha256()
+        self._texts: dict[Any, str] = {None: ""}  # a value that is not a text -> its canonical text
 
     def add(self, record: list[Any]) -> None:
-        line = _SEP.join([v if v.__class__ is str else "" if v is None else _canonical(v) for v in record])
+        texts = self._texts
+        parts = list(map(texts.get, record, record))  # a text is not a key: it stands for itself
+        try:
+            line = _SEP.join(parts)
+        except TypeError:  # a value not met yet (equal values share a key and, as they must, a text)
+            if len(texts) > 1 << 16:
+                texts.clear()
+                texts[None] = ""
+            for i, value in enumerate(parts):
+                if not isinstance(value, str):
+                    parts[i] = texts[value] = _canonical(value)
+            line = _SEP.join(parts)
         line = line.rstrip(_SEP)
         if "_x" in line or not line.isprintable():
             line = _NOISE.sub("", line)
@@ -159,10 +171,9 @@ class Digest:
         return self._hash.hexdigest()
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _canonical(value: Any) -> str:
     """One text for a number however stored (1, 1.0, Decimal("1.00"), TRUE: equal values, one text, which
-    is what makes the cache safe), a date or a midnight datetime."""
+    is what makes :class:`Digest`'s cache safe), a date or a midnight datetime."""
     if isinstance(value, (int, float, Decimal)):
         number = float(value)
         return str(int(number)) if number.is_integer() else repr(number)

@@ -1,12 +1,12 @@
 """A workbook package: a base workbook copied part for part, plus worksheets streamed in.
 
 :class:`Package` reads a base .xlsx (any workbook: the filled summary, or a minimal one when
-there is none) and :meth:`Package.write` copies it into a new zip with ``zipfile`` (deflate
-level 1), appending :class:`NewSheet` worksheets streamed row by row (:mod:`.sheetxml`): their
-styles go into the base's ``styles.xml``, their ``<sheet>`` entries, relationships, content
-types and defined names (print titles, autofilter ranges) into the base's parts, which are
-edited as text so that every namespace prefix and extension they carry survives. The unionxl
-mark (:mod:`.marks`) and the title are replaced.
+there is none) and :meth:`Package.write` copies it into a new zip with ``zipfile`` (deflate level
+1; the new sheets' by ISA-L when installed, :func:`.parallel.deflater`), appending :class:`NewSheet`
+worksheets streamed row by row (:mod:`.sheetxml`): their styles go into the base's ``styles.xml``,
+their ``<sheet>`` entries, relationships, content types and defined names (print titles, autofilter
+ranges) into the base's parts, which are edited as text so that every namespace prefix and
+extension they carry survives. The unionxl mark (:mod:`.marks`) and the title are replaced.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from defusedxml import ElementTree
 
 from . import marks
 from ..checks.findings import column_letter
-from .parallel import Ahead, Behind
+from .parallel import Ahead, Behind, fast_member
 from .sheetxml import Layout, SheetStream
 from .styles import DATE_FORMAT, MAIN, Style, Styles, escape
 
@@ -85,6 +85,21 @@ class NewSheet:
     columns: int
     write: Callable[[SheetStream], None]
     ahead: bool = False  # may be written by a child process while the others are (:class:`.parallel.Ahead`)
+    split: bool = False  # its second half may be made by a child while the parent makes the first
+
+
+def _stream(fh: Behind, sheet: NewSheet, date_attr: str, half: Ahead | None) -> None:
+    """``sheet``'s XML into ``fh``: the rows before ``half.first`` here and the others from ``half``'s
+    child when it made them, else here too."""
+    parts = [(1, None)]
+    if half is not None and half.started:
+        parts = [(1, half.first - 1), (half.first, None)]
+    for first, last in parts:
+        if first > 1 and half.append_to(fh):
+            break
+        stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr, first, last)
+        sheet.write(stream)
+        stream.close()
 
 
 def _quote(sheet: str) -> str:
@@ -131,8 +146,12 @@ class Package:
     def text(self, name: str) -> str:
         return self.parts[name].decode("utf-8")
 
-    def write(self, out: Path, sheets: list[NewSheet], kind: str, title: str, compresslevel: int = 1) -> None:
-        """The base with ``sheets`` appended (in order, after its own), marked ``kind``, titled ``title``."""
+    def write(self, out: Path, sheets: list[NewSheet], kind: str, title: str, compresslevel: int = 1,
+              started: tuple[Ahead, ...] = ()) -> None:
+        """The base with ``sheets`` appended (in order, after its own), marked ``kind``, titled ``title``.
+
+        An ``ahead`` sheet is made by a child forked here, or by one of ``started`` (forked before this
+        package existed, at level 1: :class:`.parallel.Ahead`), which gets the date format now."""
         folder = posixpath.dirname(self.workbook)
         taken = set(self.parts)
         rel_ids = set(re.findall(r'Id="([^"]*)"', self.text(self.workbook_rels)))
@@ -151,21 +170,26 @@ class Package:
         edited = self._edited(added, kind, title)
         with tempfile.TemporaryDirectory(prefix="unionxl-") as folder, \
                 zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as z:
-            early = {id(s): Ahead(s, date_attr, self.styles, Path(folder)) for _, _, s in added if s.ahead}
+            early = {id(a.sheet): a for a in started}
+            for child in started:
+                child.send(date_attr)
+            early.update((id(s), Ahead(s, Path(folder), date_attr, self.styles, compresslevel))
+                         for _, _, s in added if s.ahead and id(s) not in early)
+            halves = {id(s): Ahead(s, Path(folder), date_attr, self.styles, first=s.rows // 2 + 1)
+                      for _, _, s in added if s.split}
             try:
                 z.writestr("[Content_Types].xml", edited.pop("[Content_Types].xml"))
                 for name, data in {**self.parts, **edited}.items():
                     if name not in ("[Content_Types].xml", self.styles_part):
                         z.writestr(name, data)
                 for part, _, sheet in added:
-                    with z.open(part, "w", force_zip64=True) as member, Behind(member) as fh:
-                        if sheet.ahead and early[id(sheet)].copy_into(fh):
+                    with z.open(part, "w", force_zip64=True) as member:
+                        if sheet.ahead and early[id(sheet)].copy_into(member):
                             continue
-                        stream = SheetStream(fh, sheet.layout, sheet.rows, sheet.columns, date_attr)
-                        sheet.write(stream)
-                        stream.close()
+                        with Behind(fast_member(member, compresslevel)) as fh:
+                            _stream(fh, sheet, date_attr, halves.get(id(sheet)))
             finally:
-                for child in early.values():
+                for child in [*early.values(), *halves.values()]:
                     child.cancel()
             z.writestr(self.styles_part, self.styles.merged().encode("utf-8"))
 

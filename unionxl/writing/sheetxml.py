@@ -94,7 +94,7 @@ class Layout:
     portrait: bool = False  # A4 portrait instead of landscape
     printed_columns: int = 0  # only the first columns are printed (0: all); the others are for machines
     hidden: str = ""  # "" or "veryHidden"
-    compact: bool = False  # cells without their reference (it is optional): for sheets people do not read
+    compact: bool = False  # cells without their reference (it is optional): less XML for a sheet of many rows
 
 
 def _width(chars: float) -> float:
@@ -113,8 +113,12 @@ class SheetStream:
     are blank (written only when styled).
     """
 
-    def __init__(self, fh: BinaryIO, layout: Layout, rows: int, columns: int, date_attr: str) -> None:
+    def __init__(self, fh: BinaryIO, layout: Layout, rows: int, columns: int, date_attr: str,
+                 first: int = 1, last: int | None = None) -> None:
+        """Only rows ``first`` to ``last`` are written (the others counted): the head when ``first`` is 1,
+        the tail when ``last`` is None (a sheet made in two parts: :class:`.parallel.Ahead`)."""
         self.fh = fh
+        self.first, self.last = first, last
         self.layout = layout
         self.refs = [column_letter(c + 1) for c in range(max(columns, 1))]
         self.date_attr = date_attr  # for a date in an unstyled cell
@@ -124,7 +128,9 @@ class SheetStream:
         self.shapes: dict[tuple, dict] = {}  # attributes -> value types of a row -> how to write it
         self.last_attrs: list[str] | None = None
         self.last_shapes: dict[tuple, tuple] = {}
-        fh.write(self._head(max(rows, 1), max(columns, 1)).encode("utf-8"))
+        self.upto = last if last is not None else 1 << 62
+        if first <= 1:
+            fh.write(self._head(max(rows, 1), max(columns, 1)).encode("utf-8"))
 
     def _head(self, rows: int, columns: int) -> str:
         lay = self.layout
@@ -171,6 +177,10 @@ class SheetStream:
         """Leave ``rows`` rows empty."""
         self.number += rows
 
+    def elsewhere(self, rows: int) -> bool:
+        """Whether the next ``rows`` rows are all in the other part (a caller may :meth:`skip` them)."""
+        return self.number + rows < self.first or self.number >= self.upto
+
     def _date(self, value: dt.date) -> str | None:
         return self.dates[value]
 
@@ -195,6 +205,8 @@ class SheetStream:
         """The next row: ``values[c]`` in column c with the ``s`` attribute ``attrs[c]``; ``height`` in pt
         for a row of wrapped text (Excel does not fit the height of a row it did not write itself)."""
         self.number += 1
+        if not self.first <= self.number <= self.upto:  # in the other part
+            return None
         if height is not None:
             return self._slow(self.number, values, attrs, f' ht="{height:g}" customHeight="1"')
         if attrs is not self.last_attrs:  # rows mostly share one list of attributes
@@ -295,4 +307,5 @@ class SheetStream:
 
     def close(self) -> None:
         self.flush()
-        self.fh.write(self._tail().encode("utf-8"))
+        if self.last is None:
+            self.fh.write(self._tail().encode("utf-8"))
