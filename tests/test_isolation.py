@@ -484,3 +484,24 @@ def test_what_a_library_prints_in_a_worker_never_reaches_the_json(tmp_path):
     done, _, _ = run("validate", str(bad), "--format", "json", "--annotate-dir", str(tmp_path / "退回"))
     assert "out of range" not in done.stdout + done.stderr
     assert json.loads(done.stdout)["files"][0]["readable"]
+
+
+def test_a_large_count_of_string_cells_is_no_reason_to_refuse_a_file(tmp_path):
+    # count is how many cells refer to the table (a 300,000-row roster: millions), uniqueCount how many
+    # strings it holds: only uniqueCount makes calamine reserve room
+    from unionxl.checks.validate import validate_file
+
+    src = Path(__file__).parent.parent / "bench" / "generate.py"
+    out = tmp_path / "many.xlsx"
+    subprocess.run([sys.executable, str(src), "--rows", "60", "--out", str(tmp_path)], check=True, capture_output=True)
+    made = next(tmp_path.glob("members-60*.xlsx"))
+    with zipfile.ZipFile(made) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sst = parts["xl/sharedStrings.xml"]
+    parts["xl/sharedStrings.xml"] = re.sub(rb'count="\d+"', b'count="%d"' % (len(sst) * 10), sst, count=1)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    report = validate_file(out)
+    assert report.readable, report.error
+    assert len(report.rows["members"]) == 60

@@ -292,7 +292,9 @@ def reserved(first_row: int, last_row: int, first_col: int, last_col: int) -> tu
 _MERGE = re.compile(rb"""<(?:[\w.-]+:)?mergeCell(?=[\s/>])[^>]*?\sref\s*=\s*["']([^"']*)["']""")
 _RANGE = re.compile(rb"\$?([A-Za-z]{1,4})\$?([0-9]{1,8})(?::\$?([A-Za-z]{1,4})\$?([0-9]{1,8}))?")
 _SST = re.compile(rb"<(?:[\w.-]+:)?sst(?=[\s>/])([^>]*)>")
-_SST_COUNT = re.compile(rb"""(?:uniqueCount|count)\s*=\s*["']\s*\+?([0-9]+)""")
+# calamine reserves room for uniqueCount strings (a huge one aborts it); count, the cells that refer to
+# them, it ignores: a large roster's count is rightly millions above the strings the table holds
+_SST_COUNT = re.compile(rb"""(?<![\w.-])uniqueCount\s*=\s*["']\s*\+?([0-9]+)""")
 _SPACES = re.compile(rb"""<text:s(?=[\s/>])[^>]*?text:c\s*=\s*["']\s*\+?([0-9]+)""")
 
 
