@@ -21,6 +21,7 @@ from unionxl.reading.villages import read_villages
 from unionxl.writing.outputs import OutputError
 
 from .conftest import EXAMPLES
+from .test_template import _members
 
 
 class Recorder:
@@ -108,6 +109,8 @@ def test_templates_demo_and_workbook_as_a_library(tmp_path):
     assert demo.exit_code == 0 and demo.merged.members == 580 and len(demo.merged.copies) == 1
     assert [p.name for p in (tmp_path / "演示" / "退回各村").iterdir()] == ["寨阳村工会报表_已标注.xlsx"]
     assert all(p.exists() for p in demo.outputs.values())
+    # the demo's template is the schema's, as write_templates makes it (but for its save time)
+    assert _members(demo.outputs["村工会报表模板"]) == _members(written.outputs["村工会报表模板"])
 
     pytest.importorskip("pyopenvba")
     progress = Recorder()

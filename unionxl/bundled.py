@@ -27,6 +27,7 @@ def examples_dir() -> Path:
 
 
 VILLAGE_LIST = "寨阳乡村名单.xlsx"
+TEMPLATE_NAME = "村工会报表模板.xlsx"  # the village template (writing/template.py makes it from the schema)
 WORKBOOK_NAME = "乡镇工会汇总.xlsm"  # the macro-enabled workbook with the buttons (doors/excelbook.py)
 
 
@@ -38,3 +39,9 @@ def village_list() -> Path:
 def summary_template() -> Path:
     """The bundled township summary template (乡镇汇总模板.xlsx)."""
     return workbooks_dir() / "乡镇汇总模板.xlsx"
+
+
+def village_template() -> Path:
+    """The committed village template (a test keeps it equal to what the schema makes, but for its
+    save time)."""
+    return workbooks_dir() / TEMPLATE_NAME

@@ -9,6 +9,7 @@ Every stage (scan, merge, the township workbook, the summary) is called from one
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -228,15 +229,13 @@ def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None,
          reporter: Reporter | None = None) -> Demo:
     """The main job on the bundled examples: the template, the 13 villages validated (marked-up copies
     in ``folder/退回各村``) and merged by the bundled village list into ``folder/乡镇汇总.xlsx``."""
-    from ..writing.template import TEMPLATE_NAME, write_template
-
     folder = Path(folder)
     township, copies = folder / "乡镇汇总.xlsx", folder / COPIES_FOLDER
     village_path, template = bundled.village_list(), bundled.summary_template()
     files, skipped = workbooks([bundled.examples_dir()])
     targets = annotation_targets(files, copies)
-    writable([folder / TEMPLATE_NAME, township], [*files, village_path, template], "演示", copies=targets.values())
-    made = write_template(folder)
+    writable([folder / bundled.TEMPLATE_NAME, township], [*files, village_path, template], "演示", copies=targets.values())
+    made = _village_template(folder)
     listed = village_list(village_path)
     result = _check(files, skipped, listed, False, targets, progress)
     result.reporter = _reporter(reporter, listed, result)
@@ -246,6 +245,19 @@ def demo(folder: str | Path = "unionxl-demo", progress: Progress | None = None,
     merged = Merged(outputs={"乡镇汇总": path}, inputs=[bundled.examples_dir()], files=files, skipped=skipped,
                     merged=result, township=path, filled=filled, copies_dir=copies)
     return Demo({"村工会报表模板": made, "退回各村的标注副本": copies, "乡镇汇总": path}, merged)
+
+
+def _village_template(folder: Path) -> Path:
+    """The village template in ``folder``: the committed one copied (the same workbook, but for its save
+    time: 0.25 s less of the demo), made from the schema where there is none."""
+    committed = bundled.village_template()
+    if not committed.is_file():
+        from ..writing.template import write_template
+
+        return write_template(folder)
+    from ..writing.xlsxio import atomic_write
+
+    return atomic_write(folder / bundled.TEMPLATE_NAME, lambda tmp: shutil.copyfile(committed, tmp))
 
 
 @job

@@ -22,12 +22,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..bundled import TEMPLATE_NAME
 from ..schema import codes
 from ..schema.fields import Choice
 from ..schema.registers import COVER, REGISTERS, TEMPLATE_VERSION, TEMPLATE_VERSION_PROPERTY, Field, Register
 from .xlsxio import atomic_save, set_value
 
-TEMPLATE_NAME = "村工会报表模板.xlsx"
 GUIDE_SHEET = "填表说明"
 CODE_SHEET = "代码表"
 LAST_ROW = 1048576
