@@ -86,6 +86,8 @@ COMPACT = [  # (sheetData, where exact places its cells)
     b"<row><c/><c/></row>" * 50 + b'<row r="7"><c r="B7"/></row><row><c/></row>',
     b'<cols><col min="1" max="3"/></cols><sheetData><c/><c/><row r="5"><c r="A900000"/><c/></row></sheetData>',
     b'<row r="4">' + b'<c r="A4"/>' + b"<c/>" * 20 + b"</row>" + b'<row r="123456"><c r="B123456"/><c/></row>',
+    b'<row r="5" spans="1:3" customFormat="1" ht="20"><c/><c/></row><row spans="1:2" r="900"><c/></row>'
+    b"<row r='70000'><c/></row><row r=\"8\"x><c/></row>",
 ]
 
 

@@ -164,7 +164,7 @@ def exact(chunks: Iterable[bytes]) -> tuple[int, int, int]:
     return rows, columns, cells
 
 
-_ROW_TAG = re.compile(rb"<row(?=[\s>/])([^>]*)>")
+_ROW_TAG = re.compile(rb'<row(?=[\s>/])(?: r="([1-9][0-9]{0,6})"(?=[\s>/]))?([^>]*)>')  # group 1: a plain r first
 
 
 def compact(chunks: Iterable[bytes], grid: Extent) -> tuple[int, int, int]:
@@ -180,8 +180,15 @@ def compact(chunks: Iterable[bytes], grid: Extent) -> tuple[int, int, int]:
         pos = 0
         for m in _ROW_TAG.finditer(text, 0, cut):
             count += text.count(b"<c", pos, m.start())
-            most, count, pos = max(most, count), 0, m.end()
-            r = _R.search(m.group(1))
+            if count > most:
+                most = count
+            count, pos = 0, m.end()
+            plain, attrs = m.groups()
+            if plain is not None:  # the usual <row r="17" …>: its first attribute, the one that counts
+                if int(plain) > named_rows:
+                    named_rows = int(plain)
+                continue
+            r = _R.search(attrs)
             ref = _REF.fullmatch(r.group(1) if r.group(1) is not None else r.group(2)) if r else None
             if ref is None or ref.group(1) or not ref.group(2):
                 bare_rows += 1
