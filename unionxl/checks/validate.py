@@ -87,6 +87,8 @@ def shown(raw: Any) -> Any:
 
 def convert_table(table: Table, findings: list[Finding]) -> list[CleanRow]:
     """Convert a register column by column; findings for bad cells and blank required cells."""
+    if not table.numbers:  # a register with its header only (most villages' 维权案件): nothing to convert
+        return []
     keys = list(table.raw)
     clean: list[list[Any]] = []
     invalid: dict[int, dict[str, Any]] = {}  # data row index -> field key -> raw value (None: blank)
