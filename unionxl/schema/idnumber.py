@@ -64,7 +64,6 @@ def id_sex(number: str) -> str:
 
 
 _ID18 = re.compile(r"[0-9]{17}[0-9X]")
-_DIGITS = "0123456789"
 _ID15 = re.compile(r"[0-9]{15}")
 _SPACE = re.compile(r"\s")
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?E\+\d+")
@@ -106,9 +105,8 @@ class IdNumber(FieldType):
                 birth = ymd_date(number[6:14])
             except ValueError:
                 continue
-            checksum = (1 - 2 * int(number[:17], 13)) % 11
             if (birth.year >= 1900 and (birth <= started or not is_future(birth)) and number[:6] in areas
-                    and number[17] == ("X" if checksum == 10 else _DIGITS[checksum])):
+                    and number[17] == id_check_char(number)):
                 common[number] = number
         return common
 
