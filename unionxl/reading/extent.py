@@ -174,7 +174,7 @@ def compact(chunks: Iterable[bytes], grid: Extent) -> tuple[int, int, int]:
     ``r`` lies at most one below the last row named anywhere before it. One pass over the row tags,
     counting the cells between them, instead of :func:`exact`'s step per cell."""
     named_rows, named_columns = grid.bound()
-    most = bare_rows = cells = 0
+    most = bare_rows = 0
     count = 0  # cells of the row being read, so far
     for text, cut in _cut(chunks):
         pos = 0
@@ -195,9 +195,8 @@ def compact(chunks: Iterable[bytes], grid: Extent) -> tuple[int, int, int]:
             else:
                 named_rows = max(named_rows, int(ref.group(2)))
         count += text.count(b"<c", pos, cut)
-        cells += text.count(b"<c", 0, cut)
     most = max(most, count)
-    return named_rows + bare_rows, named_columns + most, cells
+    return named_rows + bare_rows, named_columns + most, grid.cells  # the cells the first pass counted
 
 
 def _cut(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, int]]:
