@@ -78,10 +78,15 @@ def deflater(level: int) -> Callable[[], Any]:
     return lambda: isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15)
 
 
+def _known(member: BinaryIO) -> bool:
+    """``member`` is zipfile's member writer as this module knows it (the attributes it sets are there)."""
+    return all(hasattr(member, a) for a in _MEMBER)
+
+
 def fast_member(member: BinaryIO, level: int) -> BinaryIO:
     """``member`` (from ``ZipFile.open(name, "w")`` with ZIP_DEFLATED at ``level``) deflating with
     :func:`deflater`'s compressor; as it was where zipfile's writer is not the one known here."""
-    if all(hasattr(member, a) for a in _MEMBER) and member._compressor is not None:
+    if _known(member) and member._compressor is not None:
         member._compressor = deflater(level)()
     return member
 
@@ -225,12 +230,11 @@ class Ahead:
                 os.write(self.pipe, date_attr.encode("ascii") + b"\n")
             except OSError:  # the child is gone: copy_into says so
                 pass
-            os.close(self.pipe)
-            self.pipe = -1
+            self._hang_up()
 
     def copy_into(self, member: BinaryIO) -> bool:
         """The child's deflated XML as ``member``'s data (``member`` from ``ZipFile.open(name, "w")``)."""
-        if not all(hasattr(member, a) for a in _MEMBER):
+        if not _known(member):
             self.cancel()
             return False
         if not self._done():
