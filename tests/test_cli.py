@@ -57,6 +57,25 @@ def test_python_dash_m_works():
     assert out.returncode == 0 and out.stdout.startswith("unionxl ")
 
 
+def test_the_console_script_ends_with_the_exit_code_and_all_its_output(tmp_path):
+    """`run` ends the process at once after the command (:func:`unionxl.doors.cli.leave`): what was printed
+    still arrives whole through a pipe, and the exit code is the command's."""
+    import json
+
+    from unionxl import bundled
+
+    out = subprocess.run([sys.executable, "-m", "unionxl", "validate", str(bundled.examples_dir()), "--format", "json"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert len(json.loads(out.stdout)["files"]) == len(list(bundled.examples_dir().glob("*.xls*")))
+    out = subprocess.run([sys.executable, "-m", "unionxl", "validate", str(tmp_path / "无此文件.xlsx")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "找不到这个文件" in out.stdout, out.stdout + out.stderr
+    out = subprocess.run([sys.executable, "-m", "unionxl", "merge", "--no-such-option"], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 2 and "--no-such-option" in out.stderr
+
+
 def test_merge_names_the_villages_that_sent_nothing(tmp_path):
     from unionxl import bundled
     from unionxl.reading.villages import read_villages
@@ -84,8 +103,9 @@ def test_validating_one_file_imports_only_what_it_needs():
               "from pathlib import Path; from unionxl.jobs.batch import check\n"  # what a worker imports
               "assert check(Path(sys.argv[1]), None, None, False).readable\n"
               "sys.argv = ['unionxl', 'validate', sys.argv[1]]\n"
-              "from unionxl.doors.cli import run\n"
-              "try:\n    run()\nexcept SystemExit:\n    pass\n"
+              "from unionxl.doors import cli\n"
+              "cli.leave = sys.exit  # ends the process at once otherwise, before the print below\n"
+              "try:\n    cli.run()\nexcept SystemExit:\n    pass\n"
               "print('IMPORTED', sorted(set(sys.modules) - before))")
     out = subprocess.run([sys.executable, "-c", script, str(example)], capture_output=True, text=True, timeout=120)
     assert "错误 0 条" in out.stdout, out.stdout + out.stderr
@@ -93,3 +113,47 @@ def test_validating_one_file_imports_only_what_it_needs():
     assert last.startswith("IMPORTED "), out.stdout + out.stderr
     imported = ast.literal_eval(last.removeprefix("IMPORTED "))
     assert [m for m in imported if any(m == n or m.startswith(n + ".") for n in NOT_FOR_VALIDATE)] == []
+
+
+def test_a_long_batch_lists_only_the_villages_that_need_a_look():
+    """Past FOLD_ABOVE villages, the clean ones are one row (their counts in it); the missing, those with errors
+    and the township's own are still a row each, and the totals are those of all."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from unionxl.checks.findings import Finding
+    from unionxl.checks.report import in_memory
+    from unionxl.doors.report import FOLD_ABOVE, show_merge
+    from unionxl.jobs.results import Checked
+    from unionxl.merging.merge import Entry, MergeResult
+    from unionxl.reading.villages import Village
+    from unionxl.schema.registers import MEMBERS
+
+    def sent(name: str, people: int, error: bool = False, own: bool = False) -> Entry:
+        report = in_memory({MEMBERS: [{"name": f"{name}{i}"} for i in range(people)]}, {"village": name},
+                           f"{name}.xlsx")
+        if error:
+            report.findings.append(Finding("id-checksum", {"expected": "1"}, "会员名册", "E2", "身份证号"))
+        return Entry(Village(name, own=own), report)
+
+    def shown(entries: list[Entry], own: Entry | None = None) -> str:
+        console = Console(file=StringIO(), width=200, highlight=False)
+        show_merge(console, Checked(merged=MergeResult(entries, [], [], [], [], own=own)))
+        return console.file.getvalue()
+
+    many = [sent(f"甲{i:03d}村", 2) for i in range(FOLD_ABOVE + 5)]
+    many[3] = sent("乙村", 3, error=True)
+    many[7] = Entry(Village("丙村"))  # sent nothing
+    out = shown(many, own=sent("寨阳乡本级", 1, own=True))
+    assert "乙村" in out and "丙村" in out and "寨阳乡本级" in out and "甲000村" not in out
+    folded = len(many) - 2
+    row = next(line for line in out.splitlines() if f"其余 {folded} 个村" in line)
+    assert [t for t in row.replace("│", " ").split() if t.isdigit()][1:3] == [str(2 * folded), "0"]
+    total = next(line for line in out.splitlines() if "合计" in line)
+    assert [t for t in total.replace("│", " ").split() if t.isdigit()][0] == str(2 * folded + 3 + 1)
+    assert f"其余 {folded} 个村已报送、无错误" in out
+
+    few = [sent(f"甲{i:03d}村", 2) for i in range(FOLD_ABOVE)]
+    out = shown(few)
+    assert all(e.village.name in out for e in few) and "其余" not in out

@@ -21,10 +21,11 @@ from .data.make_corpus import Case, make
 
 RUNNER = """
 import resource, sys
-from unionxl.doors.cli import run
+from unionxl.doors import cli
 sys.argv = ["unionxl", *sys.argv[1:]]
+cli.leave = sys.exit  # the console script's quick end would skip the report below
 try:
-    run()
+    cli.run()
 finally:
     sys.stderr.write(f"\\nMAXRSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n")
 """

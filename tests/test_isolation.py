@@ -52,8 +52,9 @@ def altered(tmp: Path, name: str, edits: dict[str, bytes], src: Path = CLEAN) ->
 
 def run(*args: str, env: dict | None = None) -> tuple[subprocess.CompletedProcess, float, float]:
     """The real console script in a fresh process: result, seconds, peak MB of it and its workers."""
-    code = ("import resource, sys\nfrom unionxl.doors.cli import run\nsys.argv = ['unionxl', *sys.argv[1:]]\n"
-            "try:\n    run()\nfinally:\n    r = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+    code = ("import resource, sys\nfrom unionxl.doors import cli\nsys.argv = ['unionxl', *sys.argv[1:]]\n"
+            "cli.leave = sys.exit\n"  # the console script's quick end would skip the report below
+            "try:\n    cli.run()\nfinally:\n    r = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
             " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
             "    sys.stderr.write(f'\\nMAXRSS_KB={r}\\n')\n")
     start = time.perf_counter()

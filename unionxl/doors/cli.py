@@ -7,10 +7,12 @@ Help text is Chinese first. A :class:`~unionxl.errors.UserError` from a job beco
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 from pathlib import Path
 
 import click
@@ -37,6 +39,8 @@ def run() -> None:
     sys.stdout, sys.stderr = CleanStream(sys.stdout), CleanStream(sys.stderr)
     try:
         main(standalone_mode=True)
+    except SystemExit as done:
+        leave(done.code)
     except MemoryError:
         click.echo("unionxl：内存不足，已停止。请分批处理文件，或设置 UNIONXL_MAX_MEMORY_MB。", err=True)
         raise SystemExit(3) from None
@@ -45,6 +49,21 @@ def run() -> None:
             raise
         click.echo(f"unionxl 出错：{type(exc).__name__}：{exc}（加 --debug 可查看详细信息）", err=True)
         raise SystemExit(3) from None
+
+
+def leave(code: object) -> NoReturn:
+    """End the process once its command is done: outputs written and closed, workers ended, the report
+    printed. Only the freeing of what the command held is skipped (the objects of every row merged, one
+    by one: 0.15–0.25 s after merging 100k rows)."""
+    if code is not None and not isinstance(code, int):  # SystemExit("…"): printed, exit code 1
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (unionxl … | head): nothing more can reach it
+            pass
+    os._exit(code or 0)
 
 
 class Refused(click.ClickException):

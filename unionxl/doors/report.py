@@ -117,6 +117,8 @@ def show_merge(console: Console, checked: Checked) -> None:
     for title in (levels.unit_title(result.level), "报送情况", "文件", *numbers):
         table.add_column(title, justify="right" if title in numbers else "left")
     totals = [0] * (len(REGISTERS) + 2)
+    folded = _folded(result.units)
+    rest = [0] * len(totals)
     for e in result.units:  # villages, then 本级
         r = e.report
         style = "red" if r is None or e.excluded or r.errors else "green"
@@ -126,10 +128,20 @@ def show_merge(console: Console, checked: Checked) -> None:
         counts = [len(r.rows.get(reg.key, ())) for reg in REGISTERS] + [r.errors, r.warnings]
         if not e.excluded:
             totals = [a + b for a, b in zip(totals, counts)]
-        table.add_row(safe(e.village.name), f"[{style}]{e.status}[/]", safe(r.path.name), *map(str, counts))
+        if id(e) in folded:
+            rest = [a + b for a, b in zip(rest, counts)]
+        else:
+            table.add_row(safe(e.village.name), f"[{style}]{e.status}[/]", safe(r.path.name), *map(str, counts))
+    some = "全部" if len(folded) == len(result.units) else "其余"
+    if folded:
+        table.add_row(f"{some} {len(folded)} 个{word}", "[green]已报送[/]", "", *map(str, rest))
     table.add_section()
     table.add_row("合计（已合并）", "", "", *map(str, totals))
     console.print(table)
+    if folded:
+        where = "汇总工作簿的" if isinstance(checked, Merged) else ""
+        console.print(f"  {some} {len(folded)} 个{word}已报送、无错误，合为一行；逐{word}情况见{where}"
+                      f"“{levels.status_sheet(result.level)}”表。")
     for e in result.units:
         for old in e.superseded:
             console.print(f"  {safe(e.village.name)} 报了两份，采用 {safe(e.report.path.name)}，"
@@ -146,6 +158,19 @@ def show_merge(console: Console, checked: Checked) -> None:
     if isinstance(checked, Merged):
         show_messages(console, checked.messages)
         show_outputs(console, checked.outputs)
+
+
+FOLD_ABOVE = 40  # a longer table lists only the units that need a look; the rest fold into one row
+
+
+def _folded(units: list) -> set[int]:
+    """The units shown as one row "其余 N 个村" when the table would be longer than :data:`FOLD_ABOVE`:
+    each sent one file, merged, with no error (200 such lines would hide the few that matter)."""
+    if len(units) <= FOLD_ABOVE:
+        return set()
+    plain = {id(e) for e in units if e.report is not None and not e.excluded and not e.superseded
+             and not e.report.errors and not e.own}
+    return plain if len(plain) > 1 else set()
 
 
 def show_indicators(console: Console, values: dict) -> None:
