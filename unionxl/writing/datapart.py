@@ -148,16 +148,17 @@ class Digest:
     def __init__(self) -> None:
         self._hash = hashlib.sha256()
         self._texts: dict[Any, str] = {None: ""}  # a value that is not a text -> its canonical text
+        self._lines: list[str] = []  # hashed 1,024 at a time: one encode and update for them all
 
     def add(self, record: list[Any]) -> None:
         texts = self._texts
-        parts = list(map(texts.get, record, record))  # a text is not a key: it stands for itself
         try:
-            line = _SEP.join(parts)
+            line = _SEP.join(map(texts.get, record, record))  # a text is not a key: it stands for itself
         except TypeError:  # a value not met yet (equal values share a key and, as they must, a text)
             if len(texts) > 1 << 16:
                 texts.clear()
                 texts[None] = ""
+            parts = list(map(texts.get, record, record))
             for i, value in enumerate(parts):
                 if not isinstance(value, str):
                     parts[i] = texts[value] = _canonical(value)
@@ -165,9 +166,19 @@ class Digest:
         line = line.rstrip(_SEP)
         if "_x" in line or not line.isprintable():
             line = _NOISE.sub("", line)
-        self._hash.update(line.encode("utf-8", "surrogatepass") + b"\n")
+        lines = self._lines
+        lines.append(line)
+        if len(lines) >= 1024:
+            self._hash_lines()
+
+    def _hash_lines(self) -> None:
+        self._lines.append("")  # each line ends in a newline
+        self._hash.update("\n".join(self._lines).encode("utf-8", "surrogatepass"))
+        self._lines = []
 
     def hexdigest(self) -> str:
+        if self._lines:
+            self._hash_lines()
         return self._hash.hexdigest()
 
 
