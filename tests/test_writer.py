@@ -92,6 +92,20 @@ def test_values_round_trip_through_both_readers(tmp_path, compact):
     assert all(cell.data_type == "s" for cell in texts)  # never a formula, whatever the text
 
 
+def test_a_compact_sheet_writes_blanks_only_between_values(tmp_path):
+    """Cells without a reference are placed one after another: a blank between two values is written, the
+    blanks after a row's last value are not (nor a row of blanks), and every value stays in its column."""
+    rows = [[1, None, "x", None, None], [None, None, None], ["a", None, dt.date(2020, 1, 2), None]]
+    path = write(tmp_path / "t.xlsx", rows, compact=True)
+    with zipfile.ZipFile(path) as z:
+        xml = z.read(next(n for n in z.namelist() if n.startswith("xl/worksheets/"))).decode()
+    assert "<c/></row>" not in xml and xml.count("<row") == 2 and xml.count("<c/>") == 2
+    grid = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s").to_python()
+    assert grid[0][:3] == [1, "", "x"] and grid[2][:3] == ["a", "", dt.date(2020, 1, 2)]
+    ws = load_workbook(path)["s"]
+    assert ws["C1"].value == "x" and ws["C3"].value == dt.datetime(2020, 1, 2) and ws["A2"].value is None
+
+
 def test_a_lone_surrogate_does_not_stop_the_write(tmp_path):
     path = write(tmp_path / "t.xlsx", [["ok", "bad\udcff name"]])
     assert load_workbook(path)["s"]["A1"].value == "ok"

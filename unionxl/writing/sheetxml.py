@@ -247,6 +247,9 @@ class SheetStream:
         fill its fields (template None when the slow path must take them; "" for a row without cells)."""
         parts, slots, texts, dates, decimals = [], [0], [], [], []
         compact = self.layout.compact
+        if compact:  # a cell without its reference is placed after the one before it: blanks at the end need none
+            while kinds and kinds[-1] is type(None) and not attrs[len(kinds) - 1]:
+                kinds = kinds[:-1]
         for i, (ref, kind, attr) in enumerate(zip(self.refs, kinds, attrs)):
             if kind is not type(None) or attr or compact:
                 if not compact:
