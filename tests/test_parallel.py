@@ -259,3 +259,24 @@ def test_an_error_of_the_deflate_thread_reaches_the_writer():
         with parallel.Behind(Full()) as fh:
             for _ in range(100):
                 fh.write(b"x" * 1000)
+
+
+@linux
+def test_a_child_computes_a_line_aside_and_makes_it_itself_when_the_helper_fails(monkeypatch):
+    """aside: nothing outside an Ahead child; there, the line made by another process, or, when that
+    process fails, by the caller when it asks."""
+    import ctypes
+
+    assert parallel.aside(lambda: "x") is None  # not a child: the caller computes as it goes
+    monkeypatch.setattr(parallel, "_LIBC", ctypes.CDLL(None, use_errno=True))
+    here = os.getpid()
+    assert parallel.aside(lambda: str(os.getpid()))() not in ("", str(here))  # made by the helper
+
+    def only_here() -> str:
+        if os.getpid() != here:
+            raise RuntimeError("the helper fails")
+        return "made here"
+
+    assert parallel.aside(only_here)() == "made here"
+    with pytest.raises(ChildProcessError):  # both helpers reaped
+        os.waitpid(-1, os.WNOHANG)

@@ -48,6 +48,7 @@ from ..schema.fields import IdNumber, id_sex
 from ..schema.registers import Register
 from .masking import masker
 from .package import NewSheet
+from .parallel import aside
 from .sheetxml import Layout, SheetStream
 
 DATA_SHEET = "unionxl数据"
@@ -77,9 +78,9 @@ def data_keys(register: Register, masked: bool) -> list[str]:
     return keys
 
 
-def _records(result: MergeResult, masked: bool) -> Iterator[list[Any]]:
+def _records(result: MergeResult, masked: bool, digest: Callable[[str], str]) -> Iterator[list[Any]]:
+    """The data part's records, ID numbers hashed with ``digest`` when masked."""
     hide = masker(masked)
-    digest = hasher()
     filled = [r.cover["fill_date"] for _, r in result.used if r.cover.get("fill_date")]
     yield [MARKER, VERSION, "masked" if masked else "plain", result.level, result.reporter.township,
            max(filled, default=None)]
@@ -124,16 +125,33 @@ def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
     def write(stream: SheetStream) -> None:
         attrs = [""] * columns
         row = stream.row
-        records = _records(result, masked)
+        ids = hasher()  # one salt for both passes below
+        records = _records(result, masked, ids)
         row(next(records), attrs)  # the first record says when: not digested
-        digest = Digest()
-        for record in records:
-            digest.add(record)
-            row(record, attrs)
-        row([DIGEST, digest.hexdigest()], attrs)
+        later = aside(lambda: _digest(_records(result, masked, ids)))  # by a helper, when this is a child
+        if later is None:
+            digest = Digest()
+            for record in records:
+                digest.add(record)
+                row(record, attrs)
+            hexdigest = digest.hexdigest()
+        else:
+            for record in records:
+                row(record, attrs)
+            hexdigest = later()
+        row([DIGEST, hexdigest], attrs)
 
     return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden", compact=True), rows + 1, columns,
                     write, ahead=True)
+
+
+def _digest(records: Iterator[list[Any]]) -> str:
+    """The digest of the records after the first (which says when the data were merged)."""
+    next(records)
+    digest = Digest()
+    for record in records:
+        digest.add(record)
+    return digest.hexdigest()
 
 
 _NOISE = re.compile(r"[\x00-\x1f\x7f]|_x[0-9A-Fa-f]{4}_")  # what a cell's text may lose or gain in the round trip

@@ -186,6 +186,8 @@ class Ahead:
             code = 1
             try:
                 _quiet_orphan(parent, libc)
+                global _LIBC
+                _LIBC = libc  # this process may fork a helper of its own (:func:`aside`)
                 if first > 1:  # the sheet's later rows and its tail, for the parent to deflate after its own
                     with open(self.path, "wb") as fh:
                         _make(sheet, fh, date_attr, first)
@@ -282,6 +284,47 @@ class Ahead:
                 pass
             os.waitpid(self.pid, 0)
             self.pid = 0
+
+
+def aside(compute: Callable[[], str]) -> Callable[[], str] | None:
+    """``compute()`` (a line of ASCII, such as a digest) made by a process forked here while the caller goes
+    on; the callable returned waits for it, or makes it itself when the helper failed. Only in an
+    :class:`Ahead` child, which runs no other thread: elsewhere None, and the caller makes it as it goes."""
+    libc = _LIBC
+    if libc is None:
+        return None
+    parent = os.getpid()
+    try:
+        down, up = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return compute
+    if pid == 0:
+        code = 1
+        try:
+            os.close(down)
+            _quiet_orphan(parent, libc)
+            os.write(up, compute().encode("ascii") + b"\n")
+            code = 0
+        except BaseException:
+            pass
+        finally:
+            os._exit(code)
+    os.close(up)
+
+    def result() -> str:
+        try:
+            return _receive(down)
+        except (EOFError, OSError, UnicodeDecodeError):
+            return compute()
+        finally:
+            os.close(down)
+            os.waitpid(pid, 0)
+
+    return result
+
+
+_LIBC: Any = None  # set in an Ahead child: libc, for the helpers :func:`aside` forks
 
 
 def _receive(fd: int) -> str:
