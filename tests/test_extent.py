@@ -88,6 +88,8 @@ COMPACT = [  # (sheetData, where exact places its cells)
     b'<row r="4">' + b'<c r="A4"/>' + b"<c/>" * 20 + b"</row>" + b'<row r="123456"><c r="B123456"/><c/></row>',
     b'<row r="5" spans="1:3" customFormat="1" ht="20"><c/><c/></row><row spans="1:2" r="900"><c/></row>'
     b"<row r='70000'><c/></row><row r=\"8\"x><c/></row>",
+    b'<row r="1"><c r="A1"/><c r="C1"/></row><row r="2"><c/><c/></row><row r="3"><c r="Z99999"/><c/></row>',
+    b'<row r="2"><c r="B99998"/></row><row><c/><c/><c r="Y7"/><c/></row>',
 ]
 
 
@@ -98,6 +100,17 @@ def test_cells_without_a_reference_are_bounded_by_counting_the_cells_of_each_row
         placed = exact(xml)
         assert rows >= placed[0] and columns >= placed[1], (size, rows, columns, placed)
     assert compact(b'<row r="9"><c/><c/><c/></row>') == (9, 3)  # a tight bound where no other cell is named
+
+
+def test_a_header_with_references_over_rows_without_them_is_bounded_tightly(monkeypatch):
+    """The township registers: a header row of ordinary tags (A1…W1), then rows of cells without ``r``. The
+    bound is the header's last column plus a row's cells, not all of A1:Z99999 (which a sheet of 10,000
+    rows fails as too sparse); past ORDINARY_PLACED ordinary tags it falls back to that wide bound."""
+    header = b'<row r="1">' + b"".join(b'<c r="%s1" t="s"><v>0</v></c>' % bytes([65 + i]) for i in range(23)) + b"</row>"
+    body = b"".join(b'<row r="%d">' % n + b"<c><v>1</v></c>" * 23 + b"</row>" for n in range(2, 10_002))
+    assert compact(header + body, 1 << 16) == (10_001, 23 + 23)
+    monkeypatch.setattr(extent, "ORDINARY_PLACED", 5)
+    assert compact(header + body, 1 << 16) == (99_999, 26 + 23)
 
 
 @pytest.mark.parametrize("cell", [

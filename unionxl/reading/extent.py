@@ -165,6 +165,8 @@ def exact(chunks: Iterable[bytes]) -> tuple[int, int, int]:
 
 
 _ROW_TAG = re.compile(rb'<row(?=[\s>/])(?: r="([1-9][0-9]{0,6})"(?=[\s>/]))?([^>]*)>')  # group 1: a plain r first
+_ORDINARY = re.compile(rb'<c r="([A-Z])([1-9][0-9]{0,5})"')  # the tags the first pass passed over
+ORDINARY_PLACED = 100_000  # ordinary tags compact() places; past them it takes the first pass's bound
 
 
 def compact(chunks: Iterable[bytes], grid: Extent) -> tuple[int, int, int]:
@@ -172,11 +174,18 @@ def compact(chunks: Iterable[bytes], grid: Extent) -> tuple[int, int, int]:
     reference (our own data part writes them so): each is placed after the cell before it in its row, so
     no cell lies past the last column a reference names plus the cells its row holds, and a row without
     ``r`` lies at most one below the last row named anywhere before it. One pass over the row tags,
-    counting the cells between them, instead of :func:`exact`'s step per cell."""
-    named_rows, named_columns = grid.bound()
+    counting the cells between them, instead of :func:`exact`'s step per cell. The ordinary tags the
+    first pass skipped (a header row's, with ``r``) are placed here too, up to :data:`ORDINARY_PLACED` of
+    them: else they could lie anywhere in A1:Z99999, a bound that a sheet of 10,000 rows fails."""
+    named_rows, named_columns = grid.rows, grid.columns  # the other referenced cells, placed by the first pass
+    ordinary = 0
     most = bare_rows = 0
     count = 0  # cells of the row being read, so far
     for text, cut in _cut(chunks):
+        if ordinary <= ORDINARY_PLACED and (found := _ORDINARY.findall(text, 0, cut)):
+            ordinary += len(found)
+            named_rows = max(named_rows, max(int(row) for _, row in found))
+            named_columns = max(named_columns, column(max(letter for letter, _ in found)))
         pos = 0
         for m in _ROW_TAG.finditer(text, 0, cut):
             count += text.count(b"<c", pos, m.start())
@@ -196,6 +205,8 @@ def compact(chunks: Iterable[bytes], grid: Extent) -> tuple[int, int, int]:
                 named_rows = max(named_rows, int(ref.group(2)))
         count += text.count(b"<c", pos, cut)
     most = max(most, count)
+    if ordinary > ORDINARY_PLACED:
+        named_rows, named_columns = (max(a, b) for a, b in zip((named_rows, named_columns), grid.bound()))
     return named_rows + bare_rows, named_columns + most, grid.cells  # the cells the first pass counted
 
 
