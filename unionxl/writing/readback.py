@@ -89,7 +89,8 @@ def _data(path: Path, records, on_row=None) -> tuple[Dataset, dict[str, dict[str
         if kind not in CONTROL:  # a register row: its source cell, then its values
             if source is not None and kind not in ("", None):
                 keys, convert = columns[source[0]]
-                values = {k: c(v) for k, c, v in zip(keys, convert, record[1:])}
+                values = dict(zip(keys, [v if v.__class__ is str and v else c(v)  # a text stands for itself
+                                         for c, v in zip(convert, record[1:])]))
                 rows[source[0]].append((source[1], values))
                 sources[source[0]][cell_text(kind)].add(source[2])
                 if on_row is not None:
@@ -146,11 +147,12 @@ def _hand_rows(notes: list[str], sheet: str, start: int, grid, sources: dict[str
     """Notes on the rows of a visible register sheet that the merge did not write."""
     added: list[int] = []
     seen: set[tuple[str, str]] = set()
+    blank = {"", None}
     for number, line in enumerate(grid, start=start + 1):
-        if number == 1 or not any(v not in ("", None) for v in line):
+        values = set(line)  # a source cell and file are texts: other values are never keys of sources
+        if number == 1 or values <= blank:
             continue  # the header the merge wrote, and blank lines
-        texts = {v for v in line if v.__class__ is str}
-        pair = next(((cell, file) for cell in texts if cell in sources for file in sources[cell] if file in texts), None)
+        pair = next(((cell, file) for cell in sources.keys() & values for file in sources[cell] if file in values), None)
         if pair is None:
             added.append(number)
         else:
