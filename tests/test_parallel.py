@@ -154,6 +154,22 @@ def test_the_data_part_made_before_the_summary_is_filled_is_the_one_the_parent_m
 
 
 @linux
+@pytest.mark.parametrize("masked", [False, True])
+def test_the_digest_made_aside_matches_the_records_the_child_wrote(tmp_path, monkeypatch, spy, examples, masked):
+    """The data part's child has a helper make the digest from the records a second time: with ``--mask``
+    both passes hash ID numbers with one salt, so the roll-up finds the data part as the merge wrote it."""
+    from unionxl.merging.merge import merge
+    from unionxl.merging.rollup import read_workbook
+    from unionxl.writing.township import write_township
+
+    monkeypatch.setattr(parallel, "AHEAD_ROWS", 1)
+    path, _ = write_township(merge(examples), tmp_path / "寨阳乡汇总.xlsx", masked=masked)
+    assert spy["pids"][0] > 0 and spy["copied"][-1] is True  # the data part came from the child
+    codes = [f.code for f in read_workbook(path).findings]
+    assert "data-altered" not in codes and ("masked-workbook" in codes) == masked
+
+
+@linux
 def test_a_summary_that_fails_ends_the_child_forked_before_it(tmp_path, monkeypatch, spy, examples):
     from unionxl.merging.merge import merge
     from unionxl.writing import township

@@ -78,8 +78,8 @@ def data_keys(register: Register, masked: bool) -> list[str]:
     return keys
 
 
-def _records(result: MergeResult, masked: bool, digest: Callable[[str], str]) -> Iterator[list[Any]]:
-    """The data part's records, ID numbers hashed with ``digest`` when masked."""
+def _records(result: MergeResult, masked: bool, id_hash: Callable[[str], str]) -> Iterator[list[Any]]:
+    """The data part's records, ID numbers hashed with ``id_hash`` when masked."""
     hide = masker(masked)
     filled = [r.cover["fill_date"] for _, r in result.used if r.cover.get("fill_date")]
     yield [MARKER, VERSION, "masked" if masked else "plain", result.level, result.reporter.township,
@@ -110,7 +110,7 @@ def _records(result: MergeResult, masked: bool, digest: Callable[[str], str]) ->
                     if person and not values[sex]:
                         values[sex] = id_sex(person)
                     for i in ids:
-                        values[i] = digest(values[i]) if values[i] else values[i]
+                        values[i] = id_hash(values[i]) if values[i] else values[i]
                 yield hide(values)
 
 

@@ -248,7 +248,7 @@ class SheetStream:
         parts, slots, texts, dates, decimals = [], [0], [], [], []
         compact = self.layout.compact
         if compact:  # a cell without its reference is placed after the one before it: blanks at the end need none
-            while kinds and kinds[-1] is type(None) and not attrs[len(kinds) - 1]:
+            while kinds and kinds[-1] is type(None) and not (attrs[len(kinds) - 1] if len(kinds) <= len(attrs) else ""):
                 kinds = kinds[:-1]
         for i, (ref, kind, attr) in enumerate(zip(self.refs, kinds, attrs)):
             if kind is not type(None) or attr or compact:
