@@ -129,17 +129,12 @@ def data_sheet(result: MergeResult, masked: bool) -> NewSheet:
         records = _records(result, masked, ids)
         row(next(records), attrs)  # the first record says when: not digested
         later = aside(lambda: _digest(_records(result, masked, ids)))  # by a helper, when this is a child
-        if later is None:
-            digest = Digest()
-            for record in records:
+        digest = Digest() if later is None else None  # else here, as the records go by
+        for record in records:
+            if digest is not None:
                 digest.add(record)
-                row(record, attrs)
-            hexdigest = digest.hexdigest()
-        else:
-            for record in records:
-                row(record, attrs)
-            hexdigest = later()
-        row([DIGEST, hexdigest], attrs)
+            row(record, attrs)
+        row([DIGEST, later() if digest is None else digest.hexdigest()], attrs)
 
     return NewSheet(DATA_SHEET, Layout([], landscape=False, hidden="veryHidden", compact=True), rows + 1, columns,
                     write, ahead=True)

@@ -95,6 +95,24 @@ def _formats(styles: Styles) -> int:
     return sum(map(len, styles.new.values()))
 
 
+def _fork(work: Callable[[], int], libc: Any) -> int:
+    """A child process that runs ``work`` and exits with what it returns (1 when it raises), without running
+    this process's clean-ups, silent and killed with this process (:func:`_quiet_orphan`); its pid here."""
+    sys.stdout.flush(), sys.stderr.flush()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            _quiet_orphan(parent, libc)
+            code = work()
+        except BaseException:
+            pass
+        finally:
+            os._exit(code)
+    return pid
+
+
 def _quiet_orphan(parent: int, libc: Any) -> None:
     """In the child: killed when the parent dies (kill -9 of unionxl leaves nothing running), and
     silent (the parent reports what goes wrong, when it makes the sheet itself)."""
@@ -179,26 +197,18 @@ class Ahead:
         formats = _formats(styles) if styles is not None else 0
         compressor = deflater(level)
         down, up = os.pipe() if date_attr is None else (-1, -1)
-        sys.stdout.flush(), sys.stderr.flush()
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: make the XML, and exit without running the parent's clean-ups
-            code = 1
-            try:
-                _quiet_orphan(parent, libc)
-                global _LIBC
-                _LIBC = libc  # this process may fork a helper of its own (:func:`aside`)
-                if first > 1:  # the sheet's later rows and its tail, for the parent to deflate after its own
-                    with open(self.path, "wb") as fh:
-                        _make(sheet, fh, date_attr, first)
-                else:
-                    self._deflated(compressor(), date_attr, down, up)
-                code = 0 if styles is None or _formats(styles) == formats else 2  # a new format would be lost
-            except BaseException:  # the parent writes the sheet itself, and meets the error there
-                pass
-            finally:
-                os._exit(code)
-        self.pid = pid
+
+        def make() -> int:  # in the child: the XML; an error there leaves the sheet to the parent, which meets it
+            global _LIBC
+            _LIBC = libc  # this process may fork a helper of its own (:func:`aside`)
+            if first > 1:  # the sheet's later rows and its tail, for the parent to deflate after its own
+                with open(self.path, "wb") as fh:
+                    _make(sheet, fh, date_attr, first)
+            else:
+                self._deflated(compressor(), date_attr, down, up)
+            return 0 if styles is None or _formats(styles) == formats else 2  # a new format would be lost
+
+        self.pid = _fork(make, libc)
         if date_attr is None:
             os.close(down)
             self.pipe = up
@@ -290,26 +300,21 @@ def aside(compute: Callable[[], str]) -> Callable[[], str] | None:
     """``compute()`` (a line of ASCII, such as a digest) made by a process forked here while the caller goes
     on; the callable returned waits for it, or makes it itself when the helper failed. Only in an
     :class:`Ahead` child, which runs no other thread: elsewhere None, and the caller makes it as it goes."""
-    libc = _LIBC
-    if libc is None:
+    if _LIBC is None:
         return None
-    parent = os.getpid()
+
+    def send() -> int:
+        os.close(down)
+        os.write(up, compute().encode("ascii") + b"\n")
+        return 0
+
+    down, up = os.pipe()
     try:
-        down, up = os.pipe()
-        pid = os.fork()
-    except OSError:
+        pid = _fork(send, _LIBC)
+    except OSError:  # no process to be had: the caller makes it when it asks
+        os.close(down)
+        os.close(up)
         return compute
-    if pid == 0:
-        code = 1
-        try:
-            os.close(down)
-            _quiet_orphan(parent, libc)
-            os.write(up, compute().encode("ascii") + b"\n")
-            code = 0
-        except BaseException:
-            pass
-        finally:
-            os._exit(code)
     os.close(up)
 
     def result() -> str:
@@ -328,11 +333,11 @@ _LIBC: Any = None  # set in an Ahead child: libc, for the helpers :func:`aside` 
 
 
 def _receive(fd: int) -> str:
-    """A line from the parent; an error when it closed the pipe without one."""
+    """A line from the other end of a pipe; an error when it closed the pipe without one."""
     data = b""
     while not data.endswith(b"\n"):
         chunk = os.read(fd, 256)
         if not chunk:
-            raise EOFError("no styles from the parent")
+            raise EOFError("the pipe closed before a whole line")
         data += chunk
     return data[:-1].decode("ascii")

@@ -89,8 +89,7 @@ def _data(path: Path, records, on_row=None) -> tuple[Dataset, dict[str, dict[str
         if kind not in CONTROL:  # a register row: its source cell, then its values
             if source is not None and kind not in ("", None):
                 keys, convert = columns[source[0]]
-                values = dict(zip(keys, [v if v.__class__ is str and v else c(v)  # a text stands for itself
-                                         for c, v in zip(convert, record[1:])]))
+                values = dict(zip(keys, [c(v) for c, v in zip(convert, record[1:])]))
                 rows[source[0]].append((source[1], values))
                 sources[source[0]][cell_text(kind)].add(source[2])
                 if on_row is not None:
